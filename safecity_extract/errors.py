@@ -1,0 +1,68 @@
+"""One exception base for the library and one child per cause.
+
+Every message is one line that names the file and says what to do; the CLI prints it as is.
+"""
+from __future__ import annotations
+
+
+class SafecityError(Exception):
+    """Base of every error this library raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = str(path)
+        self.reason = message
+        super().__init__(f"{self.path}: {message}")
+
+
+class EmptyFile(SafecityError):
+    def __init__(self, path: str) -> None:
+        super().__init__(path, "empty file (0 bytes): the download or copy did not finish")
+
+
+class NotAPDF(SafecityError):
+    def __init__(self, path: str, detail: str = "") -> None:
+        what = f" (looks like {detail})" if detail else ""
+        super().__init__(path, f"not a PDF{what}: convert it to PDF first")
+
+
+class DamagedPDF(SafecityError):
+    def __init__(self, path: str, detail: str = "") -> None:
+        why = f" ({detail})" if detail else ""
+        super().__init__(path, f"damaged or truncated PDF{why}: download or export it again")
+
+
+class EncryptedPDF(SafecityError):
+    def __init__(self, path: str, wrong_password: bool = False) -> None:
+        if wrong_password:
+            msg = "the password given is wrong for this encrypted PDF: check --password"
+        else:
+            msg = "encrypted PDF: give its password with --password (password= in Python)"
+        super().__init__(path, msg)
+
+
+class NoTextLayer(SafecityError):
+    def __init__(self, path: str) -> None:
+        super().__init__(path, "no text layer, looks scanned: run OCR first, e.g. ocrmypdf")
+
+
+class NoTableFound(SafecityError):
+    def __init__(self, path: str, looked_for: str) -> None:
+        super().__init__(path, f"no progress table found: looked for a header row with {looked_for}")
+
+
+class UnmappedColumns(SafecityError):
+    def __init__(self, path: str, seen: list[str], missing: list[str]) -> None:
+        super().__init__(
+            path,
+            "table columns cannot be mapped: saw header labels "
+            + ", ".join(repr(s) for s in seen)
+            + "; found no column for " + ", ".join(missing),
+        )
+
+
+class AgencyFileError(SafecityError):
+    def __init__(self, path: str, line: int, message: str) -> None:
+        self.line = line
+        super().__init__(path, f"line {line}: {message}")

@@ -1,0 +1,184 @@
+"""The data contract: Report and Row, and their JSON / pandas forms.
+
+Everything the extractor produces ends up in these dataclasses; writers, golden checks and
+the CLI only read them. The JSON form is pinned by ``data/report.schema.json``.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+SCHEMA_VERSION = 1
+FIXED_FIELDS: tuple[str, ...] = ("priority", "action", "lead_agency", "update")
+
+# Flags a row can carry; documented in the README and the JSON Schema.
+FLAG_JOINED = "joined_across_pages"
+FLAG_FILLED = "priority_filled_down"
+FLAG_UNMATCHED = "agency_unmatched"
+FLAG_PRIORITY_MISSING = "priority_missing"
+FLAG_SPLIT_GUESSED = "row_split_from_text"
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    uri: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"text": self.text, "uri": self.uri}
+
+
+@dataclass(frozen=True)
+class AgencyMatch:
+    """One part of a Lead Agency cell and the canonical name it matched (or None)."""
+
+    text: str
+    name: str | None
+    method: str  # exact | abbreviation | fuzzy | all | unmatched
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "name": self.name, "method": self.method,
+                "score": round(self.score, 1)}
+
+
+@dataclass(frozen=True)
+class Box:
+    """Where a row sits on one page, in PDF points with a top-left origin."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"page": self.page, "x0": round(self.x0, 2), "top": round(self.top, 2),
+                "x1": round(self.x1, 2), "bottom": round(self.bottom, 2)}
+
+
+@dataclass
+class Row:
+    row: int
+    cells: dict[str, str]                   # field -> text, fixed fields and extras
+    links: list[Link] = field(default_factory=list)
+    page_start: int = 0
+    page_end: int = 0
+    flags: list[str] = field(default_factory=list)
+    lead_agencies: list[str] = field(default_factory=list)
+    lead_matches: list[AgencyMatch] = field(default_factory=list)
+    boxes: list[Box] = field(default_factory=list)
+
+    def get(self, name: str) -> str:
+        return self.cells.get(name, "")
+
+    def to_dict(self, columns: list[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {"row": self.row}
+        for name in columns:
+            out[name] = self.cells.get(name, "")
+            if name == "lead_agency":
+                out["lead_agencies"] = list(self.lead_agencies)
+                out["lead_matches"] = [m.to_dict() for m in self.lead_matches]
+        out["links"] = [link.to_dict() for link in self.links]
+        out["page_start"] = self.page_start
+        out["page_end"] = self.page_end
+        out["flags"] = list(self.flags)
+        out["boxes"] = [box.to_dict() for box in self.boxes]
+        return out
+
+
+@dataclass(frozen=True)
+class Warning_:
+    page: int | None
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"page": self.page, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    sha256: str
+    pages: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "sha256": self.sha256, "pages": self.pages}
+
+
+@dataclass(frozen=True)
+class ColumnSpan:
+    """A column's x-range on one page, as the recogniser found it."""
+
+    page: int
+    name: str
+    x0: float
+    x1: float
+
+
+@dataclass
+class Report:
+    source: Source
+    title: str
+    columns: list[str]
+    rows: list[Row]
+    warnings: list[Warning_] = field(default_factory=list)
+    layout: list[ColumnSpan] = field(default_factory=list)  # not serialised
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "source": self.source.to_dict(),
+            "title": self.title,
+            "columns": list(self.columns),
+            "rows": [row.to_dict(self.columns) for row in self.rows],
+            "warnings": [w.to_dict() for w in self.warnings],
+        }
+
+    def to_json(self) -> str:
+        """Deterministic JSON text (same report, same bytes)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+    def csv_records(self) -> list[dict[str, Any]]:
+        """One flat dict per row: lists joined with "; ", the order of the CSV columns."""
+        records = []
+        for row in self.rows:
+            rec: dict[str, Any] = {"row": row.row}
+            for name in self.columns:
+                rec[name] = row.cells.get(name, "")
+                if name == "lead_agency":
+                    rec["lead_agencies"] = "; ".join(row.lead_agencies)
+            rec["links"] = "; ".join(f"{link.text} <{link.uri}>" for link in row.links)
+            rec["page_start"] = row.page_start
+            rec["page_end"] = row.page_end
+            rec["flags"] = "; ".join(row.flags)
+            records.append(rec)
+        return records
+
+    def csv_columns(self) -> list[str]:
+        cols = ["row"]
+        for name in self.columns:
+            cols.append(name)
+            if name == "lead_agency":
+                cols.append("lead_agencies")
+        return cols + ["links", "page_start", "page_end", "flags"]
+
+    def to_dataframe(self) -> "Any":
+        """A pandas DataFrame, one row per action, columns as in the CSV."""
+        import pandas as pd
+
+        return pd.DataFrame(self.csv_records(), columns=self.csv_columns())
+
+
+def load_schema() -> dict[str, Any]:
+    text = resources.files("safecity_extract").joinpath("data/report.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def validate(data: dict[str, Any]) -> None:
+    """Raise jsonschema.ValidationError if ``data`` breaks the contract."""
+    import jsonschema
+
+    jsonschema.validate(data, load_schema())
