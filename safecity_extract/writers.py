@@ -1,0 +1,244 @@
+"""Write Reports to JSON, CSV (one file or combined) and SQLite, and read JSON back.
+
+Every file is written atomically: a temporary file in the same folder, flushed and fsynced,
+then moved over the target, so a reader never sees half a file and a failed write keeps the old.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from contextlib import closing
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any, Callable, Iterable
+
+from .model import (FIXED_FIELDS, AgencyMatch, Box, Link, Report, Row, Source, Warning_)
+
+# Characters that make Excel, LibreOffice and Google Sheets read a cell as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# The CSV columns whose cells are lists joined with "; " in Report.csv_records.
+_TRAILING_COLUMNS = ("links", "page_start", "page_end", "flags")
+
+
+def atomic_write(path: str | Path, write: Callable[[IO[str]], None]) -> None:
+    """Call ``write(f)`` on a temporary text file beside ``path``, then replace ``path`` with it.
+
+    On any error the temporary file is removed and ``path`` keeps its old content.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+    _fsync_dir(target.parent)
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically."""
+    atomic_write(path, lambda f: f.write(text))
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable; not every platform lets a folder be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def write_json(report: Report, path: str | Path) -> None:
+    """Write the report's deterministic JSON (``Report.to_json``) to ``path``."""
+    atomic_write(path, lambda f: f.write(report.to_json()))
+
+
+def read_json(path: str | Path) -> Report:
+    """Read a JSON file written by :func:`write_json` back into a Report."""
+    return report_from_dict(json.loads(Path(path).read_text("utf-8")))
+
+
+def report_from_dict(data: dict[str, Any]) -> Report:
+    """The inverse of ``Report.to_dict`` (the column layout is not serialised, so it is empty)."""
+    columns = list(data["columns"])
+    return Report(
+        source=Source(**data["source"]),
+        title=data["title"],
+        columns=columns,
+        rows=[_row_from_dict(row, columns) for row in data["rows"]],
+        warnings=[Warning_(w["page"], w["message"]) for w in data.get("warnings", [])],
+    )
+
+
+def _row_from_dict(data: dict[str, Any], columns: list[str]) -> Row:
+    return Row(
+        row=data["row"],
+        cells={name: data.get(name, "") for name in columns},
+        links=[Link(**link) for link in data.get("links", [])],
+        page_start=data.get("page_start", 0),
+        page_end=data.get("page_end", 0),
+        flags=list(data.get("flags", [])),
+        lead_agencies=list(data.get("lead_agencies", [])),
+        lead_matches=[AgencyMatch(**m) for m in data.get("lead_matches", [])],
+        boxes=[Box(**box) for box in data.get("boxes", [])],
+    )
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def csv_safe_value(value: Any) -> Any:
+    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def write_csv(report: Report, path: str | Path, csv_safe: bool = False) -> None:
+    """Write one row per action, columns as ``report.csv_columns()``, UTF-8, "\\n" line ends.
+
+    ``csv_safe`` guards against CSV formula injection: an update that starts with "=" or "-"
+    would run as a formula in a spreadsheet. It is off by default because the apostrophe changes
+    the data; turn it on for files people will open in Excel rather than load with code.
+    """
+    _write_records(report.csv_records(), report.csv_columns(), path, csv_safe)
+
+
+def write_combined_csv(reports_with_names: Iterable[tuple[str, Report]], path: str | Path,
+                       csv_safe: bool = False) -> None:
+    """Write every row of every report to one CSV, with a ``source_file`` column first.
+
+    Extra columns found in only some reports are empty in the others.
+    """
+    pairs = list(reports_with_names)
+    records = [{"source_file": name, **rec} for name, report in pairs
+               for rec in report.csv_records()]
+    columns = ["source_file"] + combined_columns([report for _, report in pairs])
+    _write_records(records, columns, path, csv_safe)
+
+
+def combined_columns(reports: list[Report]) -> list[str]:
+    """The union of the reports' CSV columns: fixed ones first, extras in order seen, then the rest."""
+    columns: list[str] = []
+    for report in reports:
+        for name in report.csv_columns():
+            if name not in columns and name not in _TRAILING_COLUMNS:
+                columns.append(name)
+    if not reports:
+        columns = ["row", "priority", "action", "lead_agency", "lead_agencies", "update"]
+    return columns + list(_TRAILING_COLUMNS)
+
+
+def _write_records(records: list[dict[str, Any]], columns: list[str], path: str | Path,
+                   csv_safe: bool) -> None:
+    import pandas as pd
+
+    if csv_safe:
+        records = [{k: csv_safe_value(v) for k, v in rec.items()} for rec in records]
+    frame = pd.DataFrame(records, columns=columns).fillna("")
+    atomic_write(path, lambda f: frame.to_csv(f, index=False, lineterminator="\n"))
+
+
+# --- SQLite ----------------------------------------------------------------------------------
+
+SQLITE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    sha256 TEXT PRIMARY KEY,
+    file TEXT NOT NULL,
+    title TEXT NOT NULL,
+    pages INTEGER NOT NULL,
+    extracted_at TEXT NOT NULL,
+    tool_version TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rows (
+    document TEXT NOT NULL REFERENCES documents(sha256),
+    row INTEGER NOT NULL,
+    priority TEXT NOT NULL,
+    action TEXT NOT NULL,
+    lead_agency TEXT NOT NULL,
+    lead_agencies TEXT NOT NULL,
+    update_text TEXT NOT NULL,
+    extras TEXT NOT NULL,
+    links TEXT NOT NULL,
+    page_start INTEGER NOT NULL,
+    page_end INTEGER NOT NULL,
+    flags TEXT NOT NULL,
+    PRIMARY KEY (document, row)
+);
+CREATE TABLE IF NOT EXISTS row_agencies (
+    document TEXT NOT NULL,
+    row INTEGER NOT NULL,
+    agency TEXT NOT NULL,
+    PRIMARY KEY (document, row, agency),
+    FOREIGN KEY (document, row) REFERENCES rows(document, row)
+);
+CREATE INDEX IF NOT EXISTS row_agencies_agency ON row_agencies(agency);
+CREATE INDEX IF NOT EXISTS rows_lead_agency ON rows(lead_agency);
+"""
+
+
+def write_sqlite(report: Report, db_path: str | Path, tool_version: str) -> None:
+    """Store one report in SQLite, replacing any earlier copy of the same document (by sha256).
+
+    The delete and the inserts are one transaction, so a re-run never duplicates rows and a
+    failure leaves the database as it was. ``extracted_at`` is the only time-dependent value.
+    """
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(db_path)) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.executescript(SQLITE_SCHEMA)
+        with conn:  # one transaction: commit on success, roll back on error
+            _replace_document(conn, report, tool_version)
+
+
+def _replace_document(conn: sqlite3.Connection, report: Report, tool_version: str) -> None:
+    sha = report.source.sha256
+    for table, key in (("row_agencies", "document"), ("rows", "document"),
+                       ("documents", "sha256")):
+        conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (sha,))
+    conn.execute(
+        "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+        (sha, report.source.file, report.title, report.source.pages,
+         datetime.now(timezone.utc).isoformat(timespec="seconds"), tool_version))
+    conn.executemany("INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     [sqlite_row(sha, row) for row in report.rows])
+    conn.executemany("INSERT INTO row_agencies VALUES (?, ?, ?)",
+                     [(sha, row.row, agency) for row in report.rows
+                      for agency in dict.fromkeys(row.lead_agencies)])
+
+
+def sqlite_row(sha: str, row: Row) -> tuple[Any, ...]:
+    """The values of one ``rows`` record, in column order."""
+    extras = {k: v for k, v in row.cells.items() if k not in FIXED_FIELDS}
+    return (sha, row.row, row.get("priority"), row.get("action"), row.get("lead_agency"),
+            _json(row.lead_agencies), row.get("update"), _json(extras),
+            _json([link.to_dict() for link in row.links]), row.page_start, row.page_end,
+            _json(row.flags))
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
