@@ -1,0 +1,128 @@
+"""Text rules for one cell: words -> lines -> paragraphs -> the cell's exact text.
+
+Wrapped lines are joined with one space, a line-end hyphen is kept and joined without a
+space, a soft hyphen at a line end is dropped, paragraphs are separated by a blank line.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from .pdf import Word
+
+SOFT_HYPHEN = "\u00ad"
+HYPHENS = ("-", "\u2010")  # hyphen-minus and the typographic hyphen; never dashes
+# Glyphs that open a list item. Dashes are left out: a wrapped " – " must not start a list.
+BULLETS = frozenset("•◦▪▫●○■□➢►✓·\uf0b7\uf0a7\uf076\uf0d8")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    first_width: float = 0.0  # width of the line's first word: would it fit on the line above?
+
+
+def group_lines(words: Iterable[Word], overlap: float = 0.5) -> list[Line]:
+    """Cluster words into visual lines: a word joins a line its vertical middle falls in."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        for members in reversed(lines[-3:]):
+            top = min(w.top for w in members)
+            bottom = max(w.bottom for w in members)
+            slack = (bottom - top) * (0.5 - overlap / 2)
+            if top - slack <= word.ymid <= bottom + slack:
+                members.append(word)
+                break
+        else:
+            lines.append([word])
+    return [_make_line(members) for members in lines]
+
+
+def _make_line(members: Sequence[Word]) -> Line:
+    ordered = sorted(members, key=lambda w: w.x0)
+    return Line(" ".join(w.text for w in ordered), ordered[0].x0, max(w.x1 for w in ordered),
+                min(w.top for w in ordered), max(w.bottom for w in ordered),
+                statistics.median(w.size for w in ordered), ordered[0].x1 - ordered[0].x0)
+
+
+def line_pitch(lines: Sequence[Line]) -> float | None:
+    """Typical distance between consecutive line tops (the median), or None if unknown."""
+    steps = [b.top - a.top for a, b in zip(lines, lines[1:]) if b.top > a.top]
+    return statistics.median(steps) if steps else None
+
+
+def paragraphs(lines: Sequence[Line], pitch: float, gap_ratio: float) -> list[list[Line]]:
+    """Split a cell's lines where the gap to the next line is clearly more than one line."""
+    groups: list[list[Line]] = []
+    for line in lines:
+        if groups and line.top - groups[-1][-1].top <= gap_ratio * pitch:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return groups
+
+
+def join_two(left: str, right: str) -> str:
+    """Join a wrapped line to the next one following the hyphen rules."""
+    if not left:
+        return right
+    if not right:
+        return left
+    if left.endswith(SOFT_HYPHEN):
+        return left[:-1] + right
+    if left.endswith(HYPHENS) and len(left) > 1 and left[-2].isalnum():
+        return left + right
+    return left + " " + right
+
+
+def is_bullet(text: str) -> bool:
+    return bool(text) and text[0] in BULLETS
+
+
+def join_paragraph(texts: Sequence[str]) -> str:
+    """Join one paragraph's lines; a line opening with a bullet glyph starts a new line."""
+    out = ""
+    for text in texts:
+        text = tidy(text)
+        if not text:
+            continue
+        if out and is_bullet(text):
+            out = out.removesuffix(SOFT_HYPHEN) + "\n" + text
+        else:
+            out = join_two(out, text)
+    return out
+
+
+def tidy(text: str) -> str:
+    """Collapse runs of spaces and strip the ends; keeps every other character as printed."""
+    return re.sub(r"[ \t\u00a0]{2,}", " ", text.replace("\u00a0", " ")).strip()
+
+
+def cell_text(lines: Sequence[Line], pitch: float, gap_ratio: float) -> str:
+    """The exact text of a cell from its lines (top to bottom)."""
+    ordered = sorted(lines, key=lambda ln: ln.top)
+    paras = [join_paragraph([ln.text for ln in group])
+             for group in paragraphs(ordered, pitch, gap_ratio)]
+    return "\n\n".join(p for p in paras if p)
+
+
+def wrapped(last: Line, right_limit: float, following: Line) -> bool:
+    """Did ``last`` end because the next word did not fit (a wrap), not at a paragraph end?"""
+    space = 0.25 * (following.size or last.size)
+    return last.x1 + space + following.first_width > right_limit - 0.5
+
+
+def join_parts(before: str, after: str, new_paragraph: bool) -> str:
+    """Join a cell's text on one page to its continuation on the next page."""
+    if not before or not after:
+        return before or after
+    if new_paragraph:
+        return before + "\n\n" + after
+    return join_two(before, after)

@@ -1,0 +1,149 @@
+"""The library's main call: a progress-update PDF -> a Report of exact, normalised rows.
+
+Pages stream through pdf -> grid -> stitch one at a time; agency names are matched last.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from .errors import NoTableFound, NoTextLayer, UnmappedColumns
+from .grid import Column, PageTable, read_page, visual_lines
+from .model import FIXED_FIELDS, FLAG_UNMATCHED, ColumnSpan, Report, Row, Source, Warning_
+from .pdf import Document, PageData, PageFailure, sha256_of
+from .settings import Settings
+from .stitch import fill_down, stitch, to_rows
+
+LOOKED_FOR = "labels like Priority / Action / Lead Agency / Update"
+
+
+class _Scan:
+    """What the page loop learnt besides the tables: title, text seen, header labels."""
+
+    def __init__(self) -> None:
+        self.title = ""
+        self.any_text = False
+        self.columns: list[str] | None = None
+        self.labels_seen: list[str] = []
+        self.warnings: list[tuple[int, str]] = []
+        self.layout: list[ColumnSpan] = []
+
+
+def extract(path: str | os.PathLike[str], *, password: str | None = None,
+            agencies: Any = None, settings: Settings | Mapping[str, Any] | None = None
+            ) -> Report:
+    """Read the progress table of the PDF at ``path``.
+
+    ``agencies`` is a list loaded with ``load_agencies`` (the shipped one when None).
+    Raises a ``SafecityError`` child naming the file and the cause when it cannot.
+    """
+    settings = Settings.resolve(settings)
+    path = Path(path)
+    scan = _Scan()
+    with Document(path, password, settings) as doc:
+        drafts, stitch_warnings = stitch(_tables(doc, scan, settings), settings)
+        page_count = doc.page_count
+        title = scan.title or doc.metadata_title()
+    if not scan.any_text:
+        raise NoTextLayer(str(path))
+    if scan.columns is None:
+        if scan.labels_seen:
+            raise UnmappedColumns(str(path), scan.labels_seen, _missing(scan.labels_seen))
+        raise NoTableFound(str(path), LOOKED_FOR)
+    warnings = scan.warnings + stitch_warnings + fill_down(drafts)
+    rows = to_rows(drafts, scan.columns)
+    _match_leads(rows, agencies)
+    return Report(
+        source=Source(path.name, sha256_of(path), page_count),
+        title=title,
+        columns=scan.columns,
+        rows=rows,
+        warnings=[Warning_(p, m) for p, m in sorted(warnings, key=lambda w: w[0] or 0)],
+        layout=scan.layout,
+    )
+
+
+def _tables(doc: Document, scan: _Scan, settings: Settings) -> Iterator[PageTable]:
+    """Each page's share of the table, in page order; keeps title and warnings on ``scan``."""
+    columns: list[Column] | None = None
+    body_size: float | None = None
+    for page in doc.pages():
+        if isinstance(page, PageFailure):
+            scan.warnings.append((page.number, f"page skipped: {page.error.reason}"))
+            continue
+        if page.words:
+            scan.any_text = True
+        if not scan.title and page.words:
+            scan.title = title_of(page, settings)
+        table, header = read_page(page, columns, body_size, settings)
+        if header is not None:
+            names = list(header.names)
+            if scan.columns is None:
+                scan.columns = _ordered(names)
+            elif set(names) != set(scan.columns):
+                scan.warnings.append((page.number, "header labels differ from the first "
+                                      f"page's: {[c.label for c in header.cells]}"))
+        elif table is None:
+            scan.labels_seen = scan.labels_seen or _header_like(page, settings)
+        if table is None:
+            continue
+        scan.layout += [ColumnSpan(page.number, c.name, c.x0, c.x1) for c in table.columns]
+        columns = None if table.ended else table.columns
+        body_size = body_size or _median_size(page)
+        yield table
+
+
+def _ordered(names: list[str]) -> list[str]:
+    """Fixed fields first in their canonical order, then extras in page order."""
+    return [f for f in FIXED_FIELDS] + [n for n in names if n not in FIXED_FIELDS]
+
+
+def _missing(labels: list[str]) -> list[str]:
+    from .headers import map_labels
+
+    found = set(map_labels(labels, Settings().header_fuzzy_threshold))
+    return [f for f in FIXED_FIELDS if f not in found]
+
+
+def _header_like(page: PageData, settings: Settings) -> list[str]:
+    """Labels of a row that looks like a table header but did not map (for the error)."""
+    from .grid import header_cells, _line_words  # noqa: PLC0415
+
+    for line in visual_lines(page.words, settings)[:40]:
+        cells = header_cells(_line_words(page.words, line), page.rules)
+        if 3 <= len(cells) <= 8 and any(
+                w.lower() in line.text.lower() for w in ("action", "priority", "lead", "update")):
+            return [c.label for c in cells]
+    return []
+
+
+def _median_size(page: PageData) -> float:
+    from .grid import body_font_size
+
+    return body_font_size(page.words)
+
+
+def title_of(page: PageData, settings: Settings) -> str:
+    """The largest text at the top of the first page with text."""
+    lines = visual_lines(page.words, settings)
+    biggest = max(ln.size for ln in lines)
+    picked = []
+    for ln in lines:
+        if ln.size >= biggest - 0.5:
+            picked.append(ln.text)
+        elif picked:
+            break
+    return " ".join(picked)
+
+
+def _match_leads(rows: list[Row], agencies: Any) -> None:
+    from .agencies import lead_names, load_agencies, match_agencies
+
+    table = agencies if agencies is not None else load_agencies()
+    for row in rows:
+        matches = match_agencies(row.get("lead_agency"), table) if row.get("lead_agency") else []
+        row.lead_matches = matches
+        row.lead_agencies = lead_names(matches)
+        if any(m.name is None for m in matches) and FLAG_UNMATCHED not in row.flags:
+            row.flags = sorted(row.flags + [FLAG_UNMATCHED])

@@ -1,0 +1,426 @@
+"""Words + rules of one page -> the table's header, column x-ranges and row bands.
+
+Columns come from vertical rules where the table has them and from the header labels plus
+the whitespace between the body's text columns where it does not; rows come from horizontal
+rules that cross the Action column, or, on rule-less pages, from where the Action column
+starts a new entry with empty space above it in every column.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from .cells import Line, group_lines
+from .headers import map_labels, match_label
+from .pdf import LinkArea, PageData, Rule, Word
+from .settings import Settings
+
+PRIORITY, ACTION = "priority", "action"
+_PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    label: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+@dataclass(frozen=True)
+class Header:
+    cells: tuple[HeaderCell, ...]
+    names: tuple[str, ...]
+    top: float
+    bottom: float
+    fixed_found: int
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    x0: float
+    x1: float
+
+
+@dataclass
+class Band:
+    """One row-to-be on one page: its cells' lines and the links found in it."""
+
+    page: int
+    top: float
+    bottom: float
+    cells: dict[str, list[Line]] = field(default_factory=dict)
+    links: list[tuple[str, str, str]] = field(default_factory=list)  # (column, text, uri)
+
+    def has(self, name: str) -> bool:
+        return bool(self.cells.get(name))
+
+    def is_empty(self) -> bool:
+        return not any(self.cells.values())
+
+
+@dataclass
+class PageTable:
+    page: int
+    columns: list[Column]
+    bands: list[Band]
+    ended: bool                   # the table stops on this page (other content follows it)
+    warnings: list[str] = field(default_factory=list)
+    x0: float = 0.0
+    x1: float = 0.0
+    pitch: float = 12.0
+    text_right: dict[str, float] = field(default_factory=dict)  # rightmost text per column
+
+
+# --- header ------------------------------------------------------------------------------
+
+
+def visual_lines(words: Sequence[Word], settings: Settings) -> list[Line]:
+    """The page's text lines across its whole width, top to bottom."""
+    return group_lines(words, settings.line_overlap)
+
+
+def _line_words(words: Sequence[Word], line: Line) -> list[Word]:
+    return [w for w in words if line.top - 0.5 <= w.ymid <= line.bottom + 0.5]
+
+
+def _splits(rules: Iterable[Rule], top: float, bottom: float) -> list[float]:
+    """x of vertical rules that cross the band [top, bottom]."""
+    mid = (top + bottom) / 2
+    return sorted(r.x0 for r in rules if r.orientation == "v" and r.top <= mid <= r.bottom)
+
+
+def header_cells(words: Sequence[Word], rules: Sequence[Rule]) -> list[HeaderCell]:
+    """Cluster header words into cells: stacked or close words together, rules split them."""
+    if not words:
+        return []
+    top, bottom = min(w.top for w in words), max(w.bottom for w in words)
+    splits = _splits(rules, top, bottom)
+    size = statistics.median(w.size for w in words) or 10.0
+    groups: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: w.x0):
+        if groups:
+            right = max(g.x1 for g in groups[-1])
+            ruled = any(right - 1 <= x <= w.x0 + 1 for x in splits)
+            if not ruled and w.x0 <= right + 0.55 * size:
+                groups[-1].append(w)
+                continue
+        groups.append([w])
+    return [_header_cell(g) for g in groups]
+
+
+def _header_cell(group: list[Word]) -> HeaderCell:
+    lines = group_lines(group)
+    return HeaderCell(" ".join(ln.text for ln in lines), min(w.x0 for w in group),
+                      max(w.x1 for w in group), min(w.top for w in group),
+                      max(w.bottom for w in group))
+
+
+def _score_header(cells: list[HeaderCell], settings: Settings) -> tuple[int, float]:
+    found: dict[str, float] = {}
+    for cell in cells:
+        m = match_label(cell.label, settings.header_fuzzy_threshold)
+        if m.field:
+            found[m.field] = max(found.get(m.field, 0.0), m.score)
+    return len(found), sum(found.values())
+
+
+def _rule_between(rules: Sequence[Rule], upper: Line, lower: Line) -> bool:
+    return any(r.orientation == "h" and upper.bottom - 1 <= r.top <= lower.top + 1
+               and r.x0 <= max(upper.x0, lower.x0) + 1 and r.x1 >= min(upper.x1, lower.x1) - 1
+               for r in rules)
+
+
+def find_header(page: PageData, settings: Settings, lines: Sequence[Line] | None = None
+                ) -> Header | None:
+    """The first header row on the page that maps at least ``min_header_fields`` fields."""
+    lines = list(lines) if lines is not None else visual_lines(page.words, settings)
+    for i, first in enumerate(lines):
+        best: tuple[tuple[int, float], list[HeaderCell]] | None = None
+        window: list[Word] = []
+        for j in range(i, min(i + 4, len(lines))):
+            if j > i and (lines[j].top - lines[j - 1].bottom > 0.8 * lines[j].size
+                          or _rule_between(page.rules, lines[j - 1], lines[j])):
+                break
+            window += _line_words(page.words, lines[j])
+            cells = header_cells(window, page.rules)
+            score = _score_header(cells, settings)
+            if best is None or score >= best[0]:
+                best = (score, cells)
+        if best and best[0][0] >= settings.min_header_fields and _has_anchor(best[1], settings):
+            cells = best[1]
+            names = map_labels([c.label for c in cells], settings.header_fuzzy_threshold)
+            return Header(tuple(cells), tuple(names), min(c.top for c in cells),
+                          max(c.bottom for c in cells), best[0][0])
+    return None
+
+
+def _has_anchor(cells: list[HeaderCell], settings: Settings) -> bool:
+    """Rows are found from the Action column, so a header without one is not ours."""
+    return any(match_label(c.label, settings.header_fuzzy_threshold).field == ACTION
+               for c in cells)
+
+
+# --- columns -----------------------------------------------------------------------------
+
+
+def _min_coverage_x(words: Sequence[Word], lo: float, hi: float) -> float:
+    """Middle of the widest x-interval in [lo, hi] crossed by the fewest words."""
+    if hi <= lo:
+        return (lo + hi) / 2
+    cuts = sorted({lo, hi, *(x for w in words for x in (w.x0, w.x1) if lo < x < hi)})
+    best_key, best_x = None, (lo + hi) / 2
+    for a, b in zip(cuts, cuts[1:]):
+        mid = (a + b) / 2
+        crossing = sum(1 for w in words if w.x0 < mid < w.x1)
+        key = (crossing, -(b - a))
+        if best_key is None or key < best_key:
+            best_key, best_x = key, mid
+    return best_x
+
+
+def column_bounds(header: Header, page: PageData, body: Sequence[Word]) -> list[Column]:
+    """x-ranges of the columns: rules between header cells where drawn, else whitespace."""
+    splits = _splits(page.rules, header.top, header.bottom)
+    cells = header.cells
+    edges: list[float] = []
+    for a, b in zip(cells, cells[1:]):
+        ruled = [x for x in splits if a.x1 - 1 <= x <= b.x0 + 1]
+        if ruled:
+            target = (a.x1 + b.x0) / 2
+            edges.append(min(ruled, key=lambda x: abs(x - target)))
+        else:
+            edges.append(_min_coverage_x(body, a.x1, b.x0))
+    left = [x for x in splits if x <= cells[0].x0 + 1]
+    right = [x for x in splits if x >= cells[-1].x1 - 1]
+    x0 = max(left) if left else 0.0
+    x1 = min(right) if right else page.width
+    bounds = [x0, *edges, x1]
+    return [Column(name, bounds[k], bounds[k + 1]) for k, name in enumerate(header.names)]
+
+
+def column_of(x: float, columns: Sequence[Column]) -> str | None:
+    for col in columns:
+        if col.x0 <= x < col.x1:
+            return col.name
+    return None
+
+
+# --- table extent on a page --------------------------------------------------------------
+
+
+def is_furniture(line: Line, page: PageData, settings: Settings) -> bool:
+    """Page numbers in the top or bottom margin band are page furniture, not table text."""
+    band = settings.margin_band * page.height
+    in_margin = line.bottom <= band or line.top >= page.height - band
+    return in_margin and bool(_PAGE_NUMBER.match(line.text.strip()))
+
+
+def _fits(line_words: Sequence[Word], columns: Sequence[Column], body_size: float,
+          settings: Settings) -> bool:
+    """True if no word straddles a column boundary and the text is not heading-sized."""
+    inner = [c.x0 for c in columns[1:]]
+    for w in line_words:
+        if any(w.x0 < x - 2 and w.x1 > x + 2 for x in inner):
+            return False
+        if column_of(w.xmid, columns) is None:
+            return False
+    sizes = [w.size for w in line_words if w.size]
+    return not sizes or statistics.median(sizes) <= settings.heading_size_ratio * body_size
+
+
+def table_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Column],
+                 top: float, body_size: float, settings: Settings, has_header: bool
+                 ) -> tuple[float, float, bool, list[Line]]:
+    """(body top, body bottom, table ended here, lines left out) for the body below ``top``.
+
+    On a page without a header, lines that do not fit the grid in the top margin band are
+    skipped (running headers). The first line that does not fit ends the body; if more than
+    a stray footer follows it, the table has ended on this page.
+    """
+    band = settings.margin_band * page.height
+    below = [ln for ln in lines if ln.top >= top - 0.5 and not is_furniture(ln, page, settings)]
+    skipped: list[Line] = []
+    body_top = top
+    while not has_header and below and below[0].bottom <= band and not _fits(
+            _line_words(page.words, below[0]), columns, body_size, settings):
+        skipped.append(below.pop(0))
+        body_top = below[0].top - 0.5 if below else top
+    for k, ln in enumerate(below):
+        if _fits(_line_words(page.words, ln), columns, body_size, settings):
+            continue
+        rest = below[k + 1:]
+        footer_only = ln.top >= page.height - band and len(rest) <= 1
+        return body_top, ln.top - 0.5, not footer_only, skipped + below[k:]
+    return body_top, page.height, False, skipped
+
+
+# --- rows --------------------------------------------------------------------------------
+
+
+def separators(rules: Sequence[Rule], columns: Sequence[Column], top: float, bottom: float,
+               snap: float) -> list[float]:
+    """y of horizontal rules crossing the Action column strictly inside (top, bottom)."""
+    action = next(c for c in columns if c.name == ACTION)
+    ys = rules_across(rules, action, top + snap, bottom - snap)
+    merged: list[float] = []
+    for y in ys:
+        if not merged or y - merged[-1] > snap:
+            merged.append(y)
+    return merged
+
+
+def column_lines(words: Sequence[Word], columns: Sequence[Column], settings: Settings
+                 ) -> dict[str, list[Line]]:
+    by_col: dict[str, list[Word]] = {c.name: [] for c in columns}
+    for w in words:
+        name = column_of(w.xmid, columns)
+        if name:
+            by_col[name].append(w)
+    return {name: group_lines(ws, settings.line_overlap) for name, ws in by_col.items()}
+
+
+def text_row_starts(lines: dict[str, list[Line]], top: float, bottom: float) -> list[float]:
+    """Tops of Action lines that open a new row: nothing sits just above them in any column
+    but the (merged, so ignored) priority column."""
+    action = [ln for ln in lines.get(ACTION, []) if top <= (ln.top + ln.bottom) / 2 < bottom]
+    others = [ln for name, lns in lines.items() if name != PRIORITY for ln in lns]
+    starts: list[float] = []
+    for k, ln in enumerate(action):
+        if k == 0:
+            starts.append(ln.top)
+            continue
+        strip_top = ln.top - 0.5 * (ln.bottom - ln.top)
+        blocked = any(o.bottom > strip_top and o.top < ln.top - 1 for o in others)
+        if not blocked and ln.top - action[k - 1].bottom > 0.25 * ln.size:
+            starts.append(ln.top)
+    return starts
+
+
+def band_edges(lines: dict[str, list[Line]], rules: Sequence[Rule], columns: Sequence[Column],
+               top: float, bottom: float, settings: Settings) -> list[float]:
+    """Boundaries of the row bands: rules when the page has them, else text row starts."""
+    ys = separators(rules, columns, top, bottom, settings.rule_snap)
+    if not ys:
+        starts = text_row_starts(lines, top, bottom)
+        ys = [y - 0.5 for y in starts if y - 0.5 > top + settings.rule_snap]
+    return [top, *ys, bottom]
+
+
+def _band_index(y: float, edges: Sequence[float]) -> int:
+    for k in range(len(edges) - 1):
+        if y < edges[k + 1]:
+            return k
+    return len(edges) - 2
+
+
+def fill_bands(lines: dict[str, list[Line]], edges: Sequence[float], page: int,
+               pitch: float, priority_cuts: Sequence[float], settings: Settings) -> list[Band]:
+    """Put each line in its band. A merged priority cell can run past its first row, so the
+    priority column goes by text block, into the band where the block starts."""
+    bands = [Band(page, edges[k], edges[k + 1], {}) for k in range(len(edges) - 1)]
+    for name, col_lines in lines.items():
+        blocks = (text_blocks(col_lines, pitch * settings.paragraph_gap, priority_cuts)
+                  if name == PRIORITY else [[ln] for ln in col_lines])
+        for block in blocks:
+            k = _band_index((block[0].top + block[0].bottom) / 2, edges)
+            bands[k].cells.setdefault(name, []).extend(block)
+    return bands
+
+
+def text_blocks(col_lines: Sequence[Line], max_step: float, cuts: Sequence[float]
+                ) -> list[list[Line]]:
+    """Runs of lines no further apart than ``max_step`` and not separated by a rule."""
+    out: list[list[Line]] = []
+    for ln in col_lines:
+        if out:
+            prev = out[-1][-1]
+            cut = any(prev.bottom - 1 <= y <= ln.top + 1 for y in cuts)
+            if not cut and ln.top - prev.top <= max_step:
+                out[-1].append(ln)
+                continue
+        out.append([ln])
+    return out
+
+
+def rules_across(rules: Sequence[Rule], column: Column, top: float, bottom: float) -> list[float]:
+    """y of horizontal rules that cross ``column`` between top and bottom."""
+    return sorted(r.top for r in rules if r.orientation == "h" and top < r.top < bottom
+                  and r.x0 <= column.x0 + 3 and r.x1 >= column.x1 - 3)
+
+
+def attach_links(bands: list[Band], links: Sequence[LinkArea], words: Sequence[Word],
+                 columns: Sequence[Column]) -> list[str]:
+    """Give each link the words under it and put it in the band/column of those words."""
+    problems: list[str] = []
+    for link in links:
+        inside = [w for w in words if link.x0 - 1 <= w.xmid <= link.x1 + 1
+                  and link.top - 1 <= w.ymid <= link.bottom + 1]
+        if not inside:
+            continue
+        text = " ".join(ln.text for ln in group_lines(inside))
+        first = min(inside, key=lambda w: (w.top, w.x0))
+        col = column_of(first.xmid, columns)
+        for band in bands:
+            if col and band.top <= first.ymid < band.bottom:
+                band.links.append((col, text, link.uri))
+                break
+        else:
+            problems.append(f"link {link.uri!r} on {text!r} is outside the table")
+    return problems
+
+
+# --- one page ----------------------------------------------------------------------------
+
+
+def body_font_size(words: Sequence[Word]) -> float:
+    sizes = [w.size for w in words if w.size]
+    return statistics.median(sizes) if sizes else 10.0
+
+
+def read_page(page: PageData, columns: list[Column] | None, body_size: float | None,
+              settings: Settings) -> tuple[PageTable | None, Header | None]:
+    """The table's part of one page, using its header or, without one, the columns carried
+    over from the previous page. Returns (None, None) when the page holds none of it."""
+    lines = visual_lines(page.words, settings)
+    header = find_header(page, settings, lines)
+    if header is not None:
+        top = header.bottom + 0.5
+        below = [w for w in page.words if w.top >= top]
+        columns = column_bounds(header, page, below)
+        body_size = body_size or body_font_size(below)
+    elif columns is None:
+        return None, None
+    else:
+        top = 0.0
+    assert body_size is not None
+    body_top, body_bottom, ended, _left_out = table_extent(
+        page, lines, columns, top, body_size, settings, header is not None)
+    words = [w for w in page.words if body_top <= w.ymid < body_bottom
+             and not any(is_furniture(ln, page, settings) and ln.top - 0.5 <= w.ymid <= ln.bottom + 0.5
+                         for ln in lines)]
+    col_lines = column_lines(words, columns, settings)
+    all_lines = sorted((ln for lns in col_lines.values() for ln in lns), key=lambda ln: ln.top)
+    pitch = _pitch(col_lines) or 1.2 * body_size
+    edges = band_edges(col_lines, page.rules, columns, body_top, body_bottom, settings)
+    prio = next((c for c in columns if c.name == PRIORITY), None)
+    cuts = rules_across(page.rules, prio, body_top, body_bottom) if prio else []
+    bands = fill_bands(col_lines, edges, page.number, pitch, cuts, settings)
+    problems = attach_links(bands, page.links, words, columns)
+    bands = [b for b in bands if not b.is_empty()]
+    x0 = min((ln.x0 for ln in all_lines), default=columns[0].x0)
+    x1 = max((ln.x1 for ln in all_lines), default=columns[-1].x1)
+    right = {name: max(ln.x1 for ln in lns) for name, lns in col_lines.items() if lns}
+    table = PageTable(page.number, columns, bands, ended, problems,
+                      max(columns[0].x0, x0 - 2), min(columns[-1].x1, x1 + 2), pitch, right)
+    return table, header
+
+
+def _pitch(col_lines: dict[str, list[Line]]) -> float | None:
+    steps = [b.top - a.top for lns in col_lines.values() for a, b in zip(lns, lns[1:])
+             if b.top > a.top]
+    return statistics.median(steps) if steps else None

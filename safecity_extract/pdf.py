@@ -1,0 +1,197 @@
+"""Open a PDF and yield its pages as plain data: words, rules and links.
+
+The only module that imports pdfplumber. Each page is parsed once, turned into small frozen
+records and closed before the next one is read, so memory does not grow with page count.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import DamagedPDF, EmptyFile, EncryptedPDF, NotAPDF, SafecityError
+from .settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+    @property
+    def xmid(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def ymid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A horizontal or vertical edge of a drawn line or rectangle."""
+
+    orientation: str  # "h" or "v"
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+@dataclass(frozen=True, slots=True)
+class LinkArea:
+    uri: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+@dataclass(frozen=True, slots=True)
+class PageFailure:
+    """A page that could not be parsed; the rest of the document still is."""
+
+    number: int
+    error: SafecityError
+
+
+@dataclass(frozen=True, slots=True)
+class PageData:
+    number: int  # 1-based
+    width: float
+    height: float
+    words: tuple[Word, ...]
+    rules: tuple[Rule, ...]
+    links: tuple[LinkArea, ...]
+
+
+# Signatures of files that are often renamed to .pdf by mistake.
+_MAGIC = (
+    (b"PK\x03\x04", "a ZIP or Word .docx/.xlsx file"),
+    (b"\xd0\xcf\x11\xe0", "an old Word/Excel .doc/.xls file"),
+    (b"{\\rtf", "an RTF file"),
+    (b"<!DOCTYPE html", "an HTML page"),
+    (b"<html", "an HTML page"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
+
+
+def sha256_of(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sniff(path: str | Path) -> None:
+    """Raise EmptyFile or NotAPDF from the first bytes, before pdfminer sees the file."""
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    if not head:
+        raise EmptyFile(str(path))
+    if b"%PDF-" in head:
+        return
+    lowered = head.lstrip().lower()
+    for magic, what in _MAGIC:
+        if head.startswith(magic) or lowered.startswith(magic.lower()):
+            raise NotAPDF(str(path), what)
+    raise NotAPDF(str(path))
+
+
+def _classify(path: str, exc: BaseException, password: str | None) -> SafecityError:
+    """Turn a pdfminer/pdfplumber failure into one of our errors."""
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    name = type(inner).__name__
+    if name in ("PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"):
+        return EncryptedPDF(path, wrong_password=bool(password))
+    detail = f"{name}: {inner}".strip().rstrip(":")
+    return DamagedPDF(path, detail[:120])
+
+
+def _word(raw: dict[str, Any]) -> Word:
+    return Word(raw["text"], float(raw["x0"]), float(raw["x1"]), float(raw["top"]),
+                float(raw["bottom"]), round(float(raw.get("size", 0.0)), 2))
+
+
+def _rules(edges: list[dict[str, Any]], settings: Settings) -> tuple[Rule, ...]:
+    out = []
+    for e in edges:
+        orient = e.get("orientation")
+        length = (e["x1"] - e["x0"]) if orient == "h" else (e["bottom"] - e["top"])
+        if orient in ("h", "v") and length >= settings.min_rule_length:
+            out.append(Rule(orient, float(e["x0"]), float(e["x1"]), float(e["top"]),
+                            float(e["bottom"])))
+    return tuple(sorted(out, key=lambda r: (r.orientation, r.top, r.x0, r.bottom, r.x1)))
+
+
+def _links(page: Any) -> tuple[LinkArea, ...]:
+    out = []
+    for a in page.hyperlinks:
+        uri = a.get("uri")
+        if isinstance(uri, bytes):
+            uri = uri.decode("utf-8", "replace")
+        if uri:
+            out.append(LinkArea(str(uri), float(a["x0"]), float(a["x1"]), float(a["top"]),
+                                float(a["bottom"])))
+    return tuple(out)
+
+
+def page_data(page: Any, number: int, settings: Settings) -> PageData:
+    words = page.extract_words(x_tolerance=settings.word_gap, y_tolerance=2,
+                               keep_blank_chars=False, use_text_flow=False,
+                               extra_attrs=["size"])
+    return PageData(number, float(page.width), float(page.height),
+                    tuple(_word(w) for w in words), _rules(page.edges, settings), _links(page))
+
+
+class Document:
+    """An open PDF: page count, metadata, and pages read one at a time."""
+
+    def __init__(self, path: str | Path, password: str | None = None,
+                 settings: Settings | None = None) -> None:
+        import pdfplumber
+
+        self.path = str(path)
+        self.settings = settings or Settings()
+        sniff(self.path)
+        try:
+            self._pdf = pdfplumber.open(self.path, password=password or "")
+            self.page_count = len(self._pdf.pages)
+        except Exception as exc:  # pdfminer raises many unrelated types
+            raise _classify(self.path, exc, password) from exc
+        if self.page_count == 0:
+            self._pdf.close()
+            raise DamagedPDF(self.path, "it has no pages")
+
+    def metadata_title(self) -> str:
+        title = self._pdf.metadata.get("Title", "") if self._pdf.metadata else ""
+        return title.decode("utf-8", "replace") if isinstance(title, bytes) else str(title)
+
+    def pages(self) -> Iterator[PageData | PageFailure]:
+        """Yield each page's data, or the failure of that page (the caller warns and goes on)."""
+        for index in range(self.page_count):
+            page = self._pdf.pages[index]
+            try:
+                yield page_data(page, index + 1, self.settings)
+            except Exception as exc:  # a broken content stream spoils one page, not the file
+                logging.getLogger(__name__).debug("page %d failed", index + 1, exc_info=True)
+                yield PageFailure(index + 1, _classify(self.path, exc, None))
+            finally:
+                page.close()  # drops the parsed objects pdfplumber caches on the page
+
+    def close(self) -> None:
+        self._pdf.close()
+
+    def __enter__(self) -> "Document":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,157 @@
+"""Page tables -> one table: rows continued over a page break joined, merged priority cells
+filled down, each with the flag that says so.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .cells import Line, cell_text, join_parts, wrapped
+from .grid import ACTION, PRIORITY, Band, PageTable
+from .model import FLAG_FILLED, FLAG_JOINED, FLAG_PRIORITY_MISSING, Box, Link, Row
+from .settings import Settings
+
+LEAD = "lead_agency"
+_ENDS_SENTENCE = re.compile(r"[.!?:;][\"'’”)\]]*$")
+_STARTS_SENTENCE = re.compile(r"^[\"'‘“(\[]*[A-Z0-9•◦▪●■➢►]")
+
+
+@dataclass
+class Draft:
+    """A row being assembled: its text so far and where it came from."""
+
+    cells: dict[str, str]
+    links: list[Link] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    boxes: list[Box] = field(default_factory=list)
+    # Per column: the last line on the latest page and how far text reaches in that column.
+    tails: dict[str, tuple[Line, float]] = field(default_factory=dict)
+
+
+def band_texts(band: Band, pitch: float, settings: Settings) -> dict[str, str]:
+    return {name: cell_text(lines, pitch, settings.paragraph_gap)
+            for name, lines in band.cells.items() if lines}
+
+
+def continues_previous(texts: dict[str, str], previous: dict[str, str]) -> bool:
+    """Is the first band of a page the rest of the last row of the page before?
+
+    Yes when it has no Action text, or when it has no Lead text and its Action reads as the
+    rest of a sentence (the previous Action does not end one, or this one starts in lower case).
+    """
+    action = texts.get(ACTION, "")
+    if not action:
+        return True
+    if texts.get(LEAD):
+        return False
+    before = previous.get(ACTION, "")
+    return bool(before) and (not _ENDS_SENTENCE.search(before) or action[:1].islower())
+
+
+def new_paragraph_at_break(tail: tuple[Line, float] | None, first: Line, after: str) -> bool:
+    """Does the text on the new page start a paragraph rather than finish a wrapped line?
+
+    If the first word on the new page would have fitted at the end of the last line on the
+    page before, that line ended on purpose: a paragraph break. Without a last line to test,
+    a capitalised start is taken as a new paragraph.
+    """
+    if tail is None:
+        return bool(_STARTS_SENTENCE.match(after))
+    last, limit = tail
+    return not wrapped(last, limit, first)
+
+
+def _box(band: Band, table: PageTable) -> Box:
+    lines = [ln for lns in band.cells.values() for ln in lns]
+    top = min(ln.top for ln in lines)
+    bottom = max(ln.bottom for ln in lines)
+    # Rule-less bands reach the page edge; clip them to their text.
+    top = band.top if top - band.top < table.pitch else top - 2
+    bottom = band.bottom if band.bottom - bottom < table.pitch else bottom + 2
+    return Box(band.page, table.x0, top, table.x1, bottom)
+
+
+def _links(band: Band) -> list[Link]:
+    return [Link(text, uri) for _col, text, uri in band.links]
+
+
+def stitch(tables: Iterable[PageTable], settings: Settings
+           ) -> tuple[list[Draft], list[tuple[int, str]]]:
+    """Join the page tables' bands into draft rows; returns (drafts, warnings)."""
+    drafts: list[Draft] = []
+    warnings: list[tuple[int, str]] = []
+    pending_priority: tuple[str, int] | None = None
+    for table in tables:
+        warnings += [(table.page, msg) for msg in table.warnings]
+        for k, band in enumerate(table.bands):
+            texts = band_texts(band, table.pitch, settings)
+            if k == 0 and drafts and drafts[-1].pages[-1] != band.page \
+                    and continues_previous(texts, drafts[-1].cells):
+                _join(drafts[-1], texts, band, table)
+                continue
+            if not texts.get(ACTION) and set(texts) == {PRIORITY}:
+                # A priority cell whose text sits above its first action: keep it for the next row.
+                pending_priority = (texts[PRIORITY], band.page)
+                continue
+            if not texts.get(ACTION):
+                warnings.append((band.page, f"a row without Action text: {_preview(texts)}"))
+            if pending_priority and not texts.get(PRIORITY):
+                texts[PRIORITY] = pending_priority[0]
+            pending_priority = None
+            drafts.append(Draft(texts, _links(band), [band.page], [], [_box(band, table)],
+                                _tails(band, table)))
+    if pending_priority:
+        warnings.append((pending_priority[1],
+                         f"priority text with no action after it: {pending_priority[0]!r}"))
+    return drafts, warnings
+
+
+def _tails(band: Band, table: PageTable) -> dict[str, tuple[Line, float]]:
+    return {name: (max(lines, key=lambda ln: ln.top), table.text_right.get(name, 0.0))
+            for name, lines in band.cells.items() if lines}
+
+
+def _join(draft: Draft, texts: dict[str, str], band: Band, table: PageTable) -> None:
+    for name, text in texts.items():
+        before = draft.cells.get(name, "")
+        first = min(band.cells[name], key=lambda ln: ln.top)
+        new_para = new_paragraph_at_break(draft.tails.get(name), first, text)
+        draft.cells[name] = join_parts(before, text, new_para)
+    draft.tails.update(_tails(band, table))
+    draft.links += _links(band)
+    draft.pages.append(band.page)
+    draft.boxes.append(_box(band, table))
+    if FLAG_JOINED not in draft.flags:
+        draft.flags.append(FLAG_JOINED)
+
+
+def _preview(texts: dict[str, str]) -> str:
+    joined = " | ".join(t for t in texts.values() if t)
+    return repr(joined[:60] + ("…" if len(joined) > 60 else ""))
+
+
+def fill_down(drafts: list[Draft]) -> list[tuple[int, str]]:
+    """Copy each group's priority into the rows below it that have none, flagging them."""
+    warnings: list[tuple[int, str]] = []
+    current = ""
+    for draft in drafts:
+        if draft.cells.get(PRIORITY):
+            current = draft.cells[PRIORITY]
+        elif current:
+            draft.cells[PRIORITY] = current
+            draft.flags.append(FLAG_FILLED)
+        else:
+            draft.flags.append(FLAG_PRIORITY_MISSING)
+            warnings.append((draft.pages[0], "a row before any priority text: priority left empty"))
+    return warnings
+
+
+def to_rows(drafts: list[Draft], columns: list[str]) -> list[Row]:
+    rows = []
+    for n, d in enumerate(drafts, start=1):
+        cells = {name: d.cells.get(name, "") for name in columns}
+        rows.append(Row(n, cells, d.links, d.pages[0], d.pages[-1], sorted(d.flags),
+                        boxes=d.boxes))
+    return rows
