@@ -1,0 +1,121 @@
+"""Grid steps on hand-made words and rules: header, columns, rows, table end."""
+from safecity_extract.grid import (band_edges, column_bounds, column_lines, fill_bands,
+                                   find_header, header_cells, read_page, separators,
+                                   text_blocks, text_row_starts)
+from safecity_extract.settings import Settings
+from tests.helpers import hrule, line, page, vrule, words
+
+S = Settings()
+# Column starts of a four-column table: Priority, Action, Lead Agency, Update.
+X = (40, 140, 300, 380)
+
+
+def header_words(top=100, labels=("Priority", "Action", "Lead Agency", "Update")):
+    return [w for x, label in zip(X, labels) for w in words(label, x, top)]
+
+
+def test_header_cells_split_on_wide_gaps_and_keep_stacked_words():
+    ws = words("Priority", 40, 100) + words("Lead", 300, 100) + words("Agency", 300, 112)
+    cells = header_cells(ws, [])
+    assert [c.label for c in cells] == ["Priority", "Lead Agency"]
+
+
+def test_header_cells_split_at_vertical_rule_even_when_close():
+    ws = words("Priority", 40, 100) + words("Action", 84, 100)  # 4 points apart
+    assert len(header_cells(ws, [])) == 1
+    assert len(header_cells(ws, [vrule(82, 95, 115)])) == 2
+
+
+def test_find_header_skips_title_and_prose():
+    ws = (words("Safe City Partnership Strategy Progress Update", 40, 40, size=16)
+          + words("Our priority this year is progress.", 40, 70) + header_words())
+    header = find_header(page(ws), S)
+    assert header is not None
+    assert header.names == ("priority", "action", "lead_agency", "update")
+    assert header.top == 100
+
+
+def test_find_header_with_two_line_labels():
+    ws = (words("Strategic", 40, 100) + words("Priority", 40, 112) + words("Action", 140, 100)
+          + words("Lead", 300, 100) + words("Agency", 300, 112) + words("Progress", 380, 100))
+    header = find_header(page(ws), S)
+    assert [c.label for c in header.cells] == ["Strategic Priority", "Action", "Lead Agency",
+                                              "Progress"]
+    assert header.bottom == 122
+
+
+def test_no_header_without_action_column():
+    ws = [w for x, label in zip(X, ("Priority", "Owner", "Lead", "Update"))
+          for w in words(label, x, 100)]
+    assert find_header(page(ws), S) is None
+
+
+def test_columns_from_rules_when_drawn():
+    rules = [vrule(x, 95, 500) for x in (35, 135, 290, 375, 560)]
+    header = find_header(page(header_words(), rules), S)
+    cols = column_bounds(header, page(header_words(), rules), [])
+    assert [(c.x0, c.x1) for c in cols] == [(35, 135), (135, 290), (290, 375), (375, 560)]
+
+
+def test_columns_from_whitespace_when_centred_headers_and_no_rules():
+    # Centred labels sit right of where their column's text starts.
+    hdr = (words("Priority", 60, 100) + words("Action", 190, 100) + words("Lead", 320, 100)
+           + words("Update", 450, 100))
+    body = (words("Reduce crime and", 40, 120) + words("Continue to raise awareness", 140, 120)
+            + words("All", 300, 120) + words("The Safe City Partnership", 380, 120))
+    header = find_header(page(hdr + body), S)
+    cols = column_bounds(header, page(hdr + body), body)
+    starts = [c.x0 for c in cols[1:]]
+    assert 120 < starts[0] <= 140 and 275 < starts[1] <= 300 and 315 < starts[2] <= 380
+
+
+def test_separators_are_rules_crossing_the_action_column():
+    from safecity_extract.grid import Column
+    cols = [Column("priority", 0, 100), Column("action", 100, 300), Column("update", 300, 500)]
+    rules = [hrule(200, 100, 500),   # row rule that does not cross priority (merged cell)
+             hrule(300, 0, 500), hrule(250, 300, 500)]  # the last crosses update only
+    assert separators(rules, cols, 120, 400, 2.0) == [200, 300]
+
+
+def test_text_row_starts_need_space_above_in_every_column():
+    lines = {
+        "action": [line("first action", 140, 120), line("second action", 140, 160)],
+        "update": [line("long update", 380, 120), line("goes on", 380, 132),
+                   line("and on", 380, 144), line("new row", 380, 160)],
+        "priority": [line("A priority", 40, 120), line("that runs on", 40, 132),
+                     line("and on and", 40, 144), line("on", 40, 156)],
+    }
+    assert text_row_starts(lines, 110, 400) == [120, 160]
+    lines["update"][3] = line("still running", 380, 156)  # text just above -> not a row
+    assert text_row_starts(lines, 110, 400) == [120]
+
+
+def test_priority_block_goes_to_the_band_where_it_starts():
+    lines = {"priority": [line("Reduce the", 40, 120), line("harm caused", 40, 132),
+                          line("by drugs", 40, 144)],
+             "action": [line("one", 140, 120), line("two", 140, 140)]}
+    bands = fill_bands(lines, [110, 138, 200], 1, 12.0, [], S)
+    assert [ln.text for ln in bands[0].cells["priority"]] == ["Reduce the", "harm caused",
+                                                             "by drugs"]
+    assert "priority" not in bands[1].cells
+
+
+def test_text_blocks_split_at_rules_and_gaps():
+    lns = [line("a", 0, 0), line("b", 0, 12), line("c", 0, 24), line("d", 0, 60)]
+    assert [[ln.text for ln in b] for b in text_blocks(lns, 18, [])] == [["a", "b", "c"], ["d"]]
+    assert [[ln.text for ln in b] for b in text_blocks(lns, 18, [23])] == [["a", "b"], ["c"],
+                                                                          ["d"]]
+
+
+def test_read_page_rule_less_table_and_heading_ends_it():
+    ws = header_words()
+    ws += words("Reduce crime", 40, 120) + words("Raise awareness.", 140, 120) \
+        + words("All", 300, 120) + words("Campaigns ran.", 380, 120)
+    ws += words("Engage the public.", 140, 150) + words("SCC", 300, 150) \
+        + words("Meetings held.", 380, 150)
+    ws += words("Appendix: Abbreviations used in this report", 40, 200, size=14)
+    ws += words("SCC", 40, 230) + words("Southampton City Council", 140, 230)
+    table, header = read_page(page(ws), None, None, S)
+    assert header is not None and table.ended
+    assert len(table.bands) == 2
+    assert [ln.text for ln in table.bands[1].cells["action"]] == ["Engage the public."]
