@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import sqlite3
 import time
 import traceback
 from collections import deque
@@ -25,6 +26,13 @@ from .writers import read_json, write_combined_csv, write_csv, write_json, write
 FORMATS = ("json", "csv")
 ProgressCallback = Callable[[int, int, str, int], None]  # done, total, current file, rows
 ExtractFn = Callable[..., Report]
+
+
+class OutputError(SafecityError):
+    """The combined CSV or the database could not be written."""
+
+    def __init__(self, path: str, exc: BaseException) -> None:
+        super().__init__(path, f"cannot write: {exc}")
 
 
 class NoInputsFound(SafecityError):
@@ -159,8 +167,8 @@ def sha256_file(path: Path) -> str:
 
 
 @dataclass(frozen=True)
-class _Job:
-    """What a worker needs besides the file: all picklable."""
+class ExtractJob:
+    """How to extract, besides the file: all picklable, so workers can receive it."""
 
     password: str | None
     agencies_path: str | None
@@ -173,7 +181,7 @@ def _default_extract() -> ExtractFn:
     return extract
 
 
-def _load_agencies(path: str | None) -> Any:
+def load_agencies_file(path: str | None) -> Any:
     if path is None:
         return None
     from .agencies import load_agencies
@@ -181,7 +189,7 @@ def _load_agencies(path: str | None) -> Any:
     return load_agencies(path)
 
 
-def extract_one(path: Path, job: _Job, agencies: Any) -> tuple[str, Any, str]:
+def extract_one(path: Path, job: ExtractJob, agencies: Any) -> tuple[str, Any, str]:
     """Run the extractor on one file: ("ok", report, "") or ("error", message, traceback)."""
     try:
         fn = job.extract_fn or _default_extract()
@@ -192,10 +200,10 @@ def extract_one(path: Path, job: _Job, agencies: Any) -> tuple[str, Any, str]:
         return "error", f"{path}: {type(exc).__name__}: {exc}", traceback.format_exc()
 
 
-def _worker_main(conn: Connection, job: _Job) -> None:
+def _worker_main(conn: Connection, job: ExtractJob) -> None:
     """Worker loop: receive (index, path), send back (index, status, payload, traceback)."""
     try:
-        agencies = _load_agencies(job.agencies_path)
+        agencies = load_agencies_file(job.agencies_path)
     except Exception as exc:  # reported for every file this worker is given
         agencies, failure = None, ("error", str(exc), traceback.format_exc())
     else:
@@ -216,7 +224,7 @@ def _worker_main(conn: Connection, job: _Job) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, job: _Job) -> None:
+    def __init__(self, ctx: Any, job: ExtractJob) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main, args=(child, job), daemon=True)
         self.process.start()
@@ -243,7 +251,7 @@ class _Worker:
         self.conn.close()
 
 
-def run_pool(paths: Sequence[Path], job: _Job, workers: int, timeout: float | None,
+def run_pool(paths: Sequence[Path], job: ExtractJob, workers: int, timeout: float | None,
              on_result: Callable[[int, str, Any, str], None]) -> None:
     """Extract ``paths`` with at most ``workers`` processes; call ``on_result`` once per path.
 
@@ -280,7 +288,7 @@ def _wait_time(busy: list[_Worker], timeout: float | None) -> float | None:
 
 
 def _collect(w: _Worker, ready: list[Any], timeout: float | None, paths: Sequence[Path],
-             on_result: Callable[[int, str, Any, str], None], ctx: Any, job: _Job,
+             on_result: Callable[[int, str, Any, str], None], ctx: Any, job: ExtractJob,
              more: bool) -> _Worker | None:
     """Handle one busy worker after a wait: return it, its replacement, or None if it is gone."""
     index = w.task
@@ -337,9 +345,9 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
     problems with the combined CSV or database files.
     """
     start = time.monotonic()
-    _load_agencies(str(agencies_path) if agencies_path else None)  # a bad file fails at once
+    load_agencies_file(str(agencies_path) if agencies_path else None)  # a bad file fails at once
     outs = _Outputs(Path(out_dir), tuple(f for f in FORMATS if f in set(formats)), csv_safe)
-    job = _Job(password, str(agencies_path) if agencies_path else None, extract_fn)
+    job = ExtractJob(password, str(agencies_path) if agencies_path else None, extract_fn)
     results: dict[int, FileResult] = {}
     reports: dict[int, Report] = {}
     keep = combined is not None or db is not None
@@ -371,11 +379,22 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
                  timeout, on_result)
     ordered = [reports[i] for i in sorted(reports) if results[i].status != "failed"]
     names = [inputs[i].name for i in sorted(reports) if results[i].status != "failed"]
-    if combined is not None:
-        write_combined_csv(zip(names, ordered), combined, csv_safe=csv_safe)
-    for report in ordered if db is not None else []:
-        write_sqlite(report, db, __version__)
+    _write_collections(list(zip(names, ordered)), combined, db, csv_safe)
     return BatchResult([results[i] for i in range(len(inputs))], time.monotonic() - start)
+
+
+def _write_collections(pairs: list[tuple[str, Report]], combined: str | Path | None,
+                       db: str | Path | None, csv_safe: bool) -> None:
+    """The combined CSV and the database, in input order; errors become OutputError."""
+    target = combined
+    try:
+        if combined is not None:
+            write_combined_csv(pairs, combined, csv_safe=csv_safe)
+        target = db
+        for _, report in pairs if db is not None else []:
+            write_sqlite(report, db, __version__)
+    except (OSError, sqlite3.Error) as exc:
+        raise OutputError(str(target), exc) from exc
 
 
 class _Progress:

@@ -4,9 +4,16 @@ No extraction logic lives here; every command is a thin wrapper over a library c
 """
 from __future__ import annotations
 
+import sys
+import traceback
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
 import click
 
 from . import __version__
+from .errors import SafecityError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -16,6 +23,117 @@ def main() -> None:
 
 
 # --- extract / check (batch.py, golden.py) -------------------------------------------------
+
+recursive_option = click.option("-r", "--recursive", is_flag=True,
+                                help="Also take PDFs from subfolders of folder arguments.")
+verbose_option = click.option("-v", "--verbose", is_flag=True,
+                              help="Show tracebacks for errors.")
+password_option = click.option("--password", metavar="PW", help="Password of encrypted PDFs.")
+agencies_path_option = click.option(
+    "--agencies", "agencies_path", metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Agency names file to match Lead Agency cells against (default: the built-in list).")
+inputs_argument = click.argument("inputs", nargs=-1, required=True,
+                                 type=click.Path(exists=True, path_type=Path))
+
+
+def _fail(exc: BaseException, verbose: bool, detail: str = "") -> None:
+    """Print a library error as one line (and its traceback with -v) on stderr."""
+    if verbose and (detail or exc.__traceback__):
+        click.echo(detail or "".join(traceback.format_exception(exc)), err=True, nl=False)
+    click.echo(f"error: {exc}", err=True)
+
+
+@contextmanager
+def _progress(total: int, enabled: bool) -> Iterator[Any]:
+    """A progress callback drawing a bar on stderr, or doing nothing when not ``enabled``."""
+    if not enabled:
+        yield None
+        return
+    with click.progressbar(length=total, file=sys.stderr, label="extracting",
+                           show_pos=True) as bar:
+        def step(done: int, total: int, current: str, rows: int) -> None:
+            bar.label = f"{rows} rows, {current}"
+            bar.update(done - bar.pos)
+        yield step
+
+
+@main.command("extract")
+@inputs_argument
+@click.option("--out", "-o", "out_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder for the outputs.")
+@recursive_option
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "both"]), default="both",
+              show_default=True, help="Output files per PDF.")
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes [default: CPUs].")
+@click.option("--timeout", type=click.FloatRange(min=0), default=120, show_default=True,
+              help="Seconds one file may take (0: no limit).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary line.")
+@click.option("--combined", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.csv",
+              help="Also write all rows of all files to one CSV.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.sqlite",
+              help="Also store the rows in SQLite (re-runs replace a document's rows).")
+@click.option("--skip-existing", is_flag=True,
+              help="Do not re-read a PDF whose JSON output was made from the same bytes.")
+@click.option("--csv-safe", is_flag=True,
+              help="Prefix cells starting with = + - @ with ' so spreadsheets show them as text.")
+@password_option
+@agencies_path_option
+@verbose_option
+def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fmt: str,
+                    workers: int | None, timeout: float, quiet: bool, combined: Path | None,
+                    db: Path | None, skip_existing: bool, csv_safe: bool, password: str | None,
+                    agencies_path: Path | None, verbose: bool) -> None:
+    """Extract the progress table of each PDF (files or folders) into --out."""
+    from .batch import collect_inputs, format_summary, run_batch
+
+    try:
+        files = collect_inputs(inputs, recursive)
+        show_bar = not quiet and sys.stderr.isatty()
+        with _progress(len(files), show_bar) as callback:
+            result = run_batch(files, out_dir, formats=["json", "csv"] if fmt == "both" else [fmt],
+                               workers=workers, timeout=timeout or None,
+                               skip_existing=skip_existing, combined=combined, db=db,
+                               csv_safe=csv_safe, password=password,
+                               agencies_path=agencies_path, progress_callback=callback)
+    except SafecityError as exc:
+        _fail(exc, verbose)
+        sys.exit(exc.exit_code)
+    for failed in result.failed:
+        _fail(Exception(failed.error), verbose, failed.detail)
+    if not quiet:
+        click.echo(format_summary(result).splitlines()[0], err=True)
+    sys.exit(1 if result.failed else 0)
+
+
+@main.command("check")
+@inputs_argument
+@click.option("--golden", "golden_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of golden files: X.pdf is checked against X.json and X.csv.")
+@click.option("--update", is_flag=True, help="Rewrite golden files that differ or are missing.")
+@recursive_option
+@password_option
+@agencies_path_option
+@verbose_option
+def check_command(inputs: tuple[Path, ...], golden_dir: Path, update: bool, recursive: bool,
+                  password: str | None, agencies_path: Path | None, verbose: bool) -> None:
+    """Compare extractions with golden files; print a word diff of every difference."""
+    from .golden import check, format_check
+
+    try:
+        results = check(inputs, golden_dir, update, recursive=recursive, password=password,
+                        agencies_path=agencies_path)
+    except SafecityError as exc:
+        _fail(exc, verbose)
+        sys.exit(exc.exit_code)
+    click.echo(format_check(results))
+    if verbose:
+        for res in results:
+            if res.detail:
+                click.echo(res.detail, err=True, nl=False)
+    sys.exit(0 if all(res.passed for res in results) else 1)
+
 
 
 # --- agencies (agencies.py) ----------------------------------------------------------------

@@ -153,14 +153,24 @@ def combined_columns(reports: list[Report]) -> list[str]:
     return columns + list(_TRAILING_COLUMNS)
 
 
+def report_csv_text(report: Report, csv_safe: bool = False) -> str:
+    """The exact text :func:`write_csv` writes, as a string."""
+    frame = _frame(report.csv_records(), report.csv_columns(), csv_safe)
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
 def _write_records(records: list[dict[str, Any]], columns: list[str], path: str | Path,
                    csv_safe: bool) -> None:
+    frame = _frame(records, columns, csv_safe)
+    atomic_write(path, lambda f: frame.to_csv(f, index=False, lineterminator="\n"))
+
+
+def _frame(records: list[dict[str, Any]], columns: list[str], csv_safe: bool) -> Any:
     import pandas as pd
 
     if csv_safe:
         records = [{k: csv_safe_value(v) for k, v in rec.items()} for rec in records]
-    frame = pd.DataFrame(records, columns=columns).fillna("")
-    atomic_write(path, lambda f: frame.to_csv(f, index=False, lineterminator="\n"))
+    return pd.DataFrame(records, columns=columns).fillna("")
 
 
 # --- SQLite ----------------------------------------------------------------------------------
