@@ -137,3 +137,9 @@ def check_command(inputs: tuple[Path, ...], golden_dir: Path, update: bool, recu
 
 
 # --- agencies (agencies.py) ----------------------------------------------------------------
+
+
+# --- tables (tables.py) --------------------------------------------------------------------
+
+
+# --- inspect / review (inspect.py, review.py) ----------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any, Iterator, Mapping
 
 from .errors import NoTableFound, NoTextLayer, UnmappedColumns
 from .grid import Column, PageTable, read_page, visual_lines
-from .model import FIXED_FIELDS, FLAG_UNMATCHED, ColumnSpan, Report, Row, Source, Warning_
+from .model import FIXED_FIELDS, FLAG_UNMATCHED, Box, ColumnSpan, Report, Row, Source, Warning_
 from .pdf import Document, PageData, PageFailure, sha256_of
 from .settings import Settings
 from .stitch import fill_down, stitch, to_rows
@@ -28,6 +28,7 @@ class _Scan:
         self.labels_seen: list[str] = []
         self.warnings: list[tuple[int, str]] = []
         self.layout: list[ColumnSpan] = []
+        self.header_boxes: list[Box] = []
 
 
 def extract(path: str | os.PathLike[str], *, password: str | None = None,
@@ -61,6 +62,7 @@ def extract(path: str | os.PathLike[str], *, password: str | None = None,
         rows=rows,
         warnings=[Warning_(p, m) for p, m in sorted(warnings, key=lambda w: w[0] or 0)],
         layout=scan.layout,
+        header_boxes=scan.header_boxes,
     )
 
 
@@ -78,6 +80,8 @@ def _tables(doc: Document, scan: _Scan, settings: Settings) -> Iterator[PageTabl
             scan.title = title_of(page, settings)
         table, header = read_page(page, columns, body_size, settings)
         if header is not None:
+            scan.header_boxes.append(Box(page.number, header.cells[0].x0, header.top,
+                                         header.cells[-1].x1, header.bottom))
             names = list(header.names)
             if scan.columns is None:
                 scan.columns = _ordered(names)

@@ -125,7 +125,9 @@ class Report:
     columns: list[str]
     rows: list[Row]
     warnings: list[Warning_] = field(default_factory=list)
-    layout: list[ColumnSpan] = field(default_factory=list)  # not serialised
+    # Where the recogniser found things, for overlays and review pages; not serialised.
+    layout: list[ColumnSpan] = field(default_factory=list)
+    header_boxes: list[Box] = field(default_factory=list)  # one per page whose header was read
 
     def to_dict(self) -> dict[str, Any]:
         return {
