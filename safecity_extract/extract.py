@@ -63,6 +63,7 @@ def extract(path: str | os.PathLike[str], *, password: str | None = None,
         warnings=[Warning_(p, m) for p, m in sorted(warnings, key=lambda w: w[0] or 0)],
         layout=scan.layout,
         header_boxes=scan.header_boxes,
+        path=str(path),
     )
 
 

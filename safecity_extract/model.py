@@ -128,6 +128,17 @@ class Report:
     # Where the recogniser found things, for overlays and review pages; not serialised.
     layout: list[ColumnSpan] = field(default_factory=list)
     header_boxes: list[Box] = field(default_factory=list)  # one per page whose header was read
+    # The PDF this report was read from (extract sets it), for inspect_page; not serialised.
+    path: str | None = field(default=None, compare=False)
+
+    def inspect_page(self, page: int, resolution: int = 72) -> "Any":
+        """Page ``page`` (1-based) of the source PDF with what the recogniser saw drawn on it."""
+        from .inspect import inspect_page
+
+        if self.path is None:
+            raise ValueError("this Report has no source path; call "
+                             "safecity_extract.inspect.inspect_page(report, pdf_path, page)")
+        return inspect_page(self, self.path, page, resolution)
 
     def to_dict(self) -> dict[str, Any]:
         return {

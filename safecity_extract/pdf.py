@@ -195,3 +195,25 @@ class Document:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def render_page(path: str | Path, page_number: int, resolution: int = 72,
+                password: str | None = None) -> Any:
+    """Page ``page_number`` (1-based) as an RGB ``PIL.Image``; one PDF point is
+    ``resolution / 72`` pixels, so a point (x, top) lands on pixel (x, top) * that scale."""
+    import pdfplumber
+
+    sniff(path)
+    try:
+        pdf = pdfplumber.open(str(path), password=password or "")
+    except Exception as exc:  # pdfminer raises many unrelated types
+        raise _classify(str(path), exc, password) from exc
+    with pdf:
+        if not 1 <= page_number <= len(pdf.pages):
+            raise ValueError(f"{path}: no page {page_number} (the PDF has {len(pdf.pages)})")
+        page = pdf.pages[page_number - 1]
+        try:
+            # pdfplumber draws with pypdfium2; copy so the image outlives the open file.
+            return page.to_image(resolution=resolution).original.convert("RGB").copy()
+        except Exception as exc:
+            raise _classify(str(path), exc, password) from exc
