@@ -360,9 +360,9 @@ def attach_links(bands: list[Band], links: Sequence[LinkArea], words: Sequence[W
     for link in links:
         inside = [w for w in words if link.x0 - 1 <= w.xmid <= link.x1 + 1
                   and link.top - 1 <= w.ymid <= link.bottom + 1]
-        if not inside:
+        if not inside or not link.text:
             continue
-        text = " ".join(ln.text for ln in group_lines(inside))
+        text = link.text
         first = min(inside, key=lambda w: (w.top, w.x0))
         col = column_of(first.xmid, columns)
         for band in bands:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import DamagedPDF, EmptyFile, EncryptedPDF, NotAPDF, SafecityError
+from .errors import (DamagedPage, DamagedPDF, EmptyFile, EncryptedPDF, NotAPDF,
+                     SafecityError, UnreadableFile)
 from .settings import Settings
 
 
@@ -47,6 +49,7 @@ class Rule:
 @dataclass(frozen=True, slots=True)
 class LinkArea:
     uri: str
+    text: str  # the characters under the link area, words joined by one space
     x0: float
     x1: float
     top: float
@@ -92,9 +95,13 @@ def sha256_of(path: str | Path) -> str:
 
 
 def sniff(path: str | Path) -> None:
-    """Raise EmptyFile or NotAPDF from the first bytes, before pdfminer sees the file."""
-    with open(path, "rb") as fh:
-        head = fh.read(1024)
+    """Raise EmptyFile, NotAPDF or UnreadableFile from the first bytes, before pdfminer sees
+    the file."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+    except OSError as exc:
+        raise UnreadableFile(str(path), exc) from exc
     if not head:
         raise EmptyFile(str(path))
     if b"%PDF-" in head:
@@ -102,18 +109,44 @@ def sniff(path: str | Path) -> None:
     lowered = head.lstrip().lower()
     for magic, what in _MAGIC:
         if head.startswith(magic) or lowered.startswith(magic.lower()):
-            raise NotAPDF(str(path), what)
+            raise NotAPDF(str(path), _zip_kind(path) if magic == b"PK\x03\x04" else what)
     raise NotAPDF(str(path))
 
 
-def _classify(path: str, exc: BaseException, password: str | None) -> SafecityError:
-    """Turn a pdfminer/pdfplumber failure into one of our errors."""
+# Office documents are ZIP files; the first entry that names the kind tells which.
+_ZIP_KINDS = (
+    ("word/", "a Word .docx file"),
+    ("xl/", "an Excel .xlsx file"),
+    ("ppt/", "a PowerPoint .pptx file"),
+    ("content.xml", "an OpenDocument (LibreOffice) file"),
+)
+
+
+def _zip_kind(path: str | Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return "a ZIP or Word .docx/.xlsx file"
+    for prefix, what in _ZIP_KINDS:
+        if any(name.startswith(prefix) for name in names):
+            return what
+    return "a ZIP archive"
+
+
+def _classify(path: str, exc: BaseException, password: str | None,
+              page: int | None = None) -> SafecityError:
+    """Turn a pdfminer/pdfplumber failure into one of our errors (DamagedPage for one page)."""
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
     name = type(inner).__name__
-    if name in ("PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"):
+    if name == "PDFPasswordIncorrect":
         return EncryptedPDF(path, wrong_password=bool(password))
-    detail = f"{name}: {inner}".strip().rstrip(":")
-    return DamagedPDF(path, detail[:120])
+    detail = " ".join(f"{name}: {inner}".split()).rstrip(":")[:120]
+    if name == "PDFEncryptionError":
+        return EncryptedPDF(path, unsupported=detail)
+    if page is not None:
+        return DamagedPage(path, page, detail)
+    return DamagedPDF(path, detail)
 
 
 def _word(raw: dict[str, Any]) -> Word:
@@ -132,14 +165,27 @@ def _rules(edges: list[dict[str, Any]], settings: Settings) -> tuple[Rule, ...]:
     return tuple(sorted(out, key=lambda r: (r.orientation, r.top, r.x0, r.bottom, r.x1)))
 
 
-def _links(page: Any) -> tuple[LinkArea, ...]:
+def _chars_under(chars: list[dict[str, Any]], box: dict[str, Any], settings: Settings) -> str:
+    """Text of the characters whose centres lie in ``box``: a link's own words, not the
+    punctuation that pdfplumber's words would glue to them."""
+    from pdfplumber.utils import extract_words
+
+    inside = [c for c in chars
+              if box["x0"] - 0.5 <= (c["x0"] + c["x1"]) / 2 <= box["x1"] + 0.5
+              and box["top"] - 0.5 <= (c["top"] + c["bottom"]) / 2 <= box["bottom"] + 0.5]
+    words = extract_words(inside, x_tolerance=settings.word_gap, y_tolerance=2)
+    return " ".join(w["text"] for w in words).strip()
+
+
+def _links(page: Any, settings: Settings) -> tuple[LinkArea, ...]:
     out = []
     for a in page.hyperlinks:
         uri = a.get("uri")
         if isinstance(uri, bytes):
             uri = uri.decode("utf-8", "replace")
         if uri:
-            out.append(LinkArea(str(uri), float(a["x0"]), float(a["x1"]), float(a["top"]),
+            out.append(LinkArea(str(uri), _chars_under(page.chars, a, settings),
+                                float(a["x0"]), float(a["x1"]), float(a["top"]),
                                 float(a["bottom"])))
     return tuple(out)
 
@@ -149,7 +195,8 @@ def page_data(page: Any, number: int, settings: Settings) -> PageData:
                                keep_blank_chars=False, use_text_flow=False,
                                extra_attrs=["size"])
     return PageData(number, float(page.width), float(page.height),
-                    tuple(_word(w) for w in words), _rules(page.edges, settings), _links(page))
+                    tuple(_word(w) for w in words), _rules(page.edges, settings),
+                    _links(page, settings))
 
 
 class Document:
@@ -157,35 +204,69 @@ class Document:
 
     def __init__(self, path: str | Path, password: str | None = None,
                  settings: Settings | None = None) -> None:
-        import pdfplumber
-
         self.path = str(path)
         self.settings = settings or Settings()
         sniff(self.path)
-        try:
-            self._pdf = pdfplumber.open(self.path, password=password or "")
-            self.page_count = len(self._pdf.pages)
-        except Exception as exc:  # pdfminer raises many unrelated types
-            raise _classify(self.path, exc, password) from exc
+        self._pdf = self._open(password)
+        self.failures: list[PageFailure] = []
+        self.current_page: int | None = None  # the page being read, for error messages
         if self.page_count == 0:
             self._pdf.close()
             raise DamagedPDF(self.path, "it has no pages")
+
+    def _open(self, password: str | None) -> Any:
+        """Open with ``password``; a PDF that needs none opens even when one is given (a
+        batch run with --password may hold unprotected and owner-locked files too)."""
+        try:
+            return self._open_with(password or "")
+        except EncryptedPDF as exc:
+            if not password:
+                raise
+            try:
+                return self._open_with("")
+            except SafecityError:
+                raise exc from None
+
+    def _open_with(self, password: str) -> Any:
+        import pdfplumber
+
+        pdf = None
+        try:
+            pdf = pdfplumber.open(self.path, password=password)
+            self.page_count = len(pdf.pages)  # walks the page tree: damage shows here too
+            return pdf
+        except Exception as exc:  # pdfminer raises many unrelated types
+            if pdf is not None:
+                pdf.close()
+            raise _classify(self.path, exc, password) from exc
 
     def metadata_title(self) -> str:
         title = self._pdf.metadata.get("Title", "") if self._pdf.metadata else ""
         return title.decode("utf-8", "replace") if isinstance(title, bytes) else str(title)
 
     def pages(self) -> Iterator[PageData | PageFailure]:
-        """Yield each page's data, or the failure of that page (the caller warns and goes on)."""
+        """Yield each page's data, or the failure of that page (the caller warns and goes on).
+
+        Failures are also kept in ``failures``, so the caller can tell a file whose every page
+        failed (a damaged file) from one with no text (a scan).
+        """
         for index in range(self.page_count):
+            self.current_page = index + 1
             page = self._pdf.pages[index]
             try:
-                yield page_data(page, index + 1, self.settings)
+                data: PageData | PageFailure = page_data(page, index + 1, self.settings)
             except Exception as exc:  # a broken content stream spoils one page, not the file
                 logging.getLogger(__name__).debug("page %d failed", index + 1, exc_info=True)
-                yield PageFailure(index + 1, _classify(self.path, exc, None))
+                data = PageFailure(index + 1, _classify(self.path, exc, None, index + 1))
+                self.failures.append(data)
             finally:
                 page.close()  # drops the parsed objects pdfplumber caches on the page
+            yield data
+        self.current_page = None
+
+    @property
+    def all_pages_failed(self) -> bool:
+        return len(self.failures) == self.page_count
 
     def close(self) -> None:
         self._pdf.close()

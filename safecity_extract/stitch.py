@@ -35,32 +35,43 @@ def band_texts(band: Band, pitch: float, settings: Settings) -> dict[str, str]:
             for name, lines in band.cells.items() if lines}
 
 
-def continues_previous(texts: dict[str, str], previous: dict[str, str]) -> bool:
+def continues_previous(texts: dict[str, str], band: Band, draft: Draft) -> bool:
     """Is the first band of a page the rest of the last row of the page before?
 
-    Yes when it has no Action text, or when it has no Lead text and its Action reads as the
-    rest of a sentence (the previous Action does not end one, or this one starts in lower case).
+    Yes when it has no Action text, or when its Action text reads as the rest of the
+    previous Action: it starts in lower case, or the previous Action stopped mid-sentence
+    at a wrap (its first word would not have fitted on the previous page's last line).
     """
     action = texts.get(ACTION, "")
     if not action:
         return True
-    if texts.get(LEAD):
+    if action[:1].islower():
+        return True
+    before = draft.cells.get(ACTION, "")
+    tail = draft.tails.get(ACTION)
+    if not before or tail is None or _ENDS_SENTENCE.search(before):
         return False
-    before = previous.get(ACTION, "")
-    return bool(before) and (not _ENDS_SENTENCE.search(before) or action[:1].islower())
+    first = min(band.cells[ACTION], key=lambda ln: ln.top)
+    return wrapped(tail[0], tail[1], first)
 
 
-def new_paragraph_at_break(tail: tuple[Line, float] | None, first: Line, after: str) -> bool:
+def new_paragraph_at_break(tail: tuple[Line, float] | None, first: Line, after: str,
+                           before: str) -> bool:
     """Does the text on the new page start a paragraph rather than finish a wrapped line?
 
     If the first word on the new page would have fitted at the end of the last line on the
-    page before, that line ended on purpose: a paragraph break. Without a last line to test,
-    a capitalised start is taken as a new paragraph.
+    page before, that line ended on purpose: a paragraph break. A line filled to within about
+    two characters of the column's text edge was wrapped. Between the two the line may have
+    wrapped or ended a paragraph, and the text decides: a finished sentence followed by a
+    capitalised one is taken as a new paragraph.
     """
-    if tail is None:
-        return bool(_STARTS_SENTENCE.match(after))
-    last, limit = tail
-    return not wrapped(last, limit, first)
+    if tail is not None:
+        last, limit = tail
+        if not wrapped(last, limit, first):
+            return True
+        if limit - last.x1 < last.size:
+            return False
+    return bool(_ENDS_SENTENCE.search(before)) and bool(_STARTS_SENTENCE.match(after))
 
 
 def _box(band: Band, table: PageTable) -> Box:
@@ -88,7 +99,7 @@ def stitch(tables: Iterable[PageTable], settings: Settings
         for k, band in enumerate(table.bands):
             texts = band_texts(band, table.pitch, settings)
             if k == 0 and drafts and drafts[-1].pages[-1] != band.page \
-                    and continues_previous(texts, drafts[-1].cells):
+                    and continues_previous(texts, band, drafts[-1]):
                 _join(drafts[-1], texts, band, table)
                 continue
             if not texts.get(ACTION) and set(texts) == {PRIORITY}:
@@ -117,7 +128,7 @@ def _join(draft: Draft, texts: dict[str, str], band: Band, table: PageTable) -> 
     for name, text in texts.items():
         before = draft.cells.get(name, "")
         first = min(band.cells[name], key=lambda ln: ln.top)
-        new_para = new_paragraph_at_break(draft.tails.get(name), first, text)
+        new_para = new_paragraph_at_break(draft.tails.get(name), first, text, before)
         draft.cells[name] = join_parts(before, text, new_para)
     draft.tails.update(_tails(band, table))
     draft.links += _links(band)
