@@ -8,7 +8,8 @@ import os
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from .errors import NoTableFound, NoTextLayer, UnmappedColumns
+from .errors import (DamagedPDF, ExtractionFailed, NoTableFound, NoTextLayer,
+                     SafecityError, UnmappedColumns)
 from .grid import Column, PageTable, read_page, visual_lines
 from .model import FIXED_FIELDS, FLAG_UNMATCHED, Box, ColumnSpan, Report, Row, Source, Warning_
 from .pdf import Document, PageData, PageFailure, sha256_of
@@ -41,11 +42,23 @@ def extract(path: str | os.PathLike[str], *, password: str | None = None,
     """
     settings = Settings.resolve(settings)
     path = Path(path)
+    doc: Document | None = None
+    try:
+        doc = Document(path, password, settings)
+        with doc:
+            return _report(doc, path, agencies, settings)
+    except SafecityError:
+        raise
+    except Exception as exc:  # a bug or an unforeseen PDF quirk: still one line naming the file
+        raise ExtractionFailed(str(path), exc, doc.current_page if doc else None) from exc
+
+
+def _report(doc: Document, path: Path, agencies: Any, settings: Settings) -> Report:
     scan = _Scan()
-    with Document(path, password, settings) as doc:
-        drafts, stitch_warnings = stitch(_tables(doc, scan, settings), settings)
-        page_count = doc.page_count
-        title = scan.title or doc.metadata_title()
+    drafts, stitch_warnings = stitch(_tables(doc, scan, settings), settings)
+    if doc.all_pages_failed:
+        raise DamagedPDF(str(path), f"none of its {doc.page_count} pages can be read: "
+                         + _page_failure_detail(doc.failures[0]))
     if not scan.any_text:
         raise NoTextLayer(str(path))
     if scan.columns is None:
@@ -56,8 +69,8 @@ def extract(path: str | os.PathLike[str], *, password: str | None = None,
     rows = to_rows(drafts, scan.columns)
     _match_leads(rows, agencies)
     return Report(
-        source=Source(path.name, sha256_of(path), page_count),
-        title=title,
+        source=Source(path.name, sha256_of(path), doc.page_count),
+        title=scan.title or doc.metadata_title(),
         columns=scan.columns,
         rows=rows,
         warnings=[Warning_(p, m) for p, m in sorted(warnings, key=lambda w: w[0] or 0)],
@@ -65,6 +78,10 @@ def extract(path: str | os.PathLike[str], *, password: str | None = None,
         header_boxes=scan.header_boxes,
         path=str(path),
     )
+
+
+def _page_failure_detail(failure: PageFailure) -> str:
+    return str(getattr(failure.error, "detail", failure.error.reason))
 
 
 def _tables(doc: Document, scan: _Scan, settings: Settings) -> Iterator[PageTable]:
@@ -95,7 +112,7 @@ def _tables(doc: Document, scan: _Scan, settings: Settings) -> Iterator[PageTabl
             continue
         scan.layout += [ColumnSpan(page.number, c.name, c.x0, c.x1) for c in table.columns]
         columns = None if table.ended else table.columns
-        body_size = body_size or _median_size(page)
+        body_size = table.body_size
         yield table
 
 
@@ -111,22 +128,29 @@ def _missing(labels: list[str]) -> list[str]:
     return [f for f in FIXED_FIELDS if f not in found]
 
 
+# A row naming one of these is taken as the header first; else the first row that looks like one.
+_HEADER_WORDS = ("action", "priority", "lead", "update")
+
+
 def _header_like(page: PageData, settings: Settings) -> list[str]:
     """Labels of a row that looks like a table header but did not map (for the error)."""
     from .grid import header_cells, _line_words  # noqa: PLC0415
 
+    fallback: list[str] = []
     for line in visual_lines(page.words, settings)[:40]:
         cells = header_cells(_line_words(page.words, line), page.rules)
-        if 3 <= len(cells) <= 8 and any(
-                w.lower() in line.text.lower() for w in ("action", "priority", "lead", "update")):
+        if not 3 <= len(cells) <= 8:
+            continue
+        if any(w in line.text.lower() for w in _HEADER_WORDS):
             return [c.label for c in cells]
-    return []
+        if not fallback and all(_label_like(c.label) for c in cells):
+            fallback = [c.label for c in cells]
+    return fallback
 
 
-def _median_size(page: PageData) -> float:
-    from .grid import body_font_size
-
-    return body_font_size(page.words)
+def _label_like(text: str) -> bool:
+    """Short and wordy, like "Ref" or "Target date", not a sentence or a number."""
+    return any(ch.isalpha() for ch in text) and len(text) <= 30 and len(text.split()) <= 3
 
 
 def title_of(page: PageData, settings: Settings) -> str:

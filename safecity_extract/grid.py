@@ -73,6 +73,7 @@ class PageTable:
     x0: float = 0.0
     x1: float = 0.0
     pitch: float = 12.0
+    body_size: float = 10.0
     text_right: dict[str, float] = field(default_factory=dict)  # rightmost text per column
 
 
@@ -169,18 +170,22 @@ def _has_anchor(cells: list[HeaderCell], settings: Settings) -> bool:
 
 
 def _min_coverage_x(words: Sequence[Word], lo: float, hi: float) -> float:
-    """Middle of the widest x-interval in [lo, hi] crossed by the fewest words."""
+    """A column boundary in [lo, hi]: in the widest interval crossed by the fewest words,
+    just left of its right end. Cell text is left-aligned, so the column on the right starts
+    at a steady x while the one on the left has a ragged edge that other pages may push
+    further right."""
     if hi <= lo:
         return (lo + hi) / 2
     cuts = sorted({lo, hi, *(x for w in words for x in (w.x0, w.x1) if lo < x < hi)})
-    best_key, best_x = None, (lo + hi) / 2
+    best_key, best = None, (lo, hi)
     for a, b in zip(cuts, cuts[1:]):
         mid = (a + b) / 2
         crossing = sum(1 for w in words if w.x0 < mid < w.x1)
         key = (crossing, -(b - a))
         if best_key is None or key < best_key:
-            best_key, best_x = key, mid
-    return best_x
+            best_key, best = key, (a, b)
+    a, b = best
+    return b - min(1.0, (b - a) / 2)
 
 
 def column_bounds(header: Header, page: PageData, body: Sequence[Word]) -> list[Column]:
@@ -230,7 +235,26 @@ def _fits(line_words: Sequence[Word], columns: Sequence[Column], body_size: floa
         if column_of(w.xmid, columns) is None:
             return False
     sizes = [w.size for w in line_words if w.size]
-    return not sizes or statistics.median(sizes) <= settings.heading_size_ratio * body_size
+    return not sizes or statistics.median(sizes) < settings.heading_size_ratio * body_size
+
+
+def ruled_bottom(rules: Sequence[Rule], columns: Sequence[Column], top: float,
+                 snap: float) -> float | None:
+    """Where the vertical rules between columns stop below ``top``, if the table draws them:
+    text below that point is outside the table."""
+    bottoms = []
+    for x in (c.x0 for c in columns[1:]):
+        spans = sorted((r.top, r.bottom) for r in rules
+                       if r.orientation == "v" and abs(r.x0 - x) <= snap and r.bottom > top)
+        if not spans:
+            continue
+        start, end = spans[0]
+        for a, b in spans[1:]:
+            if a > end + snap:
+                break
+            end = max(end, b)
+        bottoms.append(end)
+    return max(bottoms) if bottoms else None
 
 
 def table_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Column],
@@ -250,8 +274,10 @@ def table_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Column
             _line_words(page.words, below[0]), columns, body_size, settings):
         skipped.append(below.pop(0))
         body_top = below[0].top - 0.5 if below else top
+    floor = ruled_bottom(page.rules, columns, body_top, settings.rule_snap)
     for k, ln in enumerate(below):
-        if _fits(_line_words(page.words, ln), columns, body_size, settings):
+        inside = floor is None or ln.top < floor
+        if inside and _fits(_line_words(page.words, ln), columns, body_size, settings):
             continue
         rest = below[k + 1:]
         footer_only = ln.top >= page.height - band and len(rest) <= 1
@@ -416,7 +442,8 @@ def read_page(page: PageData, columns: list[Column] | None, body_size: float | N
     x1 = max((ln.x1 for ln in all_lines), default=columns[-1].x1)
     right = {name: max(ln.x1 for ln in lns) for name, lns in col_lines.items() if lns}
     table = PageTable(page.number, columns, bands, ended, problems,
-                      max(columns[0].x0, x0 - 2), min(columns[-1].x1, x1 + 2), pitch, right)
+                      max(columns[0].x0, x0 - 2), min(columns[-1].x1, x1 + 2), pitch,
+                      body_size, right)
     return table, header
 
 
@@ -424,3 +451,26 @@ def _pitch(col_lines: dict[str, list[Line]]) -> float | None:
     steps = [b.top - a.top for lns in col_lines.values() for a, b in zip(lns, lns[1:])
              if b.top > a.top]
     return statistics.median(steps) if steps else None
+
+
+# --- generic helpers (tables.py) ---------------------------------------------------------
+
+
+def whitespace_gaps(words: Sequence[Word], lo: float, hi: float, max_crossing: int,
+                    min_width: float) -> list[tuple[float, float]]:
+    """x-intervals of [lo, hi], at least ``min_width`` wide, that at most ``max_crossing`` words
+    cross: the gutters between text columns, still found when a few spanning lines cross them."""
+    cuts = sorted({lo, hi, *(x for w in words for x in (w.x0, w.x1) if lo < x < hi)})
+    gaps: list[tuple[float, float]] = []
+    start: float | None = None
+    for a, b in zip(cuts, cuts[1:]):
+        mid = (a + b) / 2
+        if sum(1 for w in words if w.x0 < mid < w.x1) <= max_crossing:
+            start = a if start is None else start
+            continue
+        if start is not None and a - start >= min_width:
+            gaps.append((start, a))
+        start = None
+    if start is not None and hi - start >= min_width:
+        gaps.append((start, hi))
+    return gaps

@@ -23,8 +23,8 @@ class Settings:
     min_header_fields: int = 3
     # Text lines further than this fraction of the page height from an edge are body text.
     margin_band: float = 0.1
-    # Lines whose font size exceeds the table's body size by this factor are headings.
-    heading_size_ratio: float = 1.2
+    # Lines whose font size is at least this multiple of the table's body size are headings.
+    heading_size_ratio: float = 1.15
 
     def __post_init__(self) -> None:
         for f in fields(self):
