@@ -2,7 +2,7 @@
 
 Usage::
 
-    pip install '.[samples]'      # python-docx, reportlab (+ pypdf for metadata)
+    pip install '.[samples]' pypdf   # python-docx, reportlab; pypdf fixes metadata
     python samples/build.py       # needs LibreOffice (soffice) on PATH
 
 Every sample carries the same 22 rows (the truth in ``source_rows.json``) in a
