@@ -7,5 +7,10 @@ from .errors import SafecityError  # noqa: E402
 from .extract import extract  # noqa: E402
 from .settings import Settings  # noqa: E402
 from .model import Report, Row, validate  # noqa: E402
+from .writers import write_combined_csv, write_csv, write_json, write_sqlite  # noqa: E402
+from .batch import collect_inputs, run_batch  # noqa: E402
+from .golden import check, compare, format_differences  # noqa: E402
 
-__all__ = ["__version__", "extract", "Report", "Row", "SafecityError", "Settings", "validate"]
+__all__ = ["__version__", "extract", "Report", "Row", "SafecityError", "Settings", "validate",
+           "collect_inputs", "run_batch", "check", "compare", "format_differences",
+           "write_json", "write_csv", "write_combined_csv", "write_sqlite"]
