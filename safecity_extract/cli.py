@@ -29,10 +29,26 @@ recursive_option = click.option("-r", "--recursive", is_flag=True,
 verbose_option = click.option("-v", "--verbose", is_flag=True,
                               help="Show tracebacks for errors.")
 password_option = click.option("--password", metavar="PW", help="Password of encrypted PDFs.")
+
+
+def _checked_agencies_path(ctx: click.Context, param: click.Parameter,
+                           value: Path | None) -> Path | None:
+    """Load the file once here so a bad line is a usage error; workers load it again."""
+    if value is not None:
+        from .batch import load_agencies_file
+
+        try:
+            load_agencies_file(str(value))
+        except SafecityError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+    return value
+
+
+# Passes the path, not the loaded names, because worker processes load the file themselves.
 agencies_path_option = click.option(
-    "--agencies", "agencies_path", metavar="FILE",
+    "--agencies", "agencies_path", metavar="FILE", callback=_checked_agencies_path,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Agency names file to match Lead Agency cells against (default: the built-in list).")
+    help="Agency names file (canonical,alias,kind) [default: the built-in Southampton list].")
 inputs_argument = click.argument("inputs", nargs=-1, required=True,
                                  type=click.Path(exists=True, path_type=Path))
 

@@ -16,6 +16,12 @@ class SafecityError(Exception):
         super().__init__(f"{self.path}: {message}")
 
 
+class UnreadableFile(SafecityError):
+    def __init__(self, path: str, exc: OSError) -> None:
+        super().__init__(path, f"cannot read the file ({exc.strerror or exc}): check the path "
+                         "and its permissions")
+
+
 class EmptyFile(SafecityError):
     def __init__(self, path: str) -> None:
         super().__init__(path, "empty file (0 bytes): the download or copy did not finish")
@@ -33,9 +39,22 @@ class DamagedPDF(SafecityError):
         super().__init__(path, f"damaged or truncated PDF{why}: download or export it again")
 
 
+class DamagedPage(DamagedPDF):
+    """One page that cannot be read; the extractor skips it with a warning, not an error."""
+
+    def __init__(self, path: str, page: int, detail: str) -> None:
+        self.page = page
+        self.detail = detail
+        SafecityError.__init__(self, path, f"its content cannot be read ({detail})")
+
+
 class EncryptedPDF(SafecityError):
-    def __init__(self, path: str, wrong_password: bool = False) -> None:
-        if wrong_password:
+    def __init__(self, path: str, wrong_password: bool = False, unsupported: str = "") -> None:
+        self.wrong_password = wrong_password
+        if unsupported:
+            msg = (f"encrypted in a way this reader does not support ({unsupported}): "
+                   "save an unencrypted copy")
+        elif wrong_password:
             msg = "the password given is wrong for this encrypted PDF: check --password"
         else:
             msg = "encrypted PDF: give its password with --password (password= in Python)"
@@ -66,3 +85,13 @@ class AgencyFileError(SafecityError):
     def __init__(self, path: str, line: int, message: str) -> None:
         self.line = line
         super().__init__(path, f"line {line}: {message}")
+
+
+class ExtractionFailed(SafecityError):
+    """A bug, or a PDF quirk nobody foresaw: an exception the library did not expect."""
+
+    def __init__(self, path: str, exc: BaseException, page: int | None = None) -> None:
+        self.page = page
+        where = f" while reading page {page}" if page else ""
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+        super().__init__(path, f"internal error{where}: {detail}; please report it")
