@@ -321,11 +321,11 @@ def write_overlays(report: Report, pdf_path: str | os.PathLike[str], out_dir: st
     return written
 
 
-def png_bytes(image: "PILImage.Image") -> bytes:
+def png_bytes(image: "PILImage.Image", optimize: bool = False) -> bytes:
     import io
 
     buf = io.BytesIO()
-    image.save(buf, format="PNG", optimize=True)
+    image.save(buf, format="PNG", optimize=optimize)
     return buf.getvalue()
 
 
@@ -339,6 +339,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual file mode
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -346,3 +347,9 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
