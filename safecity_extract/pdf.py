@@ -16,6 +16,11 @@ from .errors import (DamagedPage, DamagedPDF, EmptyFile, EncryptedPDF, NotAPDF,
                      SafecityError, UnreadableFile)
 from .settings import Settings
 
+# pdfminer logs font and syntax quirks at WARNING; with no handler configured Python would
+# print them on stderr, burying the one-line errors. Applications that set up logging still
+# receive them through propagation.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
+
 
 @dataclass(frozen=True, slots=True)
 class Word:
