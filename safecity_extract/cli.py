@@ -96,10 +96,12 @@ def _progress(total: int, enabled: bool) -> Iterator[Any]:
 @password_option
 @agencies_path_option
 @verbose_option
+@click.option("--review", is_flag=True,
+              help="Also write review pages: <out>/review/<name>.html and review/index.html.")
 def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fmt: str,
                     workers: int | None, timeout: float, quiet: bool, combined: Path | None,
                     db: Path | None, skip_existing: bool, csv_safe: bool, password: str | None,
-                    agencies_path: Path | None, verbose: bool) -> None:
+                    agencies_path: Path | None, verbose: bool, review: bool = False) -> None:
     """Extract the progress table of each PDF (files or folders) into --out."""
     from .batch import collect_inputs, format_summary, run_batch
 
@@ -117,6 +119,8 @@ def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fm
         sys.exit(exc.exit_code)
     for failed in result.failed:
         _fail(Exception(failed.error), verbose, failed.detail)
+    if review:
+        _write_batch_review(result, out_dir, password, agencies_path, verbose)
     if not quiet:
         click.echo(format_summary(result).splitlines()[0], err=True)
     sys.exit(1 if result.failed else 0)
@@ -159,3 +163,73 @@ def check_command(inputs: tuple[Path, ...], golden_dir: Path, update: bool, recu
 
 
 # --- inspect / review (inspect.py, review.py) ----------------------------------------------
+
+def _load_agencies(agencies_path: Path | None) -> Any:
+    from .batch import load_agencies_file
+
+    return load_agencies_file(str(agencies_path) if agencies_path else None)
+
+
+def _write_batch_review(result: Any, out_dir: Path, password: str | None,
+                        agencies_path: Path | None, verbose: bool) -> None:
+    from .review import review_batch
+
+    try:
+        index = review_batch(result, out_dir, password=password,
+                             agencies=_load_agencies(agencies_path))
+    except (SafecityError, OSError) as exc:
+        _fail(exc, verbose)
+        sys.exit(1)
+    click.echo(f"review: {index}", err=True)
+
+
+@main.command("inspect")
+@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "-o", "out_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the PNGs, named <pdf name>-p<N>.png.")
+@click.option("--pages", metavar="RANGE", help="Pages to draw, e.g. 2-3 or 1,4-5 [default: all].")
+@click.option("--resolution", type=click.IntRange(18, 300), default=72, show_default=True,
+              help="Pixels per inch of the images.")
+@password_option
+@agencies_path_option
+@verbose_option
+def inspect_command(pdf: Path, out_dir: Path, pages: str | None, resolution: int,
+                    password: str | None, agencies_path: Path | None, verbose: bool) -> None:
+    """Draw what the recogniser saw (table, columns, rows, flags) on pages of PDF."""
+    from .extract import extract
+    from .inspect import parse_pages, write_overlays
+
+    try:
+        report = extract(pdf, password=password, agencies=_load_agencies(agencies_path))
+        try:
+            selected = parse_pages(pages, report.source.pages) if pages else None
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--pages") from None
+        written = write_overlays(report, pdf, out_dir, selected, resolution, password)
+    except (SafecityError, OSError) as exc:
+        _fail(exc, verbose)
+        sys.exit(getattr(exc, "exit_code", 1))
+    for path in written:
+        click.echo(path)
+
+
+@main.command("review")
+@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "-o", "out_path", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.html",
+              help="The review page to write (one self-contained HTML file).")
+@password_option
+@agencies_path_option
+@verbose_option
+def review_command(pdf: Path, out_path: Path, password: str | None, agencies_path: Path | None,
+                   verbose: bool) -> None:
+    """Write an HTML page showing every row of PDF beside the part of the page it came from."""
+    from .review import review
+
+    try:
+        review(pdf, out_path, password=password, agencies=_load_agencies(agencies_path))
+    except (SafecityError, OSError) as exc:
+        _fail(exc, verbose)
+        sys.exit(getattr(exc, "exit_code", 1))
+    click.echo(out_path)
