@@ -26,6 +26,7 @@ class _Scan:
         self.title = ""
         self.any_text = False
         self.columns: list[str] | None = None
+        self.header_fields: set[str] = set()
         self.labels_seen: list[str] = []
         self.warnings: list[tuple[int, str]] = []
         self.layout: list[ColumnSpan] = []
@@ -65,7 +66,11 @@ def _report(doc: Document, path: Path, agencies: Any, settings: Settings) -> Rep
         if scan.labels_seen:
             raise UnmappedColumns(str(path), scan.labels_seen, _missing(scan.labels_seen))
         raise NoTableFound(str(path), LOOKED_FOR)
-    warnings = scan.warnings + stitch_warnings + fill_down(drafts)
+    warnings = scan.warnings + stitch_warnings
+    if "priority" in scan.header_fields:
+        warnings += fill_down(drafts)
+    else:
+        warnings.append((None, "the table has no Priority column: priority left empty"))
     rows = to_rows(drafts, scan.columns)
     _match_leads(rows, agencies)
     return Report(
@@ -103,6 +108,7 @@ def _tables(doc: Document, scan: _Scan, settings: Settings) -> Iterator[PageTabl
             names = list(header.names)
             if scan.columns is None:
                 scan.columns = _ordered(names)
+                scan.header_fields = set(names)
             elif set(names) != set(scan.columns):
                 scan.warnings.append((page.number, "header labels differ from the first "
                                       f"page's: {[c.label for c in header.cells]}"))

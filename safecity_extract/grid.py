@@ -426,9 +426,10 @@ def read_page(page: PageData, columns: list[Column] | None, body_size: float | N
     assert body_size is not None
     body_top, body_bottom, ended, _left_out = table_extent(
         page, lines, columns, top, body_size, settings, header is not None)
+    furniture = [ln for ln in lines if is_furniture(ln, page, settings)]
     words = [w for w in page.words if body_top <= w.ymid < body_bottom
-             and not any(is_furniture(ln, page, settings) and ln.top - 0.5 <= w.ymid <= ln.bottom + 0.5
-                         for ln in lines)]
+             and not any(ln.top - 0.5 <= w.ymid <= ln.bottom + 0.5 for ln in furniture)]
+    stray = [w for w in words if column_of(w.xmid, columns) is None]
     col_lines = column_lines(words, columns, settings)
     all_lines = sorted((ln for lns in col_lines.values() for ln in lns), key=lambda ln: ln.top)
     pitch = _pitch(col_lines) or 1.2 * body_size
@@ -437,6 +438,9 @@ def read_page(page: PageData, columns: list[Column] | None, body_size: float | N
     cuts = rules_across(page.rules, prio, body_top, body_bottom) if prio else []
     bands = fill_bands(col_lines, edges, page.number, pitch, cuts, settings)
     problems = attach_links(bands, page.links, words, columns)
+    if stray:
+        text = " ".join(w.text for w in stray)
+        problems.append(f"text beside the table's columns left out: {text[:80]!r}")
     bands = [b for b in bands if not b.is_empty()]
     x0 = min((ln.x0 for ln in all_lines), default=columns[0].x0)
     x1 = max((ln.x1 for ln in all_lines), default=columns[-1].x1)
