@@ -14,3 +14,7 @@ from .golden import check, compare, format_differences  # noqa: E402
 __all__ = ["__version__", "extract", "Report", "Row", "SafecityError", "Settings", "validate",
            "collect_inputs", "run_batch", "check", "compare", "format_differences",
            "write_json", "write_csv", "write_combined_csv", "write_sqlite"]
+
+from .review import review  # noqa: E402  (HTML review pages)
+
+__all__ += ["review"]
