@@ -478,3 +478,21 @@ def whitespace_gaps(words: Sequence[Word], lo: float, hi: float, max_crossing: i
     if start is not None and hi - start >= min_width:
         gaps.append((start, hi))
     return gaps
+
+
+def steady_lines(words: Sequence[Word], tolerance: float = 0.3) -> list[Line]:
+    """Words -> visual lines that do not grow: a word joins the line whose first word's middle
+    is within ``tolerance`` of that word's height of its own. Unlike ``group_lines`` a run of
+    staggered labels (each a little lower than the last) does not swallow the rows below it."""
+    from .cells import _make_line
+
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.ymid, w.x0)):
+        for members in reversed(lines[-3:]):
+            first = members[0]
+            if abs(word.ymid - first.ymid) <= tolerance * (first.bottom - first.top):
+                members.append(word)
+                break
+        else:
+            lines.append([word])
+    return sorted((_make_line(m) for m in lines), key=lambda ln: (ln.top, ln.x0))
