@@ -10,10 +10,12 @@ from .model import Report, Row, validate  # noqa: E402
 from .writers import write_combined_csv, write_csv, write_json, write_sqlite  # noqa: E402
 from .batch import collect_inputs, run_batch  # noqa: E402
 from .golden import check, compare, format_differences  # noqa: E402
+from .agencies import load_agencies, match_agencies  # noqa: E402
 
 __all__ = ["__version__", "extract", "Report", "Row", "SafecityError", "Settings", "validate",
            "collect_inputs", "run_batch", "check", "compare", "format_differences",
-           "write_json", "write_csv", "write_combined_csv", "write_sqlite"]
+           "write_json", "write_csv", "write_combined_csv", "write_sqlite",
+           "load_agencies", "match_agencies"]
 
 from .review import review  # noqa: E402  (HTML review pages)
 
