@@ -391,8 +391,8 @@ def _write_collections(pairs: list[tuple[str, Report]], combined: str | Path | N
         if combined is not None:
             write_combined_csv(pairs, combined, csv_safe=csv_safe)
         target = db
-        for _, report in pairs if db is not None else []:
-            write_sqlite(report, db, __version__)
+        for name, report in pairs if db is not None else []:
+            write_sqlite(report, db, __version__, file=name)
     except (OSError, sqlite3.Error) as exc:
         raise OutputError(str(target), exc) from exc
 

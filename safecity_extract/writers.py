@@ -211,28 +211,31 @@ CREATE INDEX IF NOT EXISTS rows_lead_agency ON rows(lead_agency);
 """
 
 
-def write_sqlite(report: Report, db_path: str | Path, tool_version: str) -> None:
+def write_sqlite(report: Report, db_path: str | Path, tool_version: str,
+                 file: str | None = None) -> None:
     """Store one report in SQLite, replacing any earlier copy of the same document (by sha256).
 
     The delete and the inserts are one transaction, so a re-run never duplicates rows and a
     failure leaves the database as it was. ``extracted_at`` is the only time-dependent value.
+    ``file`` is the name recorded in ``documents`` (default: the report's source file name).
     """
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     with closing(sqlite3.connect(db_path)) as conn:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.executescript(SQLITE_SCHEMA)
         with conn:  # one transaction: commit on success, roll back on error
-            _replace_document(conn, report, tool_version)
+            _replace_document(conn, report, tool_version, file or report.source.file)
 
 
-def _replace_document(conn: sqlite3.Connection, report: Report, tool_version: str) -> None:
+def _replace_document(conn: sqlite3.Connection, report: Report, tool_version: str,
+                      file: str) -> None:
     sha = report.source.sha256
     for table, key in (("row_agencies", "document"), ("rows", "document"),
                        ("documents", "sha256")):
         conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (sha,))
     conn.execute(
         "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
-        (sha, report.source.file, report.title, report.source.pages,
+        (sha, file, report.title, report.source.pages,
          datetime.now(timezone.utc).isoformat(timespec="seconds"), tool_version))
     conn.executemany("INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      [sqlite_row(sha, row) for row in report.rows])

@@ -187,11 +187,12 @@ def test_skip_existing_does_not_reread_unchanged_files(tmp_path):
 
 
 def test_db_rerun_gives_the_same_row_count(tmp_path):
-    root = _tree(tmp_path / "in", {"a.pdf": "one two", "b.pdf": "three"})
+    root = _tree(tmp_path / "in", {"a.pdf": "one two", "sub/b.pdf": "three"})
     db = tmp_path / "r.sqlite"
     for _ in range(2):
-        run_batch(collect_inputs([root]), tmp_path / "out", workers=2, extract_fn=fake_extract,
-                  db=db)
+        run_batch(collect_inputs([root], recursive=True), tmp_path / "out", workers=2,
+                  extract_fn=fake_extract, db=db)
         with sqlite3.connect(db) as conn:
             assert conn.execute("SELECT count(*) FROM rows").fetchone() == (3,)
-            assert conn.execute("SELECT count(*) FROM documents").fetchone() == (2,)
+            assert conn.execute("SELECT file FROM documents ORDER BY file").fetchall() == [
+                ("a.pdf",), ("sub/b.pdf",)]

@@ -199,6 +199,8 @@ def test_sqlite_values(tmp_path):
     assert json.loads(row[4]) == ["joined_across_pages"]
     agencies = _query(db, "SELECT agency, count(*) FROM row_agencies GROUP BY agency ORDER BY 1")
     assert agencies == [("Hampshire Constabulary", 3), ("Southampton City Council", 3)]
+    write_sqlite(make_report(), db, "9.9", file="2019/a.pdf")
+    assert _query(db, "SELECT file FROM documents") == [("2019/a.pdf",)]
 
 
 def test_sqlite_rerun_replaces_rows_in_any_order(tmp_path):
