@@ -18,6 +18,7 @@ from .pdf import LinkArea, PageData, Rule, Word
 from .settings import Settings
 
 PRIORITY, ACTION = "priority", "action"
+_SENTENCE_END = re.compile(r"[.!?;:][\"'’”)\]]*$")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE)
 
 
@@ -311,8 +312,15 @@ def column_lines(words: Sequence[Word], columns: Sequence[Column], settings: Set
 
 
 def text_row_starts(lines: dict[str, list[Line]], top: float, bottom: float) -> list[float]:
-    """Tops of Action lines that open a new row: nothing sits just above them in any column
-    but the (merged, so ignored) priority column."""
+    """Tops of Action lines that open a new row.
+
+    A row opens where nothing sits just above the Action line in any column but the
+    (merged, so ignored) priority column; or, in tables without row padding, where at least
+    two columns start fresh entries side by side on that line (each with blank space above
+    it in its own column), e.g. a new action beside a new lead agency or a new priority, or
+    one column other than Action does so beside an Action line that follows a finished
+    sentence with a capital letter.
+    """
     action = [ln for ln in lines.get(ACTION, []) if top <= (ln.top + ln.bottom) / 2 < bottom]
     others = [ln for name, lns in lines.items() if name != PRIORITY for ln in lns]
     starts: list[float] = []
@@ -324,7 +332,25 @@ def text_row_starts(lines: dict[str, list[Line]], top: float, bottom: float) -> 
         blocked = any(o.bottom > strip_top and o.top < ln.top - 1 for o in others)
         if not blocked and ln.top - action[k - 1].bottom > 0.25 * ln.size:
             starts.append(ln.top)
+            continue
+        fresh = fresh_columns(lines, ln)
+        sentence = bool(_SENTENCE_END.search(action[k - 1].text)) and ln.text[:1].isupper()
+        if fresh - {ACTION} and (len(fresh) >= 2 or sentence):
+            starts.append(ln.top)
     return starts
+
+
+def fresh_columns(lines: dict[str, list[Line]], at: Line) -> set[str]:
+    """Columns that start a line level with ``at`` after blank space in that column."""
+    out = set()
+    for name, lns in lines.items():
+        level = [ln for ln in lns if abs(ln.top - at.top) <= 0.3 * at.size]
+        if not level:
+            continue
+        above = [ln for ln in lns if ln.top < level[0].top - 0.3 * at.size]
+        if not above or level[0].top - max(ln.bottom for ln in above) > 0.8 * at.size:
+            out.add(name)
+    return out
 
 
 def band_edges(lines: dict[str, list[Line]], rules: Sequence[Rule], columns: Sequence[Column],

@@ -693,6 +693,17 @@ def build_reportlab_plain_landscape(rows, out: Path) -> None:
 
 # --------------------------------------------------------------------------
 
+def build_word_borderless_tight(rows, out: Path) -> None:
+    """No borders and no top/bottom cell padding: rows touch, so only the text shows where
+    one row ends (a fresh lead or priority beside a new action)."""
+    doc = new_document(10)
+    add_title(doc)
+    table = add_row_table(doc, rows, labels=["Priority", "Action", "Lead", "Update"],
+                          widths=[2.6, 5.2, 2.8, 6.4], borders={}, repeat_header=True)
+    set_cell_margins(table, top=0, bottom=0)
+    convert_docx(doc, out, rows)
+
+
 def std_entry(file, layout, labels=STD_LABELS, columns=STD_COLUMNS, extras=None):
     return {"file": file, "title": TITLE, "labels": list(labels),
             "columns": list(columns), "extras": extras or {}, "layout": layout}
@@ -747,6 +758,12 @@ SAMPLES = [
         "Word/LibreOffice, A4 portrait, like word_grid_a4 but 11pt text in narrow "
         "columns (all four widths differ) so hyphenated words such as "
         "'anti-social' / 'multi-agency' break at a line end after the hyphen.")),
+    (build_word_borderless_tight, std_entry(
+        "word_borderless_tight.pdf",
+        "Word/LibreOffice, A4 portrait, no borders at all and no top/bottom cell "
+        "padding, so rows touch with ordinary line spacing; labels Priority/Action/"
+        "Lead/Update, header repeated, merged priority cells.",
+        labels=["Priority", "Action", "Lead", "Update"])),
 ]
 
 

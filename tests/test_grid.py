@@ -119,3 +119,28 @@ def test_read_page_rule_less_table_and_heading_ends_it():
     assert header is not None and table.ended
     assert len(table.bands) == 2
     assert [ln.text for ln in table.bands[1].cells["action"]] == ["Engage the public."]
+
+
+def test_rows_without_padding_open_where_a_lead_starts_beside_a_new_action():
+    # Rows touch: the update runs straight into the next row, but the lead column starts a
+    # fresh entry level with the new action, which follows a finished sentence.
+    lines = {
+        "action": [line("Support evidence", 140, 120), line("based approaches.", 140, 132),
+                   line("Monitor data", 140, 144)],
+        "lead_agency": [line("Hampshire", 300, 120), line("Constabulary", 300, 132),
+                        line("All", 300, 168)],
+        "update": [line("The annual", 380, 120), line("assessment", 380, 132),
+                   line("informs the", 380, 144), line("strategy.", 380, 156),
+                   line("Both boards", 380, 168)],
+    }
+    lines["action"].append(line("Work with the Board.", 140, 168))
+    assert text_row_starts(lines, 110, 400) == [120, 168]
+
+
+def test_a_second_sentence_in_an_action_is_not_a_row_without_a_fresh_neighbour():
+    lines = {
+        "action": [line("Explore options.", 140, 120), line("Then act.", 140, 132)],
+        "lead_agency": [line("Hampshire", 300, 120), line("Constabulary", 300, 132)],
+        "update": [line("Work goes on", 380, 120), line("and on.", 380, 132)],
+    }
+    assert text_row_starts(lines, 110, 400) == [120]
