@@ -1,0 +1,566 @@
+"""Generic table mode: a region of a page -> rows, columns and (spanning) cells of any table.
+
+Uses the recogniser's grid steps: columns from vertical rules or whitespace gutters, rows from
+horizontal rules or text lines, the cell text rules of cells.py. ``find_tables`` also finds the
+regions (ruled boxes, blocks of aligned lines) when none is given.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from .cells import Line, cell_text, group_lines, line_pitch, wrapped
+from .grid import _min_coverage_x, body_font_size, steady_lines, whitespace_gaps
+from .pdf import Document, PageData, Rule, Word
+from .settings import Settings
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (points, top-left origin)
+
+# Table-mode proportions, in multiples of the region's body font size.
+GUTTER = 0.4         # narrowest whitespace between two columns
+WORD_SPACE = 0.45    # a wider gap between two words of a line separates two cells
+TIGHT = 0.6          # lines closer than this belong to one paragraph (may share a cell)
+SPANNING_SHARE = 0.12  # share of the lines that may cross a gutter (spanning headings)
+_NUMERIC = re.compile(r"^[(\[]?[-+−–]?[$€£]?\s?[\d.,\s%*()]+[)\]]?[a-z%]?$")
+
+
+@dataclass(frozen=True)
+class Cell:
+    row: int
+    col: int
+    end_row: int
+    end_col: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Table:
+    page: int
+    bbox: BBox
+    cells: tuple[Cell, ...]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        rows = max((c.end_row for c in self.cells), default=-1) + 1
+        cols = max((c.end_col for c in self.cells), default=-1) + 1
+        return rows, cols
+
+    def grid(self) -> list[list[str]]:
+        """Rows of texts; a spanning cell's text sits in its top-left slot, the rest is empty."""
+        rows, cols = self.shape
+        out = [["" for _ in range(cols)] for _ in range(rows)]
+        for c in self.cells:
+            out[c.row][c.col] = c.text
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"page": self.page, "bbox": list(self.bbox),
+                "cells": [c.to_dict() for c in self.cells]}
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """Words of one line that form one cell: adjacent columns joined by a normal word space."""
+
+    c0: int
+    c1: int
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+# --- the region's contents ----------------------------------------------------------------
+
+
+def words_in(words: Iterable[Word], bbox: BBox) -> list[Word]:
+    x0, top, x1, bottom = bbox
+    return [w for w in words if x0 <= w.xmid <= x1 and top <= w.ymid <= bottom]
+
+
+def rules_in(rules: Iterable[Rule], bbox: BBox) -> list[Rule]:
+    x0, top, x1, bottom = bbox
+    return [r for r in rules if r.x1 >= x0 - 1 and r.x0 <= x1 + 1
+            and r.bottom >= top - 1 and r.top <= bottom + 1]
+
+
+def _cluster(values: Iterable[float], snap: float) -> list[float]:
+    """Sorted values, those within ``snap`` of the previous one merged into their mean."""
+    groups: list[list[float]] = []
+    for v in sorted(values):
+        if groups and v - groups[-1][-1] <= snap:
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    return [sum(g) / len(g) for g in groups]
+
+
+# --- columns ------------------------------------------------------------------------------
+
+
+def ruled_columns(words: Sequence[Word], rules: Sequence[Rule], snap: float) -> list[float]:
+    """x of vertical rules inside the text's extent that cut through no word."""
+    if not words:
+        return []
+    lo, hi = min(w.x0 for w in words), max(w.x1 for w in words)
+    xs = [r.x0 for r in rules if r.orientation == "v" and lo + 1 < r.x0 < hi - 1]
+    out = []
+    for x in _cluster(xs, snap):
+        near = [r for r in rules if r.orientation == "v" and abs(r.x0 - x) <= snap]
+        cut = any(w.x0 < x - 1 and w.x1 > x + 1 and any(r.top <= w.ymid <= r.bottom for r in near)
+                  for w in words)
+        if not cut:
+            out.append(x)
+    return out
+
+
+def gutter_columns(words: Sequence[Word], n_lines: int, size: float) -> list[float]:
+    """x of the whitespace gutters between text columns (a few spanning lines may cross)."""
+    if not words:
+        return []
+    lo, hi = min(w.x0 for w in words), max(w.x1 for w in words)
+    allowed = max(1, int(SPANNING_SHARE * n_lines)) if n_lines >= 4 else 0
+    gaps = whitespace_gaps(words, lo, hi, allowed, GUTTER * size)
+    return [_min_coverage_x(words, a, b) for a, b in gaps if lo < a and b < hi]
+
+
+def column_edges(words: Sequence[Word], rules: Sequence[Rule], n_lines: int, size: float,
+                 snap: float) -> tuple[list[float], set[float]]:
+    """Inner column boundaries and the subset drawn as rules.
+
+    Drawn rules always separate columns. When the rules account for most gutters the table is
+    ruled and gutters without a rule are alignment inside cells; otherwise both are kept.
+    """
+    ruled = ruled_columns(words, rules, snap)
+    gutters = gutter_columns(words, n_lines, size)
+    if not ruled:
+        return gutters, set()
+    free = [g for g in gutters if all(abs(g - x) > 2 * snap for x in ruled)
+            and not _rule_in_gap(g, ruled, words)]
+    if len(ruled) >= len(free):
+        return ruled, set(ruled)
+    return sorted(ruled + free), set(ruled)
+
+
+def _rule_in_gap(x: float, ruled: Sequence[float], words: Sequence[Word]) -> bool:
+    """Is one of the rules in the same whitespace gutter as ``x`` (no word between them)?"""
+    for r in ruled:
+        a, b = min(x, r), max(x, r)
+        if not any(w.x1 > a and w.x0 < b for w in words):
+            return True
+    return False
+
+
+def _column(x: float, edges: Sequence[float]) -> int:
+    k = 0
+    while k < len(edges) and x >= edges[k]:
+        k += 1
+    return k
+
+
+# --- lines -> pieces ---------------------------------------------------------------------
+
+
+def line_words(words: Sequence[Word], lines: Sequence[Line]) -> list[list[Word]]:
+    """Each line's words, left to right; a word goes to the line whose middle is nearest its own
+    among those holding it."""
+    out: list[list[Word]] = [[] for _ in lines]
+    for w in words:
+        holding = [k for k, ln in enumerate(lines) if ln.top - 0.5 <= w.ymid <= ln.bottom + 0.5]
+        if holding:
+            k = min(holding, key=lambda k: abs((lines[k].top + lines[k].bottom) / 2 - w.ymid))
+            out[k].append(w)
+    return [sorted(ws, key=lambda w: w.x0) for ws in out]
+
+
+def pieces(ws: Sequence[Word], edges: Sequence[float], ruled: set[float], size: float
+           ) -> list[_Piece]:
+    """Split one line's words into cells: by column, but words across a boundary that are only a
+    word space apart (and not split by a rule) stay together as a spanning cell."""
+    out: list[list[Word]] = []
+    for w in ws:
+        if out:
+            prev = out[-1][-1]
+            c_prev, c_w = _column(prev.xmid, edges), _column(w.xmid, edges)
+            between = [x for x in edges[c_prev:c_w]]
+            if c_prev == c_w or (w.x0 - prev.x1 <= WORD_SPACE * size
+                                 and not any(x in ruled for x in between)):
+                out[-1].append(w)
+                continue
+        out.append([w])
+    return [_Piece(_column(g[0].xmid, edges), _column(g[-1].xmid, edges), tuple(g)) for g in out]
+
+
+# --- rows ---------------------------------------------------------------------------------
+
+
+def is_numeric(text: str) -> bool:
+    return any(ch.isdigit() for ch in text) and bool(_NUMERIC.match(text.strip()))
+
+
+def _as_line(piece: _Piece) -> Line:
+    return group_lines(piece.words)[0]
+
+
+def _wraps(upper: _Piece, lower: _Piece, right: float) -> bool:
+    """Does ``upper`` run on into ``lower`` (same cell, text wrapped at the column's edge)?"""
+    if is_numeric(upper.text) or is_numeric(lower.text):
+        return False
+    return wrapped(_as_line(upper), right, _as_line(lower))
+
+
+def continues(row: Sequence[_Piece], lower: Sequence[_Piece], rights: Mapping[int, float],
+              in_header: bool, overlapping: bool) -> bool:
+    """Is ``lower`` more lines of the cells of ``row`` (the pieces of the row so far)?
+
+    In the header, labels stack into one cell per column as long as no label spans columns
+    that the other line splits (a spanning heading is a row of its own). In the body a line
+    continues the row when one of them only holds text in columns where the other one has
+    text too and that text wraps into it, or when it sits beside the row (a value centred
+    against a cell of several lines) in columns the row leaves empty.
+    """
+    if not row or not lower:
+        return False
+    spans_u = {(p.c0, p.c1): p for p in row}
+    spans_l = {(p.c0, p.c1): p for p in lower}
+    clash = any(a != b and a[0] <= b[1] and b[0] <= a[1] for a in spans_u for b in spans_l)
+    if clash:
+        return False
+    if in_header:
+        return not any(is_numeric(p.text) for p in lower)
+    shared = set(spans_u) & set(spans_l)
+    if not shared:
+        return overlapping
+    if set(spans_l) <= set(spans_u) or set(spans_u) <= set(spans_l):
+        return all(_wraps(_last(row, s), spans_l[s], rights.get(s[1], 0.0)) for s in shared)
+    return False
+
+
+def _last(row: Sequence[_Piece], span: tuple[int, int]) -> _Piece:
+    return [p for p in row if (p.c0, p.c1) == span][-1]
+
+
+def header_end(line_pieces: Sequence[list[_Piece]]) -> int:
+    """Index of the first body line: the first with the table's most common column layout, or
+    with a number in it. Lines above it are the column headings."""
+    layouts = [frozenset((p.c0, p.c1) for p in ps) for ps in line_pieces]
+    counts: dict[frozenset[tuple[int, int]], int] = {}
+    for lay in layouts:
+        counts[lay] = counts.get(lay, 0) + 1
+    modal = max(counts, key=lambda lay: (counts[lay], len(lay))) if counts else frozenset()
+    for k, ps in enumerate(line_pieces):
+        if layouts[k] == modal or any(is_numeric(p.text) for p in ps):
+            return k
+    return len(line_pieces)
+
+
+def rule_between(rules: Sequence[Rule], upper: Line, lower: Line) -> bool:
+    """Is there a horizontal rule between the two lines, under some of their text?"""
+    lo, hi = max(upper.x0, lower.x0), min(upper.x1, lower.x1)
+    lo, hi = (lo, hi) if lo < hi else (min(upper.x0, lower.x0), max(upper.x1, lower.x1))
+    return any(r.orientation == "h" and upper.bottom - 1 <= r.top <= lower.top + 1
+               and r.x0 < hi and r.x1 > lo for r in rules)
+
+
+def text_rows(lines: Sequence[Line], line_pieces: Sequence[list[_Piece]],
+              rules: Sequence[Rule], rights: Mapping[int, float], size: float) -> list[list[int]]:
+    """Group line indices into rows: a line joins the row above when it continues its cells,
+    lies close below it and no rule separates them."""
+    rows: list[list[int]] = []
+    first_body = header_end(line_pieces)
+    for k, ln in enumerate(lines):
+        if rows and (k < first_body) == (rows[-1][-1] < first_body):
+            members = rows[-1]
+            bottom = max(lines[j].bottom for j in members)
+            close = ln.top - bottom <= TIGHT * size
+            overlapping = ln.top < bottom - 0.2 * size
+            above = lines[members[-1]]
+            row = [p for j in members for p in line_pieces[j]]
+            if close and not rule_between(rules, above, ln) and continues(
+                    row, line_pieces[k], rights, k < first_body, overlapping):
+                members.append(k)
+                continue
+        rows.append([k])
+    return rows
+
+
+def ruled_rows(words: Sequence[Word], rules: Sequence[Rule], snap: float) -> list[float]:
+    """y of horizontal rules inside the text's extent that cut through no word."""
+    if not words:
+        return []
+    lo, hi = min(w.top for w in words), max(w.bottom for w in words)
+    ys = [r.top for r in rules if r.orientation == "h" and lo + 1 < r.top < hi - 1]
+    return [y for y in _cluster(ys, snap)
+            if not any(w.top + 1 < y < w.bottom - 1 and _h_rule_at(rules, y, w.xmid, snap)
+                       for w in words)]
+
+
+def _h_rule_at(rules: Sequence[Rule], y: float, x: float, snap: float) -> bool:
+    return any(r.orientation == "h" and abs(r.top - y) <= snap and r.x0 - 1 <= x <= r.x1 + 1
+               for r in rules)
+
+
+def _spans_columns(rules: Sequence[Rule], y: float, words: Sequence[Word],
+                   edges: Sequence[float], snap: float) -> bool:
+    """Does a rule at ``y`` run under the text of two neighbouring columns? (Shading behind
+    single cells also leaves edges inside rows; a rule under a spanning heading does not.)"""
+    covered = sorted({_column(w.xmid, edges) for w in words if _h_rule_at(rules, y, w.xmid, snap)})
+    return any(b == a + 1 for a, b in zip(covered, covered[1:]))
+
+
+def _v_rule_at(rules: Sequence[Rule], x: float, top: float, bottom: float, snap: float) -> bool:
+    mid = (top + bottom) / 2
+    return any(r.orientation == "v" and abs(r.x0 - x) <= snap and r.top - 1 <= mid <= r.bottom + 1
+               for r in rules)
+
+
+def _row_bands(lines: Sequence[Line], rows: Sequence[list[int]]) -> list[tuple[float, float]]:
+    return [(min(lines[k].top for k in r), max(lines[k].bottom for k in r)) for r in rows]
+
+
+def rows_are_ruled(bands: Sequence[tuple[float, float]], ys: Sequence[float]) -> bool:
+    """True when rules separate most consecutive text rows: the rules then define the rows."""
+    if len(bands) < 3 or len(ys) < 2:
+        return False
+    ruled = sum(1 for (_, b), (t, _) in zip(bands, bands[1:])
+                if any(b - 1 <= y <= t + 1 for y in ys))
+    return ruled >= 0.5 * (len(bands) - 1)
+
+
+# --- cells --------------------------------------------------------------------------------
+
+
+class _Slots:
+    """Union-find over the (row, column) slots of the grid: joined slots are one cell."""
+
+    def __init__(self, n_rows: int, n_cols: int) -> None:
+        self.n_cols = n_cols
+        self.parent = list(range(n_rows * n_cols))
+
+    def find(self, k: int) -> int:
+        while self.parent[k] != k:
+            self.parent[k] = self.parent[self.parent[k]]
+            k = self.parent[k]
+        return k
+
+    def join(self, a: tuple[int, int], b: tuple[int, int]) -> None:
+        ra, rb = self.find(a[0] * self.n_cols + a[1]), self.find(b[0] * self.n_cols + b[1])
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def groups(self) -> dict[int, list[tuple[int, int]]]:
+        out: dict[int, list[tuple[int, int]]] = {}
+        for k in range(len(self.parent)):
+            out.setdefault(self.find(k), []).append(divmod(k, self.n_cols))
+        return out
+
+
+def _compact(cells: list[Cell]) -> tuple[Cell, ...]:
+    """Drop rows and columns that no cell with text starts or ends in; renumber the rest."""
+    filled = [c for c in cells if c.text]
+    rows = sorted({c.row for c in filled} | {c.end_row for c in filled})
+    cols = sorted({c.col for c in filled} | {c.end_col for c in filled})
+    r_at, c_at = {r: k for k, r in enumerate(rows)}, {c: k for k, c in enumerate(cols)}
+    out = [Cell(r_at[c.row], c_at[c.col], r_at[c.end_row], c_at[c.end_col], c.text)
+           for c in filled]
+    return tuple(sorted(out, key=lambda c: (c.row, c.col)))
+
+
+def table_structure(page: PageData, bbox: BBox,
+                    settings: Settings | Mapping[str, Any] | None = None) -> Table:
+    """Rows, columns and cells of the table inside ``bbox`` on ``page``."""
+    s = Settings.resolve(settings)
+    words = words_in(page.words, bbox)
+    if not words:
+        return Table(page.number, bbox, ())
+    rules = rules_in(page.rules, bbox)
+    size = body_font_size(words)
+    lines = steady_lines(words)
+    edges, ruled_x = column_edges(words, rules, len(lines), size, s.rule_snap)
+    by_line = line_words(words, lines)
+    line_pieces = [pieces(ws, edges, ruled_x, size) for ws in by_line]
+    rights = _column_rights(words, edges)
+    rows = text_rows(lines, line_pieces, rules, rights, size)
+    bands = _row_bands(lines, rows)
+    ys = [y for y in ruled_rows(words, rules, s.rule_snap)
+          if not any(top + 1 < y < bottom - 1 for top, bottom in bands)
+          or _spans_columns(rules, y, words, edges, s.rule_snap)]
+    pitch = line_pitch(lines) or 1.2 * size
+    body = [r for r in rows if r[0] >= header_end(line_pieces)] or rows
+    if rows_are_ruled(_row_bands(lines, body), ys):
+        return _grid_table(page, bbox, lines, line_pieces, rows, rules, edges, ruled_x, ys,
+                           pitch, s)
+    return _text_table(page, bbox, lines, line_pieces, rows, edges, pitch, s)
+
+
+def _column_rights(words: Sequence[Word], edges: Sequence[float]) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for w in words:
+        c = _column(w.xmid, edges)
+        out[c] = max(out.get(c, 0.0), w.x1)
+    return out
+
+
+def _text_table(page: PageData, bbox: BBox, lines: Sequence[Line],
+                line_pieces: Sequence[list[_Piece]], rows: Sequence[list[int]],
+                edges: Sequence[float], pitch: float, s: Settings) -> Table:
+    """Cells of a table whose rows come from text lines: a row's pieces that share a column are
+    one cell, and a piece across columns makes its cell span them."""
+    n_cols = len(edges) + 1
+    slots = _Slots(len(rows), n_cols)
+    content: dict[tuple[int, int], list[Word]] = {}
+    for r, members in enumerate(rows):
+        for k in members:
+            for p in line_pieces[k]:
+                for c in range(p.c0, p.c1):
+                    slots.join((r, c), (r, c + 1))
+                content.setdefault((r, p.c0), []).extend(p.words)
+    return Table(page.number, bbox, _cells_from(slots, content, pitch, s))
+
+
+def _grid_table(page: PageData, bbox: BBox, lines: Sequence[Line],
+                line_pieces: Sequence[list[_Piece]], rows: Sequence[list[int]],
+                rules: Sequence[Rule], edges: Sequence[float], ruled_x: set[float],
+                ys: Sequence[float], pitch: float, s: Settings) -> Table:
+    """Cells of a table whose rows are the bands between horizontal rules (each holding one or
+    more text rows): neighbouring slots are one cell where the rule between them is missing,
+    unless text on both sides says otherwise."""
+    n_rows, n_cols = len(ys) + 1, len(edges) + 1
+    y_edges = [min(ln.top for ln in lines) - 1, *ys, max(ln.bottom for ln in lines) + 1]
+    x_edges = [-1e9, *edges, 1e9]
+    slots = _Slots(n_rows, n_cols)
+    content: dict[tuple[int, int], list[Word]] = {}
+    apart: set[tuple[int, int]] = set()  # (band, boundary) with separate text on both sides
+    for members in rows:
+        for k in members:
+            band = _column((lines[k].top + lines[k].bottom) / 2, ys)
+            ps = line_pieces[k]
+            for p in ps:
+                for c in range(p.c0, p.c1):
+                    slots.join((band, c), (band, c + 1))
+                content.setdefault((band, p.c0), []).extend(p.words)
+            for p, q in zip(ps, ps[1:]):
+                apart.update((band, c) for c in range(p.c1, q.c0))
+    for r in range(n_rows):
+        for c, x in enumerate(edges):
+            if x in ruled_x and (r, c) not in apart and not _v_rule_at(
+                    rules, x, y_edges[r], y_edges[r + 1], s.rule_snap):
+                slots.join((r, c), (r, c + 1))
+    for r, y in enumerate(ys):
+        for c in range(n_cols):
+            mid = (max(x_edges[c], x_edges[1] - 50) + min(x_edges[c + 1], x_edges[-2] + 50)) / 2
+            if not _h_rule_at(rules, y, mid, s.rule_snap):
+                slots.join((r, c), (r + 1, c))
+    return Table(page.number, bbox, _cells_from(slots, content, pitch, s))
+
+
+def _cells_from(slots: _Slots, content: Mapping[tuple[int, int], list[Word]], pitch: float,
+                s: Settings) -> tuple[Cell, ...]:
+    cells = []
+    for members in slots.groups().values():
+        ws = [w for slot in members for w in content.get(slot, [])]
+        if not ws:
+            continue
+        rows = [r for r, _ in members]
+        cols = [c for _, c in members]
+        text = cell_text(steady_lines(ws), pitch, s.paragraph_gap)
+        cells.append(Cell(min(rows), min(cols), max(rows), max(cols), text))
+    return _compact(cells)
+
+
+# --- finding tables -----------------------------------------------------------------------
+
+
+def find_tables(path: str | Path, pages: Sequence[int] | None = None, area: BBox | None = None,
+                settings: Settings | Mapping[str, Any] | None = None,
+                password: str | None = None) -> list[Table]:
+    """Every table of the PDF (or of ``pages``, 1-based), or the one table inside ``area``."""
+    s = Settings.resolve(settings)
+    out: list[Table] = []
+    with Document(path, password=password, settings=s) as doc:
+        for page in doc.pages():
+            if not isinstance(page, PageData) or (pages and page.number not in pages):
+                continue
+            regions = [area] if area else find_regions(page, s)
+            for bbox in regions:
+                table = table_structure(page, bbox, s)
+                if table.cells:
+                    out.append(table)
+    return out
+
+
+def find_regions(page: PageData, settings: Settings | None = None) -> list[BBox]:
+    """Table regions of a page: boxes of connected rules, then blocks of lines that fall into
+    at least two aligned columns."""
+    s = Settings.resolve(settings)
+    boxes = ruled_regions(page, s)
+    lines = [ln for ln in group_lines(page.words, s.line_overlap)
+             if not any(_inside(ln, b) for b in boxes)]
+    return sorted(boxes + aligned_blocks(page, lines, s), key=lambda b: (b[1], b[0]))
+
+
+def _inside(ln: Line, box: BBox) -> bool:
+    mid_x, mid_y = (ln.x0 + ln.x1) / 2, (ln.top + ln.bottom) / 2
+    return box[0] <= mid_x <= box[2] and box[1] <= mid_y <= box[3]
+
+
+def ruled_regions(page: PageData, s: Settings) -> list[BBox]:
+    """Bounding boxes of groups of touching rules that hold text in at least two columns."""
+    groups: list[list[Rule]] = []
+    for rule in page.rules:
+        touching = [g for g in groups if any(_touch(rule, r, s.rule_snap + 1) for r in g)]
+        merged = [rule] + [r for g in touching for r in g]
+        groups = [g for g in groups if g not in touching] + [merged]
+    out = []
+    for g in groups:
+        box = (min(r.x0 for r in g), min(r.top for r in g), max(r.x1 for r in g),
+               max(r.bottom for r in g))
+        inner = words_in(page.words, box)
+        if any(r.orientation == "v" for r in g) and inner and box[3] - box[1] > 10:
+            out.append(box)
+    return out
+
+
+def _touch(a: Rule, b: Rule, tol: float) -> bool:
+    return (a.x0 - tol <= b.x1 and b.x0 - tol <= a.x1
+            and a.top - tol <= b.bottom and b.top - tol <= a.bottom)
+
+
+def aligned_blocks(page: PageData, lines: Sequence[Line], s: Settings) -> list[BBox]:
+    """Runs of consecutive lines (no paragraph gap) where at least two lines in a row have
+    two or more cells and a run holds at least three lines."""
+    size = body_font_size(page.words)
+    by_line = line_words(page.words, lines)
+    multi = [len(_segments(ws, size)) >= 2 for ws in by_line]
+    blocks: list[list[int]] = []
+    for k, ln in enumerate(lines):
+        if not multi[k]:
+            continue
+        if blocks and (ln.top - lines[blocks[-1][-1]].bottom <= 2.5 * size):
+            blocks[-1].append(k)
+        else:
+            blocks.append([k])
+    out = []
+    for b in blocks:
+        if len(b) >= 3:
+            ws = [w for k in b for w in by_line[k]]
+            out.append((min(w.x0 for w in ws) - 1, min(w.top for w in ws) - 1,
+                        max(w.x1 for w in ws) + 1, max(w.bottom for w in ws) + 1))
+    return out
+
+
+def _segments(ws: Sequence[Word], size: float) -> list[list[Word]]:
+    """A line's words split where the gap is wider than a column gutter."""
+    out: list[list[Word]] = []
+    for w in ws:
+        if out and w.x0 - out[-1][-1].x1 <= 1.5 * size:
+            out[-1].append(w)
+        else:
+            out.append([w])
+    return out
