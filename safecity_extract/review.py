@@ -15,8 +15,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, Union
 from urllib.parse import quote
 
-from .inspect import FLAG_CELLS
-from .model import FLAG_FILLED, FLAG_JOINED, FLAG_UNMATCHED, Report, Row
+from .inspect import FLAG_CELLS, TABLE, Shape, overlay_shapes
+from .model import FLAG_FILLED, FLAG_JOINED, FLAG_UNMATCHED, Box, Report, Row
 from .writers import atomic_write_text
 
 if TYPE_CHECKING:
@@ -187,22 +187,32 @@ def row_crops(report: Report, pdf_path: str | os.PathLike[str],
               resolution: int = REVIEW_RESOLUTION, password: str | None = None
               ) -> dict[int, list[tuple[int, bytes]]]:
     """Each row's boxes cut out of its pages (with the overlay drawn), as (page, PNG bytes)."""
-    from .inspect import overlay_image, png_bytes
+    from .inspect import draw_overlay, png_bytes
     from .pdf import render_page
 
     scale = resolution / 72
     crops: dict[int, list[tuple[int, bytes]]] = {}
     for page in sorted({b.page for row in report.rows for b in row.boxes}):
-        image = overlay_image(report, render_page(pdf_path, page, resolution, password), page,
-                              scale)
+        image = render_page(pdf_path, page, resolution, password)
+        shapes = overlay_shapes(report, page, image.width / scale)
+        image = draw_overlay(image, shapes, scale)
+        table = next((sh for sh in shapes if sh.kind == TABLE), None)
         for row in report.rows:
             for box in (b for b in row.boxes if b.page == page):
-                area = (max(0, round((box.x0 - _CROP_MARGIN) * scale)),
-                        max(0, round((box.top - _CROP_MARGIN) * scale)),
-                        min(image.width, round((box.x1 + _CROP_MARGIN) * scale)),
-                        min(image.height, round((box.bottom + _CROP_MARGIN) * scale)))
+                area = crop_area(box, table, scale, image.size)
                 crops.setdefault(row.row, []).append((page, png_bytes(image.crop(area))))
     return crops
+
+
+def crop_area(box: Box, table: Shape | None, scale: float, size: tuple[int, int]
+              ) -> tuple[int, int, int, int]:
+    """Pixels to cut for ``box``: its height, the table's width (a row's box stops at its
+    text, so an empty merged Priority cell would be cut off), a small margin, inside the page."""
+    x0 = min(box.x0, table.x0) if table else box.x0
+    x1 = max(box.x1, table.x1) if table else box.x1
+    m = _CROP_MARGIN
+    return (max(0, round((x0 - m) * scale)), max(0, round((box.top - m) * scale)),
+            min(size[0], round((x1 + m) * scale)), min(size[1], round((box.bottom + m) * scale)))
 
 
 def write_review(report: Report, pdf_path: str | os.PathLike[str] | None, out_path: str | Path,
