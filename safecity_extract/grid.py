@@ -56,6 +56,7 @@ class Band:
     bottom: float
     cells: dict[str, list[Line]] = field(default_factory=dict)
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (column, text, uri)
+    guessed: bool = False  # its start was read from text cues, rows touching each other
 
     def has(self, name: str) -> bool:
         return bool(self.cells.get(name))
@@ -311,7 +312,8 @@ def column_lines(words: Sequence[Word], columns: Sequence[Column], settings: Set
     return {name: group_lines(ws, settings.line_overlap) for name, ws in by_col.items()}
 
 
-def text_row_starts(lines: dict[str, list[Line]], top: float, bottom: float) -> list[float]:
+def text_row_starts(lines: dict[str, list[Line]], top: float, bottom: float
+                    ) -> list[tuple[float, bool]]:
     """Tops of Action lines that open a new row.
 
     A row opens where nothing sits just above the Action line in any column but the
@@ -319,24 +321,24 @@ def text_row_starts(lines: dict[str, list[Line]], top: float, bottom: float) -> 
     two columns start fresh entries side by side on that line (each with blank space above
     it in its own column), e.g. a new action beside a new lead agency or a new priority, or
     one column other than Action does so beside an Action line that follows a finished
-    sentence with a capital letter.
+    sentence with a capital letter. Returns (top, found from those cues) pairs.
     """
     action = [ln for ln in lines.get(ACTION, []) if top <= (ln.top + ln.bottom) / 2 < bottom]
     others = [ln for name, lns in lines.items() if name != PRIORITY for ln in lns]
-    starts: list[float] = []
+    starts: list[tuple[float, bool]] = []
     for k, ln in enumerate(action):
         if k == 0:
-            starts.append(ln.top)
+            starts.append((ln.top, False))
             continue
         strip_top = ln.top - 0.5 * (ln.bottom - ln.top)
         blocked = any(o.bottom > strip_top and o.top < ln.top - 1 for o in others)
         if not blocked and ln.top - action[k - 1].bottom > 0.25 * ln.size:
-            starts.append(ln.top)
+            starts.append((ln.top, False))
             continue
         fresh = fresh_columns(lines, ln)
         sentence = bool(_SENTENCE_END.search(action[k - 1].text)) and ln.text[:1].isupper()
         if fresh - {ACTION} and (len(fresh) >= 2 or sentence):
-            starts.append(ln.top)
+            starts.append((ln.top, True))
     return starts
 
 
@@ -354,13 +356,18 @@ def fresh_columns(lines: dict[str, list[Line]], at: Line) -> set[str]:
 
 
 def band_edges(lines: dict[str, list[Line]], rules: Sequence[Rule], columns: Sequence[Column],
-               top: float, bottom: float, settings: Settings) -> list[float]:
-    """Boundaries of the row bands: rules when the page has them, else text row starts."""
+               top: float, bottom: float, settings: Settings) -> tuple[list[float], set[float]]:
+    """Boundaries of the row bands (rules when the page has them, else text row starts),
+    and those among them found only from text cues."""
     ys = separators(rules, columns, top, bottom, settings.rule_snap)
+    guessed: set[float] = set()
     if not ys:
-        starts = text_row_starts(lines, top, bottom)
-        ys = [y - 0.5 for y in starts if y - 0.5 > top + settings.rule_snap]
-    return [top, *ys, bottom]
+        for y, cue in text_row_starts(lines, top, bottom):
+            if y - 0.5 > top + settings.rule_snap:
+                ys.append(y - 0.5)
+                if cue:
+                    guessed.add(y - 0.5)
+    return [top, *ys, bottom], guessed
 
 
 def _band_index(y: float, edges: Sequence[float]) -> int:
@@ -459,10 +466,12 @@ def read_page(page: PageData, columns: list[Column] | None, body_size: float | N
     col_lines = column_lines(words, columns, settings)
     all_lines = sorted((ln for lns in col_lines.values() for ln in lns), key=lambda ln: ln.top)
     pitch = _pitch(col_lines) or 1.2 * body_size
-    edges = band_edges(col_lines, page.rules, columns, body_top, body_bottom, settings)
+    edges, guessed = band_edges(col_lines, page.rules, columns, body_top, body_bottom, settings)
     prio = next((c for c in columns if c.name == PRIORITY), None)
     cuts = rules_across(page.rules, prio, body_top, body_bottom) if prio else []
     bands = fill_bands(col_lines, edges, page.number, pitch, cuts, settings)
+    for band in bands:
+        band.guessed = band.top in guessed
     problems = attach_links(bands, page.links, words, columns)
     if stray:
         text = " ".join(w.text for w in stray)

@@ -18,6 +18,7 @@ FLAG_JOINED = "joined_across_pages"
 FLAG_FILLED = "priority_filled_down"
 FLAG_UNMATCHED = "agency_unmatched"
 FLAG_PRIORITY_MISSING = "priority_missing"
+FLAG_SPLIT_GUESSED = "row_split_from_text"  # row start found from text cues in touching rows
 
 
 @dataclass(frozen=True)

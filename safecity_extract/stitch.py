@@ -9,7 +9,8 @@ from typing import Iterable
 
 from .cells import Line, cell_text, join_parts, wrapped
 from .grid import ACTION, PRIORITY, Band, PageTable
-from .model import FLAG_FILLED, FLAG_JOINED, FLAG_PRIORITY_MISSING, Box, Link, Row
+from .model import (FLAG_FILLED, FLAG_JOINED, FLAG_PRIORITY_MISSING, FLAG_SPLIT_GUESSED, Box,
+                    Link, Row)
 from .settings import Settings
 
 LEAD = "lead_agency"
@@ -111,7 +112,8 @@ def stitch(tables: Iterable[PageTable], settings: Settings
             if pending_priority and not texts.get(PRIORITY):
                 texts[PRIORITY] = pending_priority[0]
             pending_priority = None
-            drafts.append(Draft(texts, _links(band), [band.page], [], [_box(band, table)],
+            flags = [FLAG_SPLIT_GUESSED] if band.guessed else []
+            drafts.append(Draft(texts, _links(band), [band.page], flags, [_box(band, table)],
                                 _tails(band, table)))
     if pending_priority:
         warnings.append((pending_priority[1],

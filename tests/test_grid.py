@@ -85,9 +85,9 @@ def test_text_row_starts_need_space_above_in_every_column():
         "priority": [line("A priority", 40, 120), line("that runs on", 40, 132),
                      line("and on and", 40, 144), line("on", 40, 156)],
     }
-    assert text_row_starts(lines, 110, 400) == [120, 160]
+    assert text_row_starts(lines, 110, 400) == [(120, False), (160, False)]
     lines["update"][3] = line("still running", 380, 156)  # text just above -> not a row
-    assert text_row_starts(lines, 110, 400) == [120]
+    assert text_row_starts(lines, 110, 400) == [(120, False)]
 
 
 def test_priority_block_goes_to_the_band_where_it_starts():
@@ -134,7 +134,7 @@ def test_rows_without_padding_open_where_a_lead_starts_beside_a_new_action():
                    line("Both boards", 380, 168)],
     }
     lines["action"].append(line("Work with the Board.", 140, 168))
-    assert text_row_starts(lines, 110, 400) == [120, 168]
+    assert text_row_starts(lines, 110, 400) == [(120, False), (168, True)]
 
 
 def test_a_second_sentence_in_an_action_is_not_a_row_without_a_fresh_neighbour():
@@ -143,4 +143,4 @@ def test_a_second_sentence_in_an_action_is_not_a_row_without_a_fresh_neighbour()
         "lead_agency": [line("Hampshire", 300, 120), line("Constabulary", 300, 132)],
         "update": [line("Work goes on", 380, 120), line("and on.", 380, 132)],
     }
-    assert text_row_starts(lines, 110, 400) == [120]
+    assert text_row_starts(lines, 110, 400) == [(120, False)]
