@@ -105,19 +105,31 @@ def _cluster(values: Iterable[float], snap: float) -> list[float]:
 
 
 def ruled_columns(words: Sequence[Word], rules: Sequence[Rule], snap: float) -> list[float]:
-    """x of vertical rules inside the text's extent that cut through no word."""
+    """x of vertical rules inside the text's extent that cut through no word and run at least
+    half as far down the table as the longest one (shorter ones edge the shading of a cell)."""
     if not words:
         return []
     lo, hi = min(w.x0 for w in words), max(w.x1 for w in words)
     xs = [r.x0 for r in rules if r.orientation == "v" and lo + 1 < r.x0 < hi - 1]
-    out = []
+    found: list[tuple[float, float]] = []
     for x in _cluster(xs, snap):
         near = [r for r in rules if r.orientation == "v" and abs(r.x0 - x) <= snap]
         cut = any(w.x0 < x - 1 and w.x1 > x + 1 and any(r.top <= w.ymid <= r.bottom for r in near)
                   for w in words)
         if not cut:
-            out.append(x)
-    return out
+            found.append((x, _covered(near)))
+    longest = max((length for _, length in found), default=0.0)
+    return [x for x, length in found if length >= 0.5 * longest]
+
+
+def _covered(rules: Sequence[Rule]) -> float:
+    """Length of the union of the rules' vertical extents."""
+    total, reach = 0.0, -1e9
+    for r in sorted(rules, key=lambda r: r.top):
+        if r.bottom > reach:
+            total += r.bottom - max(r.top, reach)
+            reach = r.bottom
+    return total
 
 
 def gutter_columns(words: Sequence[Word], n_lines: int, size: float) -> list[float]:
@@ -157,6 +169,12 @@ def _rule_in_gap(x: float, ruled: Sequence[float], words: Sequence[Word]) -> boo
     return False
 
 
+def _drawn_beside(rules: Sequence[Rule], ruled_x: set[float], ln: Line, snap: float
+                  ) -> set[float]:
+    """The ruled column boundaries whose rule is actually drawn beside this line."""
+    return {x for x in ruled_x if _v_rule_at(rules, x, ln.top, ln.bottom, snap)}
+
+
 def _column(x: float, edges: Sequence[float]) -> int:
     k = 0
     while k < len(edges) and x >= edges[k]:
@@ -182,7 +200,8 @@ def line_words(words: Sequence[Word], lines: Sequence[Line]) -> list[list[Word]]
 def pieces(ws: Sequence[Word], edges: Sequence[float], ruled: set[float], size: float
            ) -> list[_Piece]:
     """Split one line's words into cells: by column, but words across a boundary that are only a
-    word space apart (and not split by a rule) stay together as a spanning cell."""
+    word space apart (and not split by a rule drawn beside this line, ``ruled``) stay together
+    as a spanning cell."""
     out: list[list[Word]] = []
     for w in ws:
         if out:
@@ -308,10 +327,15 @@ def _h_rule_at(rules: Sequence[Rule], y: float, x: float, snap: float) -> bool:
 
 def _spans_columns(rules: Sequence[Rule], y: float, words: Sequence[Word],
                    edges: Sequence[float], snap: float) -> bool:
-    """Does a rule at ``y`` run under the text of two neighbouring columns? (Shading behind
-    single cells also leaves edges inside rows; a rule under a spanning heading does not.)"""
-    covered = sorted({_column(w.xmid, edges) for w in words if _h_rule_at(rules, y, w.xmid, snap)})
-    return any(b == a + 1 for a, b in zip(covered, covered[1:]))
+    """Does a rule at ``y`` run on unbroken under two neighbouring text columns? (Shading
+    behind single cells also leaves edges inside rows; a rule under a spanning heading is one.)"""
+    filled = sorted({_column(w.xmid, edges) for w in words})
+    under = {c for c in filled
+             if any(_h_rule_at(rules, y, w.xmid, snap) for w in words
+                    if _column(w.xmid, edges) == c)}
+    return any(a in under and b in under
+               and all(_h_rule_at(rules, y, x, snap) for x in edges[a:b])
+               for a, b in zip(filled, filled[1:]))
 
 
 def _v_rule_at(rules: Sequence[Rule], x: float, top: float, bottom: float, snap: float) -> bool:
@@ -384,7 +408,8 @@ def table_structure(page: PageData, bbox: BBox,
     lines = steady_lines(words)
     edges, ruled_x = column_edges(words, rules, len(lines), size, s.rule_snap)
     by_line = line_words(words, lines)
-    line_pieces = [pieces(ws, edges, ruled_x, size) for ws in by_line]
+    line_pieces = [pieces(ws, edges, _drawn_beside(rules, ruled_x, ln, s.rule_snap), size)
+                   for ws, ln in zip(by_line, lines)]
     rights = _column_rights(words, edges)
     rows = text_rows(lines, line_pieces, rules, rights, size)
     bands = _row_bands(lines, rows)
