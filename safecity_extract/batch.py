@@ -294,7 +294,7 @@ def _collect(w: _Worker, ready: list[Any], timeout: float | None, paths: Sequenc
     index = w.task
     assert index is not None
     if w.conn in ready or w.process.sentinel in ready:
-        message = _receive(w)
+        message = _receive(w, paths[index])
         if message is not None:
             w.task = None
             on_result(*message)
@@ -311,12 +311,15 @@ def _collect(w: _Worker, ready: list[Any], timeout: float | None, paths: Sequenc
     return _Worker(ctx, job) if more else None
 
 
-def _receive(w: _Worker) -> tuple[int, str, Any, str] | None:
+def _receive(w: _Worker, path: Path) -> tuple[int, str, Any, str] | None:
+    """The worker's message, or None if its end of the pipe is closed (it died)."""
     try:
         if w.conn.poll():
             return w.conn.recv()
     except (EOFError, OSError):
         pass
+    except Exception as exc:  # the result arrived but cannot be unpickled here
+        return w.task or 0, "error", f"{path}: cannot receive the result: {exc}", ""
     return None
 
 
