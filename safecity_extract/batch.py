@@ -1,8 +1,7 @@
-"""Run the extractor over many PDFs: collect inputs, run them in worker processes, write outputs.
+"""Many PDFs -> output files: collect inputs, extract them in worker processes, write results.
 
-Workers only extract and send the Report back; the parent writes every file, in input order,
-so the output bytes do not depend on the number of workers. A hung or crashed worker fails
-its own file only: the parent kills or replaces it and the other files go on.
+Workers only extract; the parent writes every file in input order, so the bytes do not depend
+on the worker count. A hung or crashed worker fails its own file only and is replaced.
 """
 from __future__ import annotations
 
