@@ -1,0 +1,98 @@
+"""Stitching page tables on hand-made bands: joins over page breaks, fill-down, flags."""
+from safecity_extract.grid import Band, Column, PageTable
+from safecity_extract.settings import Settings
+from safecity_extract.stitch import fill_down, stitch, to_rows
+from tests.helpers import line
+
+S = Settings()
+COLS = [Column("priority", 0, 100), Column("action", 100, 300),
+        Column("lead_agency", 300, 380), Column("update", 380, 560)]
+RIGHT = {"priority": 95, "action": 295, "lead_agency": 375, "update": 555}
+
+
+def band(page, top, **cells):
+    """A band whose cells are given as lists of (text, x, top) lines."""
+    b = Band(page, top, top + 100)
+    for name, specs in cells.items():
+        b.cells[name] = [line(text, x, y) for text, x, y in specs]
+    return b
+
+
+def table(page, *bands):
+    return PageTable(page, COLS, list(bands), False, [], 0, 560, 12.0, 10.0, dict(RIGHT))
+
+
+def run(*tables):
+    drafts, warnings = stitch(tables, S)
+    warnings += fill_down(drafts)
+    return to_rows(drafts, ["priority", "action", "lead_agency", "update"]), warnings
+
+
+def test_band_without_action_on_next_page_is_joined():
+    # "...has established the Street" fills its line (ends at x=550): a wrap, so one space.
+    p1 = table(1, band(1, 100, priority=[("Vulnerable", 0, 110)],
+                       action=[("Address rough sleeping.", 100, 110)],
+                       lead_agency=[("All", 300, 110)],
+                       update=[("approach which has established the Street", 350, 110)]))
+    p2 = table(2, band(2, 50, update=[("Support Action Group.", 380, 60)]))
+    rows, warnings = run(p1, p2)
+    assert len(rows) == 1 and not warnings
+    assert rows[0].cells["update"] == ("approach which has established the Street "
+                                       "Support Action Group.")
+    assert rows[0].flags == ["joined_across_pages"]
+    assert (rows[0].page_start, rows[0].page_end) == (1, 2)
+
+
+def test_action_split_mid_sentence_is_joined_even_with_a_lead_cell():
+    p1 = table(1, band(1, 100, priority=[("Crime", 0, 110)],
+                       action=[("Support communities to give", 160, 110)],  # ends at x=295
+                       lead_agency=[("Hampshire", 300, 110)],
+                       update=[("Officers engage.", 380, 110)]))
+    p2 = table(2, band(2, 50, action=[("Victims confidence to report.", 100, 60)],
+                       lead_agency=[("Constabulary", 300, 60)]))
+    rows, _ = run(p1, p2)
+    assert len(rows) == 1
+    assert rows[0].cells["action"] == "Support communities to give Victims confidence to report."
+    assert rows[0].cells["lead_agency"] == "Hampshire Constabulary"
+
+
+def test_finished_action_then_capitalised_action_is_a_new_row():
+    p1 = table(1, band(1, 100, priority=[("Crime", 0, 110)], action=[("Do this.", 100, 110)],
+                       lead_agency=[("All", 300, 110)], update=[("Done.", 380, 110)]))
+    p2 = table(2, band(2, 50, action=[("Do that.", 100, 60)], lead_agency=[("SCC", 300, 60)],
+                       update=[("Started.", 380, 60)]))
+    rows, _ = run(p1, p2)
+    assert [r.cells["action"] for r in rows] == ["Do this.", "Do that."]
+    assert rows[1].cells["priority"] == "Crime"
+    assert rows[1].flags == ["priority_filled_down"]
+
+
+def test_short_last_line_before_a_page_break_ends_a_paragraph():
+    p1 = table(1, band(1, 100, priority=[("Crime", 0, 110)], action=[("Act.", 100, 110)],
+                       lead_agency=[("All", 300, 110)], update=[("and West Quay.", 380, 110)]))
+    p2 = table(2, band(2, 50, update=[("Operation Turbulent is", 380, 60)]))
+    rows, _ = run(p1, p2)
+    assert rows[0].cells["update"] == "and West Quay.\n\nOperation Turbulent is"
+
+
+def test_rows_before_any_priority_are_flagged_and_warned():
+    p1 = table(3, band(3, 100, action=[("Act.", 100, 110)], update=[("Done.", 380, 110)]))
+    rows, warnings = run(p1)
+    assert rows[0].flags == ["priority_missing"]
+    assert warnings and warnings[0][0] == 3
+
+
+def test_priority_alone_above_its_first_action_goes_to_that_row():
+    p1 = table(1, band(1, 100, priority=[("Youth", 0, 110)]),
+               band(1, 200, action=[("Work together.", 100, 210)],
+                    lead_agency=[("YOS", 300, 210)]))
+    rows, warnings = run(p1)
+    assert len(rows) == 1 and rows[0].cells["priority"] == "Youth" and not warnings
+
+
+def test_row_without_action_is_kept_and_warned():
+    p1 = table(1, band(1, 100, priority=[("Crime", 0, 110)], action=[("Act.", 100, 110)]),
+               band(1, 200, lead_agency=[("All", 300, 210)], update=[("Orphan text.", 380, 210)]))
+    rows, warnings = run(p1)
+    assert len(rows) == 2
+    assert any("without Action" in m for _, m in warnings)
