@@ -21,6 +21,8 @@ BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (points, top-lef
 # Table-mode proportions, in multiples of the region's body font size.
 GUTTER = 0.4         # narrowest whitespace between two columns
 WORD_SPACE = 0.45    # a wider gap between two words of a line separates two cells
+# ... unless the text's own word spaces are wider: both are then this many of its spaces.
+SPACES = 1.3
 TIGHT = 0.6          # lines closer than this belong to one paragraph (may share a cell)
 SPANNING_SHARE = 0.12  # share of the lines that may cross a gutter (spanning headings)
 _NUMERIC = re.compile(r"^[(\[]?[-+−–]?[$€£]?\s?[\d.,\s%*()]+[)\]]?[a-z%]?$")
@@ -132,32 +134,67 @@ def _covered(rules: Sequence[Rule]) -> float:
     return total
 
 
-def gutter_columns(words: Sequence[Word], n_lines: int, size: float) -> list[float]:
-    """x of the whitespace gutters between text columns (a few spanning lines may cross)."""
+def gutter_columns(by_line: Sequence[Sequence[Word]], min_width: float, space: float
+                   ) -> list[float]:
+    """x of the whitespace gutters between text columns (a few spanning lines may cross).
+
+    A gutter no wider than the text's word spaces is kept only where it mostly stands between
+    numbers (monospaced tables); between words it is a space inside a phrase that happens to
+    align.
+    """
+    words = [w for ws in by_line for w in ws]
     if not words:
         return []
     lo, hi = min(w.x0 for w in words), max(w.x1 for w in words)
+    n_lines = len(by_line)
     allowed = max(1, int(SPANNING_SHARE * n_lines)) if n_lines >= 4 else 0
-    gaps = whitespace_gaps(words, lo, hi, allowed, GUTTER * size)
-    return [_min_coverage_x(words, a, b) for a, b in gaps if lo < a and b < hi]
+    gaps = [(a, b) for a, b in whitespace_gaps(words, lo, hi, allowed, min_width)
+            if lo < a and b < hi and (b - a > space or _between_numbers(by_line, a, b))]
+    return [_min_coverage_x(words, a, b) for a, b in gaps]
 
 
-def column_edges(words: Sequence[Word], rules: Sequence[Rule], n_lines: int, size: float,
-                 snap: float) -> tuple[list[float], set[float]]:
+def _between_numbers(by_line: Sequence[Sequence[Word]], a: float, b: float) -> bool:
+    """Do most lines with words on both sides of [a, b] have no letters on either side?"""
+    numbers = others = 0
+    for ws in by_line:
+        for left, right in zip(ws, ws[1:]):
+            if left.x1 <= a + 0.5 and right.x0 >= b - 0.5:
+                if not _has_letters(left.text) and not _has_letters(right.text):
+                    numbers += 1
+                else:
+                    others += 1
+    return numbers > others
+
+
+def column_edges(by_line: Sequence[Sequence[Word]], rules: Sequence[Rule], gutter: float,
+                 space: float, snap: float) -> tuple[list[float], set[float]]:
     """Inner column boundaries and the subset drawn as rules.
 
-    Drawn rules always separate columns. When the rules account for most gutters the table is
-    ruled and gutters without a rule are alignment inside cells; otherwise both are kept.
+    Drawn rules always separate columns (a double rule is one boundary). When rules run down
+    nearly every gutter the table is ruled and a gutter without a rule is alignment inside a
+    cell; otherwise the gutters without rules are boundaries too.
     """
-    ruled = ruled_columns(words, rules, snap)
-    gutters = gutter_columns(words, n_lines, size)
+    words = [w for ws in by_line for w in ws]
+    ruled = _one_per_gutter(ruled_columns(words, rules, snap), words)
+    gutters = gutter_columns(by_line, gutter, space)
     if not ruled:
         return gutters, set()
     free = [g for g in gutters if all(abs(g - x) > 2 * snap for x in ruled)
             and not _rule_in_gap(g, ruled, words)]
-    if len(ruled) >= len(free):
+    if 3 * len(free) <= len(ruled):
         return ruled, set(ruled)
     return sorted(ruled + free), set(ruled)
+
+
+def _one_per_gutter(xs: Sequence[float], words: Sequence[Word]) -> list[float]:
+    """Rules with no text between them (double rules, both edges of a thick one) -> their mean."""
+    groups: list[list[float]] = []
+    for x in sorted(xs):
+        if groups and not any(w.x1 > groups[-1][-1] and w.x0 < x for w in words):
+            groups[-1].append(x)
+        else:
+            groups.append([x])
+    return [sum(g) / len(g) for g in groups]
 
 
 def _rule_in_gap(x: float, ruled: Sequence[float], words: Sequence[Word]) -> bool:
@@ -167,6 +204,21 @@ def _rule_in_gap(x: float, ruled: Sequence[float], words: Sequence[Word]) -> boo
         if not any(w.x1 > a and w.x0 < b for w in words):
             return True
     return False
+
+
+def word_spacing(by_line: Sequence[Sequence[Word]], size: float) -> float:
+    """The text's usual space between two words of a phrase: the median gap next to a word
+    with letters (numbers stand in columns, so gaps between them are gutters); in monospaced
+    text without enough such gaps, one character's width."""
+    gaps = sorted(b.x0 - a.x1 for ws in by_line for a, b in zip(ws, ws[1:])
+                  if 0 < b.x0 - a.x1 < 0.8 * size
+                  and (_has_letters(a.text) or _has_letters(b.text)))
+    if len(gaps) >= 3:
+        return gaps[len(gaps) // 2]
+    pitches = sorted((w.x1 - w.x0) / len(w.text) for ws in by_line for w in ws if len(w.text) > 1)
+    if pitches and pitches[-1] <= 1.05 * pitches[0]:
+        return pitches[len(pitches) // 2]
+    return 0.25 * size
 
 
 def _drawn_beside(rules: Sequence[Rule], ruled_x: set[float], ln: Line, snap: float
@@ -197,7 +249,7 @@ def line_words(words: Sequence[Word], lines: Sequence[Line]) -> list[list[Word]]
     return [sorted(ws, key=lambda w: w.x0) for ws in out]
 
 
-def pieces(ws: Sequence[Word], edges: Sequence[float], ruled: set[float], size: float
+def pieces(ws: Sequence[Word], edges: Sequence[float], ruled: set[float], space: float
            ) -> list[_Piece]:
     """Split one line's words into cells: by column, but words across a boundary that are only a
     word space apart (and not split by a rule drawn beside this line, ``ruled``) stay together
@@ -208,7 +260,8 @@ def pieces(ws: Sequence[Word], edges: Sequence[float], ruled: set[float], size: 
             prev = out[-1][-1]
             c_prev, c_w = _column(prev.xmid, edges), _column(w.xmid, edges)
             between = [x for x in edges[c_prev:c_w]]
-            if c_prev == c_w or (w.x0 - prev.x1 <= WORD_SPACE * size
+            if c_prev == c_w or (w.x0 - prev.x1 <= space
+                                 and (_has_letters(prev.text) or _has_letters(w.text))
                                  and not any(x in ruled for x in between)):
                 out[-1].append(w)
                 continue
@@ -217,6 +270,10 @@ def pieces(ws: Sequence[Word], edges: Sequence[float], ruled: set[float], size: 
 
 
 # --- rows ---------------------------------------------------------------------------------
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
 
 
 def is_numeric(text: str) -> bool:
@@ -406,9 +463,11 @@ def table_structure(page: PageData, bbox: BBox,
     rules = rules_in(page.rules, bbox)
     size = body_font_size(words)
     lines = steady_lines(words)
-    edges, ruled_x = column_edges(words, rules, len(lines), size, s.rule_snap)
     by_line = line_words(words, lines)
-    line_pieces = [pieces(ws, edges, _drawn_beside(rules, ruled_x, ln, s.rule_snap), size)
+    spacing = word_spacing(by_line, size)
+    space = max(WORD_SPACE * size, SPACES * spacing)
+    edges, ruled_x = column_edges(by_line, rules, GUTTER * size, space, s.rule_snap)
+    line_pieces = [pieces(ws, edges, _drawn_beside(rules, ruled_x, ln, s.rule_snap), space)
                    for ws, ln in zip(by_line, lines)]
     rights = _column_rights(words, edges)
     rows = text_rows(lines, line_pieces, rules, rights, size)
