@@ -242,7 +242,7 @@ class Document:
             return pdf
         except Exception as exc:  # pdfminer raises many unrelated types
             if pdf is not None:
-                pdf.close()
+                pdf.stream.close()  # not pdf.close(): it walks the broken page tree again
             raise _classify(self.path, exc, password) from exc
 
     def metadata_title(self) -> str:

@@ -160,6 +160,25 @@ def all_pages_damaged() -> bytes:
     return out.getvalue()
 
 
+def fuzz_seed(plain: bool) -> bytes:
+    """The first two pages alone: small enough to extract many mutants of in a test run.
+    ``plain`` leaves the content streams uncompressed, so mutations hit the drawing operators
+    and the text itself rather than spoiling a whole zlib stream."""
+    import pikepdf
+
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(base_pdf())) as pdf:
+        del pdf.pages[2:]
+        pdf.remove_unreferenced_resources()
+        if plain:
+            pdf.save(out, deterministic_id=True, compress_streams=False,
+                     stream_decode_level=pikepdf.StreamDecodeLevel.generalized,
+                     object_stream_mode=pikepdf.ObjectStreamMode.disable)
+        else:
+            pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
 BUILDERS: dict[str, Callable[[], bytes]] = {
     "empty.pdf": empty,
     "renamed_docx.pdf": renamed_docx,
@@ -170,6 +189,8 @@ BUILDERS: dict[str, Callable[[], bytes]] = {
     "unmapped.pdf": unmapped,
     "damaged_page.pdf": damaged_page,
     "all_pages_damaged.pdf": all_pages_damaged,
+    "seed_2pages.pdf": lambda: fuzz_seed(plain=False),
+    "seed_2pages_plain.pdf": lambda: fuzz_seed(plain=True),
 }
 
 
