@@ -16,6 +16,9 @@ from .model import (FLAG_FILLED, FLAG_JOINED, FLAG_PRIORITY_MISSING, FLAG_SPLIT_
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
+    from PIL import ImageDraw, ImageFont
+
+    Font = ImageFont.ImageFont | ImageFont.FreeTypeFont
 
 # Shape kinds.
 TABLE = "table"
@@ -169,7 +172,7 @@ def parse_pages(spec: str, page_count: int) -> list[int]:
 # --- pixels ----------------------------------------------------------------------------------
 
 
-def _font(size: int) -> "object":
+def _font(size: int) -> "Font":
     from PIL import ImageFont
 
     try:
@@ -204,8 +207,8 @@ def draw_overlay(image: "PILImage.Image", shapes: Iterable[Shape], scale: float
     return out.convert("RGB")
 
 
-def _draw_lines(d: "object", sh: Shape, s: float, width: int, font: object, left: float
-                ) -> None:
+def _draw_lines(d: "ImageDraw.ImageDraw", sh: Shape, s: float, width: int, font: "Font",
+                left: float) -> None:
     x0, top, x1, bottom = sh.x0 * s, sh.top * s, sh.x1 * s, sh.bottom * s
     colour = sh.colour()
     if sh.kind == TABLE:
@@ -229,7 +232,8 @@ def _draw_lines(d: "object", sh: Shape, s: float, width: int, font: object, left
                     width=2 * width)
 
 
-def _dashed(d: "object", x: float, top: float, bottom: float, colour: RGB, width: int) -> None:
+def _dashed(d: "ImageDraw.ImageDraw", x: float, top: float, bottom: float, colour: RGB,
+            width: int) -> None:
     step = 6 * width
     y = top
     while y < bottom:
@@ -237,7 +241,8 @@ def _dashed(d: "object", x: float, top: float, bottom: float, colour: RGB, width
         y += step
 
 
-def _tag(d: "object", x: float, top: float, text: str, colour: RGB, font: object) -> None:
+def _tag(d: "ImageDraw.ImageDraw", x: float, top: float, text: str, colour: RGB, font: "Font"
+         ) -> None:
     """The row number in a filled box just left of the band (inside it if there is no room)."""
     l, t, r, b = d.textbbox((0, 0), text, font=font)
     w, h = r - l + 4, b - t + 4

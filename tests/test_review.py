@@ -63,7 +63,8 @@ def evil_report() -> Report:
     rows = [
         Row(1, {"priority": EVIL, "action": "Act <b>bold</b> & more", "lead_agency": EVIL,
                 "update": "line one\n\nline two", "<i>extra</i>": EVIL},
-            links=[Link(EVIL, "javascript:alert(1)"), Link("here", "https://example.org/?a=1&b=\"x\"")],
+            links=[Link(EVIL, "javascript:alert(1)"),
+                   Link("here", "https://example.org/?a=1&b=\"x\"")],
             page_start=1, page_end=1, flags=[FLAG_UNMATCHED],
             lead_matches=[AgencyMatch(EVIL, None, "unmatched", 0.0)],
             boxes=[Box(1, 50, 100, 540, 300)]),
