@@ -93,6 +93,7 @@ def _tables(doc: Document, scan: _Scan, settings: Settings) -> Iterator[PageTabl
     """Each page's share of the table, in page order; keeps title and warnings on ``scan``."""
     columns: list[Column] | None = None
     body_size: float | None = None
+    extent: tuple[float, float] | None = None
     for page in doc.pages():
         if isinstance(page, PageFailure):
             scan.warnings.append((page.number, f"page skipped: {page.error.reason}"))
@@ -101,10 +102,11 @@ def _tables(doc: Document, scan: _Scan, settings: Settings) -> Iterator[PageTabl
             scan.any_text = True
         if not scan.title and page.words:
             scan.title = title_of(page, settings)
-        table, header = read_page(page, columns, body_size, settings)
+        table, header = read_page(page, columns, body_size, settings, extent)
+        if header is not None and table is not None:
+            scan.header_boxes.append(Box(page.number, table.x0, header.top, table.x1,
+                                         header.bottom))
         if header is not None:
-            scan.header_boxes.append(Box(page.number, header.cells[0].x0, header.top,
-                                         header.cells[-1].x1, header.bottom))
             names = list(header.names)
             if scan.columns is None:
                 scan.columns = _ordered(names)
@@ -116,8 +118,10 @@ def _tables(doc: Document, scan: _Scan, settings: Settings) -> Iterator[PageTabl
             scan.labels_seen = scan.labels_seen or _header_like(page, settings)
         if table is None:
             continue
-        scan.layout += [ColumnSpan(page.number, c.name, c.x0, c.x1) for c in table.columns]
+        scan.layout += [ColumnSpan(page.number, c.name, max(c.x0, table.x0), min(c.x1, table.x1))
+                        for c in table.columns]
         columns = None if table.ended else table.columns
+        extent = None if table.ended else (table.x0, table.x1)
         body_size = table.body_size
         yield table
 

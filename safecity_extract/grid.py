@@ -442,9 +442,13 @@ def body_font_size(words: Sequence[Word]) -> float:
 
 
 def read_page(page: PageData, columns: list[Column] | None, body_size: float | None,
-              settings: Settings) -> tuple[PageTable | None, Header | None]:
+              settings: Settings, extent: tuple[float, float] | None = None
+              ) -> tuple[PageTable | None, Header | None]:
     """The table's part of one page, using its header or, without one, the columns carried
-    over from the previous page. Returns (None, None) when the page holds none of it."""
+    over from the previous page. Returns (None, None) when the page holds none of it.
+
+    ``extent`` is the table's x-range seen so far, so that a page whose first column is
+    empty still gets rows as wide as the table."""
     lines = visual_lines(page.words, settings)
     header = find_header(page, settings, lines)
     if header is not None:
@@ -477,13 +481,25 @@ def read_page(page: PageData, columns: list[Column] | None, body_size: float | N
         text = " ".join(w.text for w in stray)
         problems.append(f"text beside the table's columns left out: {text[:80]!r}")
     bands = [b for b in bands if not b.is_empty()]
-    x0 = min((ln.x0 for ln in all_lines), default=columns[0].x0)
-    x1 = max((ln.x1 for ln in all_lines), default=columns[-1].x1)
+    x0, x1 = table_span(columns, all_lines, header, extent, page.width)
     right = {name: max(ln.x1 for ln in lns) for name, lns in col_lines.items() if lns}
-    table = PageTable(page.number, columns, bands, ended, problems,
-                      max(columns[0].x0, x0 - 2), min(columns[-1].x1, x1 + 2), pitch,
+    table = PageTable(page.number, columns, bands, ended, problems, x0, x1, pitch,
                       body_size, right)
     return table, header
+
+
+def table_span(columns: Sequence[Column], lines: Sequence[Line], header: Header | None,
+               extent: tuple[float, float] | None, page_width: float) -> tuple[float, float]:
+    """The table's left and right edges: its outer rules when drawn, else the furthest text
+    of the header, this page and the pages before (columns without rules reach the page edge)."""
+    xs0 = [ln.x0 - 2 for ln in lines] + ([header.cells[0].x0 - 2] if header else [])
+    xs1 = [ln.x1 + 2 for ln in lines] + ([header.cells[-1].x1 + 2] if header else [])
+    if extent:
+        xs0.append(extent[0])
+        xs1.append(extent[1])
+    x0 = columns[0].x0 if columns[0].x0 > 0 else min(xs0, default=0.0)
+    x1 = columns[-1].x1 if columns[-1].x1 < page_width else max(xs1, default=page_width)
+    return max(x0, columns[0].x0), min(x1, columns[-1].x1)
 
 
 def _pitch(col_lines: dict[str, list[Line]]) -> float | None:
