@@ -32,6 +32,8 @@ def atomic_write(path: str | Path, write: Callable[[IO[str]], None]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        # mkstemp makes the file private (0600); outputs get the mode any new file would get.
+        os.chmod(tmp, 0o666 & ~_umask())
         with open(fd, "w", encoding="utf-8", newline="") as f:
             write(f)
             f.flush()
@@ -46,6 +48,12 @@ def atomic_write(path: str | Path, write: Callable[[IO[str]], None]) -> None:
 def atomic_write_text(path: str | Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically."""
     atomic_write(path, lambda f: f.write(text))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _remove_quietly(path: str) -> None:

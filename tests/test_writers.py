@@ -223,3 +223,16 @@ def test_sqlite_failure_rolls_back_the_whole_document(tmp_path):
     with pytest.raises(sqlite3.IntegrityError):
         write_sqlite(bad, db, "1")
     assert _query(db, "SELECT count(*) FROM rows") == [(3,)]
+
+
+def test_outputs_get_the_usual_file_mode(tmp_path):
+    import os
+    import stat
+
+    from safecity_extract.writers import atomic_write_text
+
+    target = tmp_path / "out.json"
+    atomic_write_text(target, "{}")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
