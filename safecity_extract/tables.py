@@ -23,6 +23,7 @@ GUTTER = 0.4         # narrowest whitespace between two columns
 WORD_SPACE = 0.45    # a wider gap between two words of a line separates two cells
 # ... unless the text's own word spaces are wider: both are then this many of its spaces.
 SPACES = 1.3
+GUTTER_SPACES = 1.5  # ... and a gutter between words is wider than this many of its spaces
 TIGHT = 0.6          # lines closer than this belong to one paragraph (may share a cell)
 SPANNING_SHARE = 0.12  # share of the lines that may cross a gutter (spanning headings)
 _NUMERIC = re.compile(r"^[(\[]?[-+−–]?[$€£]?\s?[\d.,\s%*()]+[)\]]?[a-z%]?$")
@@ -134,9 +135,10 @@ def _covered(rules: Sequence[Rule]) -> float:
     return total
 
 
-def gutter_columns(by_line: Sequence[Sequence[Word]], min_width: float, space: float
-                   ) -> list[float]:
-    """x of the whitespace gutters between text columns (a few spanning lines may cross).
+def gutter_columns(by_line: Sequence[Sequence[Word]], min_width: float, wide: float
+                   ) -> list[tuple[float, float, float]]:
+    """(left, right, boundary x) of the whitespace gutters between text columns (a few spanning
+    lines may cross them).
 
     A gutter no wider than the text's word spaces is kept only where it mostly stands between
     numbers (monospaced tables); between words it is a space inside a phrase that happens to
@@ -149,16 +151,17 @@ def gutter_columns(by_line: Sequence[Sequence[Word]], min_width: float, space: f
     n_lines = len(by_line)
     allowed = max(1, int(SPANNING_SHARE * n_lines)) if n_lines >= 4 else 0
     gaps = [(a, b) for a, b in whitespace_gaps(words, lo, hi, allowed, min_width)
-            if lo < a and b < hi and (b - a > space or _between_numbers(by_line, a, b))]
-    return [_min_coverage_x(words, a, b) for a, b in gaps]
+            if lo < a and b < hi and (b - a > wide or _between_numbers(by_line, a, b))]
+    return [(a, b, _min_coverage_x(words, a, b)) for a, b in gaps]
 
 
 def _between_numbers(by_line: Sequence[Sequence[Word]], a: float, b: float) -> bool:
-    """Do most lines with words on both sides of [a, b] have no letters on either side?"""
+    """Of the neighbouring words that [a, b] separates, have most no letters on either side?"""
     numbers = others = 0
     for ws in by_line:
         for left, right in zip(ws, ws[1:]):
-            if left.x1 <= a + 0.5 and right.x0 >= b - 0.5:
+            if (left.x1 <= a + 0.5 and right.x0 >= b - 0.5
+                    and right.x0 - left.x1 <= 2 * (b - a) + 1):
                 if not _has_letters(left.text) and not _has_letters(right.text):
                     numbers += 1
                 else:
@@ -167,34 +170,48 @@ def _between_numbers(by_line: Sequence[Sequence[Word]], a: float, b: float) -> b
 
 
 def column_edges(by_line: Sequence[Sequence[Word]], rules: Sequence[Rule], gutter: float,
-                 space: float, snap: float) -> tuple[list[float], set[float]]:
-    """Inner column boundaries and the subset drawn as rules.
+                 wide: float, snap: float) -> tuple[list[float], dict[float, float]]:
+    """Inner column boundaries, and those drawn as rules with how far from the boundary their
+    rules may lie (a double rule is one boundary at its middle).
 
     Drawn rules always separate columns (a double rule is one boundary). When rules run down
     nearly every gutter the table is ruled and a gutter without a rule is alignment inside a
-    cell; otherwise the gutters without rules are boundaries too.
+    cell; otherwise the gutters without rules are boundaries too, if text stands on both sides.
     """
     words = [w for ws in by_line for w in ws]
-    ruled = _one_per_gutter(ruled_columns(words, rules, snap), words)
-    gutters = gutter_columns(by_line, gutter, space)
-    if not ruled:
-        return gutters, set()
-    free = [g for g in gutters if all(abs(g - x) > 2 * snap for x in ruled)
-            and not _rule_in_gap(g, ruled, words)]
-    if 3 * len(free) <= len(ruled):
-        return ruled, set(ruled)
-    return sorted(ruled + free), set(ruled)
+    reach = _one_per_gutter(ruled_columns(words, rules, snap), words, snap)
+    ruled = sorted(reach)
+    gutters = gutter_columns(by_line, gutter, wide)
+    free = {x: (a, b) for a, b, x in gutters if all(abs(x - r) > 2 * snap for r in ruled)
+            and not _rule_in_gap(x, ruled, words)}
+    if ruled and 3 * len(free) <= len(ruled):
+        return ruled, reach
+    edges = sorted(ruled + list(free))
+    keep = [x for k, x in enumerate(edges) if x in ruled or _text_both_sides(
+        words, edges[k - 1] if k else -1e9, free[x], edges[k + 1] if k + 1 < len(edges) else 1e9)]
+    return keep, reach
 
 
-def _one_per_gutter(xs: Sequence[float], words: Sequence[Word]) -> list[float]:
-    """Rules with no text between them (double rules, both edges of a thick one) -> their mean."""
+def _text_both_sides(words: Sequence[Word], left: float, gap: tuple[float, float],
+                     right: float) -> bool:
+    """Do words lie wholly between ``left`` and the gap and wholly between it and ``right``?
+    (Headings may cross a gutter; a gutter with only them on one side is none.)"""
+    a, b = gap
+    return (any(left < w.x0 and w.x1 <= a + 0.5 for w in words)
+            and any(b - 0.5 <= w.x0 and w.x1 < right for w in words))
+
+
+def _one_per_gutter(xs: Sequence[float], words: Sequence[Word], snap: float
+                    ) -> dict[float, float]:
+    """Rules with no text between them (double rules, both edges of a thick one) -> one
+    boundary at their middle, with the distance within which its rules lie."""
     groups: list[list[float]] = []
     for x in sorted(xs):
         if groups and not any(w.x1 > groups[-1][-1] and w.x0 < x for w in words):
             groups[-1].append(x)
         else:
             groups.append([x])
-    return [sum(g) / len(g) for g in groups]
+    return {(g[0] + g[-1]) / 2: (g[-1] - g[0]) / 2 + snap for g in groups}
 
 
 def _rule_in_gap(x: float, ruled: Sequence[float], words: Sequence[Word]) -> bool:
@@ -221,10 +238,10 @@ def word_spacing(by_line: Sequence[Sequence[Word]], size: float) -> float:
     return 0.25 * size
 
 
-def _drawn_beside(rules: Sequence[Rule], ruled_x: set[float], ln: Line, snap: float
+def _drawn_beside(rules: Sequence[Rule], ruled_x: Mapping[float, float], ln: Line
                   ) -> set[float]:
     """The ruled column boundaries whose rule is actually drawn beside this line."""
-    return {x for x in ruled_x if _v_rule_at(rules, x, ln.top, ln.bottom, snap)}
+    return {x for x, reach in ruled_x.items() if _v_rule_at(rules, x, ln.top, ln.bottom, reach)}
 
 
 def _column(x: float, edges: Sequence[float]) -> int:
@@ -395,9 +412,11 @@ def _spans_columns(rules: Sequence[Rule], y: float, words: Sequence[Word],
                for a, b in zip(filled, filled[1:]))
 
 
-def _v_rule_at(rules: Sequence[Rule], x: float, top: float, bottom: float, snap: float) -> bool:
+def _v_rule_at(rules: Sequence[Rule], x: float, top: float, bottom: float, reach: float
+               ) -> bool:
+    """Is a vertical rule drawn within ``reach`` of ``x`` beside the middle of [top, bottom]?"""
     mid = (top + bottom) / 2
-    return any(r.orientation == "v" and abs(r.x0 - x) <= snap and r.top - 1 <= mid <= r.bottom + 1
+    return any(r.orientation == "v" and abs(r.x0 - x) <= reach and r.top - 1 <= mid <= r.bottom + 1
                for r in rules)
 
 
@@ -466,8 +485,9 @@ def table_structure(page: PageData, bbox: BBox,
     by_line = line_words(words, lines)
     spacing = word_spacing(by_line, size)
     space = max(WORD_SPACE * size, SPACES * spacing)
-    edges, ruled_x = column_edges(by_line, rules, GUTTER * size, space, s.rule_snap)
-    line_pieces = [pieces(ws, edges, _drawn_beside(rules, ruled_x, ln, s.rule_snap), space)
+    edges, ruled_x = column_edges(by_line, rules, GUTTER * size,
+                                  max(GUTTER * size, GUTTER_SPACES * spacing), s.rule_snap)
+    line_pieces = [pieces(ws, edges, _drawn_beside(rules, ruled_x, ln), space)
                    for ws, ln in zip(by_line, lines)]
     rights = _column_rights(words, edges)
     rows = text_rows(lines, line_pieces, rules, rights, size)
@@ -510,7 +530,7 @@ def _text_table(page: PageData, bbox: BBox, lines: Sequence[Line],
 
 def _grid_table(page: PageData, bbox: BBox, lines: Sequence[Line],
                 line_pieces: Sequence[list[_Piece]], rows: Sequence[list[int]],
-                rules: Sequence[Rule], edges: Sequence[float], ruled_x: set[float],
+                rules: Sequence[Rule], edges: Sequence[float], ruled_x: Mapping[float, float],
                 ys: Sequence[float], pitch: float, s: Settings) -> Table:
     """Cells of a table whose rows are the bands between horizontal rules (each holding one or
     more text rows): neighbouring slots are one cell where the rule between them is missing,
@@ -534,7 +554,7 @@ def _grid_table(page: PageData, bbox: BBox, lines: Sequence[Line],
     for r in range(n_rows):
         for c, x in enumerate(edges):
             if x in ruled_x and (r, c) not in apart and not _v_rule_at(
-                    rules, x, y_edges[r], y_edges[r + 1], s.rule_snap):
+                    rules, x, y_edges[r], y_edges[r + 1], ruled_x[x]):
                 slots.join((r, c), (r, c + 1))
     for r, y in enumerate(ys):
         for c in range(n_cols):
