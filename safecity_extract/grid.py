@@ -240,11 +240,11 @@ def _fits(line_words: Sequence[Word], columns: Sequence[Column], body_size: floa
     return not sizes or statistics.median(sizes) < settings.heading_size_ratio * body_size
 
 
-def ruled_bottom(rules: Sequence[Rule], columns: Sequence[Column], top: float,
-                 snap: float) -> float | None:
-    """Where the vertical rules between columns stop below ``top``, if the table draws them:
-    text below that point is outside the table."""
-    bottoms = []
+def ruled_span(rules: Sequence[Rule], columns: Sequence[Column], top: float,
+               snap: float) -> tuple[float, float] | None:
+    """Where the vertical rules between columns start and stop below ``top``, if the table
+    draws them: text above or below that span is outside the table."""
+    spans_found = []
     for x in (c.x0 for c in columns[1:]):
         spans = sorted((r.top, r.bottom) for r in rules
                        if r.orientation == "v" and abs(r.x0 - x) <= snap and r.bottom > top)
@@ -255,8 +255,10 @@ def ruled_bottom(rules: Sequence[Rule], columns: Sequence[Column], top: float,
             if a > end + snap:
                 break
             end = max(end, b)
-        bottoms.append(end)
-    return max(bottoms) if bottoms else None
+        spans_found.append((start, end))
+    if not spans_found:
+        return None
+    return min(s for s, _ in spans_found), max(e for _, e in spans_found)
 
 
 def table_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Column],
@@ -264,22 +266,27 @@ def table_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Column
                  ) -> tuple[float, float, bool, list[Line]]:
     """(body top, body bottom, table ended here, lines left out) for the body below ``top``.
 
-    On a page without a header, lines that do not fit the grid in the top margin band are
-    skipped (running headers). The first line that does not fit ends the body; if more than
-    a stray footer follows it, the table has ended on this page.
+    Where vertical rules separate the columns, the table is the span they cover. Otherwise,
+    on a page without a header, lines that do not fit the grid in the top margin band are
+    skipped (running headers), and the first line that does not fit ends the body; if more
+    than a stray footer follows it, the table has ended on this page.
     """
     band = settings.margin_band * page.height
     below = [ln for ln in lines if ln.top >= top - 0.5 and not is_furniture(ln, page, settings)]
+    span = ruled_span(page.rules, columns, top, settings.rule_snap)
+    if span is not None:
+        inside = [ln for ln in below if span[0] - 1 <= ln.top < span[1]]
+        after = [ln for ln in below if ln.top >= span[1]]
+        skipped = [ln for ln in below if ln.top < span[0] - 1] + after
+        return max(top, span[0] - 0.5), span[1], bool(after) or not inside, skipped
     skipped: list[Line] = []
     body_top = top
     while not has_header and below and below[0].bottom <= band and not _fits(
             _line_words(page.words, below[0]), columns, body_size, settings):
         skipped.append(below.pop(0))
         body_top = below[0].top - 0.5 if below else top
-    floor = ruled_bottom(page.rules, columns, body_top, settings.rule_snap)
     for k, ln in enumerate(below):
-        inside = floor is None or ln.top < floor
-        if inside and _fits(_line_words(page.words, ln), columns, body_size, settings):
+        if _fits(_line_words(page.words, ln), columns, body_size, settings):
             continue
         rest = below[k + 1:]
         footer_only = ln.top >= page.height - band and len(rest) <= 1
