@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from .cells import Line, cell_text, group_lines, line_pitch, wrapped
+from .cells import Line, cell_text, group_lines, is_bullet, line_pitch, wrapped
 from .grid import _min_coverage_x, body_font_size, steady_lines, whitespace_gaps
 from .pdf import Document, PageData, Rule, Word
 from .settings import Settings
@@ -301,9 +301,14 @@ def _as_line(piece: _Piece) -> Line:
     return group_lines(piece.words)[0]
 
 
-def _wraps(upper: _Piece, lower: _Piece, right: float) -> bool:
-    """Does ``upper`` run on into ``lower`` (same cell, text wrapped at the column's edge)?"""
-    if is_numeric(upper.text) or is_numeric(lower.text):
+def runs_on(upper: _Piece, lower: _Piece, right: float) -> bool:
+    """Does ``lower`` carry on the text of ``upper`` in the same cell: the next item of a bullet
+    list, a line starting in lower case or after a hyphen or comma, or one that wrapped at the
+    column's edge (and does not open with a capital or a digit)?"""
+    text = lower.text
+    if is_bullet(text) or text[:1].islower() or upper.text.endswith(("-", ",")):
+        return True
+    if text[:1].isupper() or text[:1].isdigit():
         return False
     return wrapped(_as_line(upper), right, _as_line(lower))
 
@@ -313,10 +318,10 @@ def continues(row: Sequence[_Piece], lower: Sequence[_Piece], rights: Mapping[in
     """Is ``lower`` more lines of the cells of ``row`` (the pieces of the row so far)?
 
     In the header, labels stack into one cell per column as long as no label spans columns
-    that the other line splits (a spanning heading is a row of its own). In the body a line
-    continues the row when one of them only holds text in columns where the other one has
-    text too and that text wraps into it, or when it sits beside the row (a value centred
-    against a cell of several lines) in columns the row leaves empty.
+    that the other line splits (a spanning heading is a row of its own). In the body the
+    leftmost column where both have text decides: a number there starts a new row, text that
+    runs on (see ``runs_on``) continues the row. A line with text only in columns the row
+    leaves empty continues it when it sits beside it (a value centred against several lines).
     """
     if not row or not lower:
         return False
@@ -327,12 +332,13 @@ def continues(row: Sequence[_Piece], lower: Sequence[_Piece], rights: Mapping[in
         return False
     if in_header:
         return not any(is_numeric(p.text) for p in lower)
-    shared = set(spans_u) & set(spans_l)
+    shared = sorted(set(spans_u) & set(spans_l))
     if not shared:
         return overlapping
-    if set(spans_l) <= set(spans_u) or set(spans_u) <= set(spans_l):
-        return all(_wraps(_last(row, s), spans_l[s], rights.get(s[1], 0.0)) for s in shared)
-    return False
+    if any(is_numeric(spans_l[s].text) for s in shared):
+        return False
+    key = shared[0]
+    return runs_on(_last(row, key), spans_l[key], rights.get(key[1], 0.0))
 
 
 def _last(row: Sequence[_Piece], span: tuple[int, int]) -> _Piece:
