@@ -162,9 +162,11 @@ def _word(raw: dict[str, Any]) -> Word:
 def _rules(edges: list[dict[str, Any]], settings: Settings) -> tuple[Rule, ...]:
     out = []
     for e in edges:
-        orient = e.get("orientation")
-        length = (e["x1"] - e["x0"]) if orient == "h" else (e["bottom"] - e["top"])
-        if orient in ("h", "v") and length >= settings.min_rule_length:
+        width, height = e["x1"] - e["x0"], e["bottom"] - e["top"]
+        # Orientation from the geometry: on pages with /Rotate, pdfplumber turns the
+        # coordinates of drawn lines but can keep their unrotated orientation label.
+        orient = "h" if width >= height else "v"
+        if max(width, height) >= settings.min_rule_length and min(width, height) <= 1.0:
             out.append(Rule(orient, float(e["x0"]), float(e["x1"]), float(e["top"]),
                             float(e["bottom"])))
     return tuple(sorted(out, key=lambda r: (r.orientation, r.top, r.x0, r.bottom, r.x1)))

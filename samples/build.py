@@ -704,6 +704,23 @@ def build_word_borderless_tight(rows, out: Path) -> None:
     convert_docx(doc, out, rows)
 
 
+def build_word_landscape_rotated(rows, out: Path) -> None:
+    """The landscape sample stored the other way many scanners and print drivers do it:
+    portrait pages whose content is drawn turned, shown upright by /Rotate."""
+    from pypdf import PdfWriter
+
+    source = HERE / "word_landscape_norepeat.pdf"
+    if not source.exists():
+        build_word_landscape_norepeat(rows, source)
+    writer = PdfWriter(clone_from=str(source))
+    for page in writer.pages:
+        page.rotate(90)
+        page.transfer_rotation_to_content()
+        page.rotate(270)
+    with open(out, "wb") as fh:
+        writer.write(fh)
+
+
 def std_entry(file, layout, labels=STD_LABELS, columns=STD_COLUMNS, extras=None):
     return {"file": file, "title": TITLE, "labels": list(labels),
             "columns": list(columns), "extras": extras or {}, "layout": layout}
@@ -758,6 +775,10 @@ SAMPLES = [
         "Word/LibreOffice, A4 portrait, like word_grid_a4 but 11pt text in narrow "
         "columns (all four widths differ) so hyphenated words such as "
         "'anti-social' / 'multi-agency' break at a line end after the hyphen.")),
+    (build_word_landscape_rotated, std_entry(
+        "word_landscape_rotated.pdf",
+        "word_landscape_norepeat.pdf with each page stored as a portrait page whose content "
+        "is drawn turned and shown upright by /Rotate 270.")),
     (build_word_borderless_tight, std_entry(
         "word_borderless_tight.pdf",
         "Word/LibreOffice, A4 portrait, no borders at all and no top/bottom cell "
