@@ -155,8 +155,11 @@ def _classify(path: str, exc: BaseException, password: str | None,
 
 
 def _word(raw: dict[str, Any]) -> Word:
-    return Word(raw["text"], float(raw["x0"]), float(raw["x1"]), float(raw["top"]),
-                float(raw["bottom"]), round(float(raw.get("size", 0.0)), 2))
+    # pdfminer makes a glyph's box exactly one font size tall, so a word's height is its size
+    # (asking pdfplumber for "size" would split words whose glyphs differ by rounding noise).
+    top, bottom = float(raw["top"]), float(raw["bottom"])
+    return Word(raw["text"], float(raw["x0"]), float(raw["x1"]), top, bottom,
+                round(bottom - top, 2))
 
 
 def _rules(edges: list[dict[str, Any]], settings: Settings) -> tuple[Rule, ...]:
@@ -199,8 +202,7 @@ def _links(page: Any, settings: Settings) -> tuple[LinkArea, ...]:
 
 def page_data(page: Any, number: int, settings: Settings) -> PageData:
     words = page.extract_words(x_tolerance=settings.word_gap, y_tolerance=2,
-                               keep_blank_chars=False, use_text_flow=False,
-                               extra_attrs=["size"])
+                               keep_blank_chars=False, use_text_flow=False)
     return PageData(number, float(page.width), float(page.height),
                     tuple(_word(w) for w in words), _rules(page.edges, settings),
                     _links(page, settings))

@@ -712,11 +712,21 @@ def build_word_landscape_rotated(rows, out: Path) -> None:
     source = HERE / "word_landscape_norepeat.pdf"
     if not source.exists():
         build_word_landscape_norepeat(rows, source)
+    from pypdf.generic import ArrayObject, FloatObject, NameObject
+
     writer = PdfWriter(clone_from=str(source))
     for page in writer.pages:
+        width = float(page.mediabox.width)
         page.rotate(90)
         page.transfer_rotation_to_content()
         page.rotate(270)
+        # pypdf turns the content but not the link areas: turn them the same way,
+        # (x, y) -> (y, width - x).
+        for annot in page.get("/Annots") or []:
+            obj = annot.get_object()
+            x0, y0, x1, y1 = (float(v) for v in obj["/Rect"])
+            obj[NameObject("/Rect")] = ArrayObject(
+                FloatObject(v) for v in (y0, width - x1, y1, width - x0))
     with open(out, "wb") as fh:
         writer.write(fh)
 
