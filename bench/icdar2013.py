@@ -377,6 +377,16 @@ def section(results: Mapping[str, list[Outcome]], notes: str, missing: Sequence[
     return "\n".join(lines) + "\n"
 
 
+def write_scores(path: Path, outcomes: Sequence[Outcome]) -> None:
+    """Per-table scores, to compare two runs with diff."""
+    lines = ["table\tf1\tprecision\trecall\tcorrect\tpredicted\ttruth"]
+    for o in outcomes:
+        sc = o.score
+        lines.append(f"{o.table.key}\t{sc.f1:.3f}\t{sc.precision:.3f}\t{sc.recall:.3f}\t"
+                     f"{sc.correct}\t{sc.predicted}\t{sc.truth}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def write_section(path: Path, text: str) -> None:
     """Replace our section of the results file (or append it), leaving the others alone."""
     from safecity_extract.writers import atomic_write_text
@@ -417,6 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         start = time.perf_counter()
         results[method] = run_method(method, readers[method], tables, args.out)
         seconds[method] = time.perf_counter() - start
+        write_scores(args.out / method / "scores.tsv", results[method])
     text = section(results, NOTES, missing, seconds)
     print(text)
     if not args.no_write and not only:

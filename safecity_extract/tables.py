@@ -6,7 +6,6 @@ regions (ruled boxes, blocks of aligned lines) when none is given.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -25,8 +24,10 @@ WORD_SPACE = 0.45    # a wider gap between two words of a line separates two cel
 SPACES = 1.3
 GUTTER_SPACES = 1.5  # ... and a gutter between words is wider than this many of its spaces
 TIGHT = 0.6          # lines closer than this belong to one paragraph (may share a cell)
+# Words whose middles are this share of a line's height apart share it (a bullet glyph sits a
+# little lower than its text; staggered labels are half a line or more apart).
+LINE_TOLERANCE = 0.4
 SPANNING_SHARE = 0.12  # share of the lines that may cross a gutter (spanning headings)
-_NUMERIC = re.compile(r"^[(\[]?[-+−–]?[$€£]?\s?[\d.,\s%*()]+[)\]]?[a-z%]?$")
 
 
 @dataclass(frozen=True)
@@ -188,17 +189,33 @@ def column_edges(by_line: Sequence[Sequence[Word]], rules: Sequence[Rule], gutte
         return ruled, reach
     edges = sorted(ruled + list(free))
     keep = [x for k, x in enumerate(edges) if x in ruled or _text_both_sides(
-        words, edges[k - 1] if k else -1e9, free[x], edges[k + 1] if k + 1 < len(edges) else 1e9)]
-    return keep, reach
+        by_line, edges[k - 1] if k else -1e9, free[x], edges[k + 1] if k + 1 < len(edges) else 1e9)]
+    return _no_bullet_columns(keep, words, set(ruled)), reach
 
 
-def _text_both_sides(words: Sequence[Word], left: float, gap: tuple[float, float],
+def _no_bullet_columns(edges: list[float], words: Sequence[Word], ruled: set[float]
+                       ) -> list[float]:
+    """Hanging bullets stand apart from their text: a column of bullet glyphs only is part of
+    the column to its right."""
+    out = list(edges)
+    for k in range(len(edges)):
+        left = edges[k - 1] if k else -1e9
+        inside = [w for w in words if left < w.xmid < edges[k]]
+        if inside and edges[k] not in ruled and all(len(w.text) == 1 and is_bullet(w.text)
+                                                    for w in inside):
+            out.remove(edges[k])
+    return out
+
+
+def _text_both_sides(by_line: Sequence[Sequence[Word]], left: float, gap: tuple[float, float],
                      right: float) -> bool:
-    """Do words lie wholly between ``left`` and the gap and wholly between it and ``right``?
-    (Headings may cross a gutter; a gutter with only them on one side is none.)"""
+    """Do lines that keep clear of the gap have words wholly between ``left`` and the gap, and
+    wholly between it and ``right``? (Headings may cross a gutter, and so may a few long lines
+    of prose: their words beyond a ragged edge make no column.)"""
     a, b = gap
-    return (any(left < w.x0 and w.x1 <= a + 0.5 for w in words)
-            and any(b - 0.5 <= w.x0 and w.x1 < right for w in words))
+    clear = [ws for ws in by_line if not any(w.x0 < b - 0.5 and w.x1 > a + 0.5 for w in ws)]
+    return (any(left < w.x0 and w.x1 <= a + 0.5 for ws in clear for w in ws)
+            and any(b - 0.5 <= w.x0 and w.x1 < right for ws in clear for w in ws))
 
 
 def _one_per_gutter(xs: Sequence[float], words: Sequence[Word], snap: float
@@ -294,23 +311,25 @@ def _has_letters(text: str) -> bool:
 
 
 def is_numeric(text: str) -> bool:
-    return any(ch.isdigit() for ch in text) and bool(_NUMERIC.match(text.strip()))
+    """A number, amount, range or date written without words."""
+    return any(ch.isdigit() for ch in text) and not _has_letters(text)
 
 
 def _as_line(piece: _Piece) -> Line:
     return group_lines(piece.words)[0]
 
 
-def runs_on(upper: _Piece, lower: _Piece, right: float) -> bool:
-    """Does ``lower`` carry on the text of ``upper`` in the same cell: the next item of a bullet
-    list, a line starting in lower case or after a hyphen or comma, or one that wrapped at the
-    column's edge (and does not open with a capital or a digit)?"""
+def runs_on(upper: _Piece, lower: _Piece, right: float) -> bool | None:
+    """Does ``lower`` carry on the text of ``upper`` in the same cell? Yes for the next item of
+    a bullet list, a line starting in lower case, after a hyphen or comma, or an opening
+    bracket after a wrap at the column's edge; no when ``upper`` did not wrap; None (can't
+    tell) for anything else after a wrap (a capital, a digit, a currency sign)."""
     text = lower.text
     if is_bullet(text) or text[:1].islower() or upper.text.endswith(("-", ",")):
         return True
-    if text[:1].isupper() or text[:1].isdigit():
+    if not wrapped(_as_line(upper), right, _as_line(lower)):
         return False
-    return wrapped(_as_line(upper), right, _as_line(lower))
+    return True if text[:1] in "([" else None
 
 
 def continues(row: Sequence[_Piece], lower: Sequence[_Piece], rights: Mapping[int, float],
@@ -319,8 +338,8 @@ def continues(row: Sequence[_Piece], lower: Sequence[_Piece], rights: Mapping[in
 
     In the header, labels stack into one cell per column as long as no label spans columns
     that the other line splits (a spanning heading is a row of its own). In the body the
-    leftmost column where both have text decides: a number there starts a new row, text that
-    runs on (see ``runs_on``) continues the row. A line with text only in columns the row
+    leftmost column where both have text decides (the next ones if it can't tell): a number
+    there starts a new row, text that runs on (see ``runs_on``) continues the row. A line with text only in columns the row
     leaves empty continues it when it sits beside it (a value centred against several lines).
     """
     if not row or not lower:
@@ -337,8 +356,10 @@ def continues(row: Sequence[_Piece], lower: Sequence[_Piece], rights: Mapping[in
         return overlapping
     if any(is_numeric(spans_l[s].text) for s in shared):
         return False
-    key = shared[0]
-    return runs_on(_last(row, key), spans_l[key], rights.get(key[1], 0.0))
+    verdicts = [runs_on(_last(row, s), spans_l[s], rights.get(s[1], 0.0)) for s in shared]
+    if verdicts[0] is None:  # a capital after a wrap: the other columns tell
+        return any(v for v in verdicts[1:])
+    return verdicts[0]
 
 
 def _last(row: Sequence[_Piece], span: tuple[int, int]) -> _Piece:
@@ -487,7 +508,7 @@ def table_structure(page: PageData, bbox: BBox,
         return Table(page.number, bbox, ())
     rules = rules_in(page.rules, bbox)
     size = body_font_size(words)
-    lines = steady_lines(words)
+    lines = steady_lines(words, LINE_TOLERANCE)
     by_line = line_words(words, lines)
     spacing = word_spacing(by_line, size)
     space = max(WORD_SPACE * size, SPACES * spacing)
@@ -579,7 +600,7 @@ def _cells_from(slots: _Slots, content: Mapping[tuple[int, int], list[Word]], pi
             continue
         rows = [r for r, _ in members]
         cols = [c for _, c in members]
-        text = cell_text(steady_lines(ws), pitch, s.paragraph_gap)
+        text = cell_text(steady_lines(ws, LINE_TOLERANCE), pitch, s.paragraph_gap)
         cells.append(Cell(min(rows), min(cols), max(rows), max(cols), text))
     return _compact(cells)
 
