@@ -6,6 +6,8 @@ regions (ruled boxes, blocks of aligned lines) when none is given.
 """
 from __future__ import annotations
 
+import csv
+import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -188,8 +190,7 @@ def column_edges(by_line: Sequence[Sequence[Word]], rules: Sequence[Rule], gutte
     if ruled and 3 * len(free) <= len(ruled):
         return ruled, reach
     edges = sorted(ruled + list(free))
-    keep = [x for k, x in enumerate(edges) if x in ruled or _text_both_sides(
-        by_line, edges[k - 1] if k else -1e9, free[x], edges[k + 1] if k + 1 < len(edges) else 1e9)]
+    keep = _supported(edges, free, by_line)
     return _no_bullet_columns(keep, words, set(ruled)), reach
 
 
@@ -207,15 +208,36 @@ def _no_bullet_columns(edges: list[float], words: Sequence[Word], ruled: set[flo
     return out
 
 
-def _text_both_sides(by_line: Sequence[Sequence[Word]], left: float, gap: tuple[float, float],
-                     right: float) -> bool:
-    """Do lines that keep clear of the gap have words wholly between ``left`` and the gap, and
+def _supported(edges: list[float], free: Mapping[float, tuple[float, float]],
+               by_line: Sequence[Sequence[Word]]) -> list[float]:
+    """Drop, weakest first, the gutters that fewer than two lines clear of them hold text on
+    both sides of (within the neighbouring boundaries)."""
+    edges = list(edges)
+    need = min(2, len(by_line))
+    while True:
+        support = {x: _both_sides(by_line, edges[k - 1] if k else -1e9, free[x],
+                                  edges[k + 1] if k + 1 < len(edges) else 1e9)
+                   for k, x in enumerate(edges) if x in free}
+        weakest = min(support, key=lambda x: support[x], default=None)
+        if weakest is None or support[weakest] >= need:
+            return edges
+        edges.remove(weakest)
+
+
+def _both_sides(by_line: Sequence[Sequence[Word]], left: float, gap: tuple[float, float],
+                right: float) -> int:
+    """How many lines keep clear of the gap and have words wholly between ``left`` and it and
     wholly between it and ``right``? (Headings may cross a gutter, and so may a few long lines
     of prose: their words beyond a ragged edge make no column.)"""
     a, b = gap
-    clear = [ws for ws in by_line if not any(w.x0 < b - 0.5 and w.x1 > a + 0.5 for w in ws)]
-    return (any(left < w.x0 and w.x1 <= a + 0.5 for ws in clear for w in ws)
-            and any(b - 0.5 <= w.x0 and w.x1 < right for ws in clear for w in ws))
+    both = 0
+    for ws in by_line:
+        if any(w.x0 < b - 0.5 and w.x1 > a + 0.5 for w in ws):
+            continue
+        if (any(left < w.x0 and w.x1 <= a + 0.5 for w in ws)
+                and any(b - 0.5 <= w.x0 and w.x1 < right for w in ws)):
+            both += 1
+    return both
 
 
 def _one_per_gutter(xs: Sequence[float], words: Sequence[Word], snap: float
@@ -367,15 +389,11 @@ def _last(row: Sequence[_Piece], span: tuple[int, int]) -> _Piece:
 
 
 def header_end(line_pieces: Sequence[list[_Piece]]) -> int:
-    """Index of the first body line: the first with the table's most common column layout, or
-    with a number in it. Lines above it are the column headings."""
-    layouts = [frozenset((p.c0, p.c1) for p in ps) for ps in line_pieces]
-    counts: dict[frozenset[tuple[int, int]], int] = {}
-    for lay in layouts:
-        counts[lay] = counts.get(lay, 0) + 1
-    modal = max(counts, key=lambda lay: (counts[lay], len(lay))) if counts else frozenset()
+    """Index of the first body line: the first with a number in it or with as many cells as
+    the fullest line. Lines above it are column headings (stacked, staggered or spanning)."""
+    most = max((len(ps) for ps in line_pieces), default=0)
     for k, ps in enumerate(line_pieces):
-        if layouts[k] == modal or any(is_numeric(p.text) for p in ps):
+        if len(ps) == most or any(is_numeric(p.text) for p in ps):
             return k
     return len(line_pieces)
 
@@ -611,19 +629,42 @@ def _cells_from(slots: _Slots, content: Mapping[tuple[int, int], list[Word]], pi
 def find_tables(path: str | Path, pages: Sequence[int] | None = None, area: BBox | None = None,
                 settings: Settings | Mapping[str, Any] | None = None,
                 password: str | None = None) -> list[Table]:
-    """Every table of the PDF (or of ``pages``, 1-based), or the one table inside ``area``."""
+    """Every table of the PDF (or of ``pages``, 1-based), or on each page the one table inside
+    ``area`` (x0, top, x1, bottom in points from the page's top-left corner)."""
     s = Settings.resolve(settings)
     out: list[Table] = []
     with Document(path, password=password, settings=s) as doc:
+        wanted = set(pages or range(1, doc.page_count + 1))
+        outside = sorted(p for p in wanted if not 1 <= p <= doc.page_count)
+        if outside:
+            raise ValueError(f"page {outside[0]} is outside 1-{doc.page_count}")
         for page in doc.pages():
-            if not isinstance(page, PageData) or (pages and page.number not in pages):
+            if not isinstance(page, PageData) or page.number not in wanted:
                 continue
-            regions = [area] if area else find_regions(page, s)
-            for bbox in regions:
+            for bbox in [area] if area else find_regions(page, s):
                 table = table_structure(page, bbox, s)
                 if table.cells:
                     out.append(table)
     return out
+
+
+def write_tables(tables: Sequence[Table], out_dir: str | Path, name: str) -> list[Path]:
+    """Write ``<name>.tables.json`` (every table with its cells and spans) and one
+    ``<name>-p<page>-t<k>.csv`` per table (its grid; a spanning cell's text in its top-left
+    slot), each file atomically. Returns the paths written."""
+    from .writers import atomic_write, atomic_write_text
+
+    folder = Path(out_dir)
+    written = [folder / f"{name}.tables.json"]
+    atomic_write_text(written[0], json.dumps({"tables": [t.to_dict() for t in tables]},
+                                             ensure_ascii=False, indent=1) + "\n")
+    counts: dict[int, int] = {}
+    for table in tables:
+        counts[table.page] = counts.get(table.page, 0) + 1
+        path = folder / f"{name}-p{table.page}-t{counts[table.page]}.csv"
+        atomic_write(path, lambda f, t=table: csv.writer(f).writerows(t.grid()))
+        written.append(path)
+    return written
 
 
 def find_regions(page: PageData, settings: Settings | None = None) -> list[BBox]:
