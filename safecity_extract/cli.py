@@ -219,6 +219,56 @@ def agencies_match_command(texts: tuple[str, ...], agencies: "Agencies", strict:
 
 # --- tables (tables.py) --------------------------------------------------------------------
 
+def _area(ctx: click.Context, param: click.Parameter, value: str | None
+          ) -> tuple[float, float, float, float] | None:
+    if value is None:
+        return None
+    try:
+        x0, top, x1, bottom = (float(v) for v in value.split(","))
+    except ValueError:
+        raise click.BadParameter("give four numbers X0,TOP,X1,BOTTOM, e.g. 50,100,550,400")
+    if not (x0 < x1 and top < bottom):
+        raise click.BadParameter("X0 must be less than X1 and TOP less than BOTTOM")
+    return x0, top, x1, bottom
+
+
+@main.command("tables")
+@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "-o", "out_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for <pdf name>.tables.json (all tables: cells with row/column spans) "
+                   "and <pdf name>-p<N>-t<K>.csv (one grid per table).")
+@click.option("--pages", metavar="RANGE", help="Pages to read, e.g. 2-3 or 1,4-5 [default: all].")
+@click.option("--area", metavar="X0,TOP,X1,BOTTOM", callback=_area,
+              help="Read the one table in this box of each page (points from the top-left "
+                   "corner) instead of finding tables.")
+@password_option
+@verbose_option
+def tables_command(pdf: Path, out_dir: Path, pages: str | None,
+                   area: tuple[float, float, float, float] | None, password: str | None,
+                   verbose: bool) -> None:
+    """Read every table of any PDF (generic mode: ruled or rule-less) into JSON and CSV."""
+    from .inspect import parse_pages
+    from .tables import find_tables, write_tables
+
+    try:
+        selected = parse_pages(pages, 10**6) if pages else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--pages") from None
+    try:
+        tables = find_tables(pdf, pages=selected, area=area, password=password)
+        written = write_tables(tables, out_dir, pdf.stem)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--pages") from None
+    except (SafecityError, OSError) as exc:
+        _fail(exc, verbose)
+        sys.exit(getattr(exc, "exit_code", 1))
+    if not tables:
+        click.echo(f"{pdf}: no tables found", err=True)
+    for path in written:
+        click.echo(path)
+
+
 
 # --- inspect / review (inspect.py, review.py) ----------------------------------------------
 
