@@ -20,3 +20,7 @@ __all__ = ["__version__", "extract", "Report", "Row", "SafecityError", "Settings
 from .review import review  # noqa: E402  (HTML review pages)
 
 __all__ += ["review"]
+
+from .tables import find_tables  # noqa: E402  (generic table mode)
+
+__all__ += ["find_tables"]
