@@ -140,22 +140,32 @@ def _covered(rules: Sequence[Rule]) -> float:
 
 def gutter_columns(by_line: Sequence[Sequence[Word]], min_width: float, wide: float
                    ) -> list[tuple[float, float, float]]:
-    """(left, right, boundary x) of the whitespace gutters between text columns (a few spanning
-    lines may cross them).
+    """(left, right, boundary x) of the whitespace gutters between text columns.
 
-    A gutter no wider than the text's word spaces is kept only where it mostly stands between
-    numbers (monospaced tables); between words it is a space inside a phrase that happens to
-    align.
+    Only lines split into two or more parts say where gutters are (a few of them may still
+    cross one); a line in one piece is a heading, a stub or a wrapped line, and is a spanning
+    cell where it crosses a gutter. A gutter no wider than the text's word spaces is kept only
+    where it mostly stands between numbers (monospaced tables); between words it is a space
+    inside a phrase that happens to align.
     """
     words = [w for ws in by_line for w in ws]
     if not words:
         return []
     lo, hi = min(w.x0 for w in words), max(w.x1 for w in words)
-    n_lines = len(by_line)
-    allowed = max(1, int(SPANNING_SHARE * n_lines)) if n_lines >= 4 else 0
-    gaps = [(a, b) for a, b in whitespace_gaps(words, lo, hi, allowed, min_width)
+    split = [ws for ws in by_line if _is_split(ws, min_width, wide)]
+    basis = split if len(split) >= 2 else by_line
+    allowed = max(1, int(SPANNING_SHARE * len(basis))) if len(basis) >= 4 else 0
+    gaps = [(a, b) for a, b in whitespace_gaps([w for ws in basis for w in ws], lo, hi, allowed,
+                                               min_width)
             if lo < a and b < hi and (b - a > wide or _between_numbers(by_line, a, b))]
     return [(a, b, _min_coverage_x(words, a, b)) for a, b in gaps]
+
+
+def _is_split(ws: Sequence[Word], min_width: float, wide: float) -> bool:
+    """Has the line a gap between two words that could be a gutter?"""
+    return any(b.x0 - a.x1 > wide or (b.x0 - a.x1 >= min_width and not _has_letters(a.text)
+                                      and not _has_letters(b.text))
+               for a, b in zip(ws, ws[1:]))
 
 
 def _between_numbers(by_line: Sequence[Sequence[Word]], a: float, b: float) -> bool:
@@ -185,7 +195,7 @@ def column_edges(by_line: Sequence[Sequence[Word]], rules: Sequence[Rule], gutte
     reach = _one_per_gutter(ruled_columns(words, rules, snap), words, snap)
     ruled = sorted(reach)
     gutters = gutter_columns(by_line, gutter, wide)
-    free = {x: (a, b) for a, b, x in gutters if all(abs(x - r) > 2 * snap for r in ruled)
+    free = {x: gutter for a, b, x in gutters if all(abs(x - r) > 2 * snap for r in ruled)
             and not _rule_in_gap(x, ruled, words)}
     if ruled and 3 * len(free) <= len(ruled):
         return ruled, reach
@@ -208,14 +218,14 @@ def _no_bullet_columns(edges: list[float], words: Sequence[Word], ruled: set[flo
     return out
 
 
-def _supported(edges: list[float], free: Mapping[float, tuple[float, float]],
-               by_line: Sequence[Sequence[Word]]) -> list[float]:
-    """Drop, weakest first, the gutters that fewer than two lines clear of them hold text on
-    both sides of (within the neighbouring boundaries)."""
+def _supported(edges: list[float], free: Mapping[float, float], by_line: Sequence[Sequence[Word]]
+               ) -> list[float]:
+    """Drop, weakest first, the gutters that fewer than two lines hold text on both sides of
+    (within the neighbouring boundaries) with a gutter's width of space between."""
     edges = list(edges)
     need = min(2, len(by_line))
     while True:
-        support = {x: _both_sides(by_line, edges[k - 1] if k else -1e9, free[x],
+        support = {x: _both_sides(by_line, edges[k - 1] if k else -1e9, x, free[x],
                                   edges[k + 1] if k + 1 < len(edges) else 1e9)
                    for k, x in enumerate(edges) if x in free}
         weakest = min(support, key=lambda x: support[x], default=None)
@@ -224,18 +234,19 @@ def _supported(edges: list[float], free: Mapping[float, tuple[float, float]],
         edges.remove(weakest)
 
 
-def _both_sides(by_line: Sequence[Sequence[Word]], left: float, gap: tuple[float, float],
+def _both_sides(by_line: Sequence[Sequence[Word]], left: float, x: float, width: float,
                 right: float) -> int:
-    """How many lines keep clear of the gap and have words wholly between ``left`` and it and
-    wholly between it and ``right``? (Headings may cross a gutter, and so may a few long lines
-    of prose: their words beyond a ragged edge make no column.)"""
-    a, b = gap
+    """How many lines have a gap of at least ``width`` at ``x``, with words wholly between
+    ``left`` and it and wholly between it and ``right``? (Headings may cross a gutter, and so
+    may a few long lines of prose: their words beyond a ragged edge make no column.)"""
     both = 0
     for ws in by_line:
-        if any(w.x0 < b - 0.5 and w.x1 > a + 0.5 for w in ws):
+        before = [w for w in ws if w.x1 <= x]
+        after = [w for w in ws if w.x0 >= x]
+        if len(before) + len(after) < len(ws) or not before or not after:
             continue
-        if (any(left < w.x0 and w.x1 <= a + 0.5 for w in ws)
-                and any(b - 0.5 <= w.x0 and w.x1 < right for w in ws)):
+        if (after[0].x0 - before[-1].x1 >= width and left < before[-1].x0
+                and after[0].x1 < right):
             both += 1
     return both
 
