@@ -420,11 +420,12 @@ def rule_between(rules: Sequence[Rule], upper: Line, lower: Line) -> bool:
 def text_rows(lines: Sequence[Line], line_pieces: Sequence[list[_Piece]],
               rules: Sequence[Rule], rights: Mapping[int, float], size: float) -> list[list[int]]:
     """Group line indices into rows: a line joins the row above when it continues its cells,
-    lies close below it and no rule separates them."""
+    lies close below it and no rule separates them. Header lines stack by the header's rules,
+    any other pair of lines by the body's."""
     rows: list[list[int]] = []
     first_body = header_end(line_pieces)
     for k, ln in enumerate(lines):
-        if rows and (k < first_body) == (rows[-1][-1] < first_body):
+        if rows:
             members = rows[-1]
             bottom = max(lines[j].bottom for j in members)
             close = ln.top - bottom <= TIGHT * size
@@ -432,7 +433,8 @@ def text_rows(lines: Sequence[Line], line_pieces: Sequence[list[_Piece]],
             above = lines[members[-1]]
             row = [p for j in members for p in line_pieces[j]]
             if close and not rule_between(rules, above, ln) and continues(
-                    row, line_pieces[k], rights, k < first_body, overlapping):
+                    row, line_pieces[k], rights, k < first_body and members[0] < first_body,
+                    overlapping):
                 members.append(k)
                 continue
         rows.append([k])
