@@ -64,6 +64,7 @@ class FileResult:
     rows: int = 0
     error: str = ""
     detail: str = ""  # the worker's traceback, for -v
+    warnings: list[str] = field(default_factory=list)  # "path: page N: message", one a problem
 
 
 @dataclass
@@ -433,7 +434,13 @@ def _finish(inp: Input, report: Report, outs: _Outputs, status: str) -> FileResu
                 write_csv(report, path, csv_safe=outs.csv_safe)
     except OSError as exc:
         return FileResult(inp, "failed", error=f"{inp.path}: cannot write output: {exc}")
-    return FileResult(inp, status, rows=len(report.rows))
+    return FileResult(inp, status, rows=len(report.rows), warnings=warning_lines(inp.path, report))
+
+
+def warning_lines(path: object, report: Report) -> list[str]:
+    """The report's warnings as one line each, naming the file and the page."""
+    return [f"{path}: " + (f"page {w.page}: " if w.page else "") + w.message
+            for w in report.warnings]
 
 
 def format_summary(result: BatchResult) -> str:

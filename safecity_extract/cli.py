@@ -117,6 +117,9 @@ def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fm
     except SafecityError as exc:
         _fail(exc, verbose)
         sys.exit(exc.exit_code)
+    for done in result.files:
+        for line in done.warnings:
+            click.echo(f"warning: {line}", err=True)
     for failed in result.failed:
         _fail(Exception(failed.error), verbose, failed.detail)
     if review:

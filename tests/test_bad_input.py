@@ -242,14 +242,6 @@ def test_cli_wrong_password_is_one_line(tmp_path):
         "check --password"]
 
 
-def _has_warning_field() -> bool:
-    from safecity_extract.batch import FileResult
-
-    return "warnings" in FileResult.__dataclass_fields__
-
-
-@pytest.mark.xfail(not _has_warning_field(), reason="batch.FileResult does not carry the "
-                   "report's warnings yet, so the CLI cannot print them", strict=False)
 def test_cli_prints_page_warnings_and_still_writes_the_file(tmp_path):
     path = BAD / "damaged_page.pdf"
     result = run("extract", path, "--out", tmp_path, "--workers", 1, "-q")
