@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from .errors import (DamagedPDF, ExtractionFailed, NoTableFound, NoTextLayer,
                      SafecityError, UnmappedColumns)
-from .grid import Column, PageTable, read_page, visual_lines
+from .grid import Column, PageTable, header_cells, line_words, read_page, visual_lines
 from .model import FIXED_FIELDS, FLAG_UNMATCHED, Box, ColumnSpan, Report, Row, Source, Warning_
 from .pdf import Document, PageData, PageFailure, sha256_of
 from .settings import Settings
 from .stitch import fill_down, stitch, to_rows
+
+if TYPE_CHECKING:
+    from .agencies import Agencies
 
 LOOKED_FOR = "labels like Priority / Action / Lead Agency / Update"
 
@@ -34,7 +37,7 @@ class _Scan:
 
 
 def extract(path: str | os.PathLike[str], *, password: str | None = None,
-            agencies: Any = None, settings: Settings | Mapping[str, Any] | None = None
+            agencies: Agencies | None = None, settings: Settings | Mapping[str, Any] | None = None
             ) -> Report:
     """Read the progress table of the PDF at ``path``.
 
@@ -54,7 +57,8 @@ def extract(path: str | os.PathLike[str], *, password: str | None = None,
         raise ExtractionFailed(str(path), exc, doc.current_page if doc else None) from exc
 
 
-def _report(doc: Document, path: Path, agencies: Any, settings: Settings) -> Report:
+def _report(doc: Document, path: Path, agencies: Agencies | None, settings: Settings
+            ) -> Report:
     scan = _Scan()
     drafts, stitch_warnings = stitch(_tables(doc, scan, settings), settings)
     if doc.all_pages_failed:
@@ -144,11 +148,9 @@ _HEADER_WORDS = ("action", "priority", "lead", "update")
 
 def _header_like(page: PageData, settings: Settings) -> list[str]:
     """Labels of a row that looks like a table header but did not map (for the error)."""
-    from .grid import header_cells, _line_words  # noqa: PLC0415
-
     fallback: list[str] = []
     for line in visual_lines(page.words, settings)[:40]:
-        cells = header_cells(_line_words(page.words, line), page.rules)
+        cells = header_cells(line_words(page.words, line), page.rules)
         if not 3 <= len(cells) <= 8:
             continue
         if any(w in line.text.lower() for w in _HEADER_WORDS):
@@ -176,7 +178,7 @@ def title_of(page: PageData, settings: Settings) -> str:
     return " ".join(picked)
 
 
-def _match_leads(rows: list[Row], agencies: Any) -> None:
+def _match_leads(rows: list[Row], agencies: Agencies | None) -> None:
     from .agencies import lead_names, load_agencies, match_agencies
 
     table = agencies if agencies is not None else load_agencies()

@@ -87,7 +87,7 @@ def visual_lines(words: Sequence[Word], settings: Settings) -> list[Line]:
     return group_lines(words, settings.line_overlap)
 
 
-def _line_words(words: Sequence[Word], line: Line) -> list[Word]:
+def line_words(words: Sequence[Word], line: Line) -> list[Word]:
     return [w for w in words if line.top - 0.5 <= w.ymid <= line.bottom + 0.5]
 
 
@@ -149,7 +149,7 @@ def find_header(page: PageData, settings: Settings, lines: Sequence[Line] | None
             if j > i and (lines[j].top - lines[j - 1].bottom > 0.8 * lines[j].size
                           or _rule_between(page.rules, lines[j - 1], lines[j])):
                 break
-            window += _line_words(page.words, lines[j])
+            window += line_words(page.words, lines[j])
             cells = header_cells(window, page.rules)
             score = _score_header(cells, settings)
             if best is None or score >= best[0]:
@@ -171,7 +171,7 @@ def _has_anchor(cells: list[HeaderCell], settings: Settings) -> bool:
 # --- columns -----------------------------------------------------------------------------
 
 
-def _min_coverage_x(words: Sequence[Word], lo: float, hi: float) -> float:
+def min_coverage_x(words: Sequence[Word], lo: float, hi: float) -> float:
     """A column boundary in [lo, hi]: in the widest interval crossed by the fewest words,
     just left of its right end. Cell text is left-aligned, so the column on the right starts
     at a steady x while the one on the left has a ragged edge that other pages may push
@@ -201,7 +201,7 @@ def column_bounds(header: Header, page: PageData, body: Sequence[Word]) -> list[
             target = (a.x1 + b.x0) / 2
             edges.append(min(ruled, key=lambda x: abs(x - target)))
         else:
-            edges.append(_min_coverage_x(body, a.x1, b.x0))
+            edges.append(min_coverage_x(body, a.x1, b.x0))
     left = [x for x in splits if x <= cells[0].x0 + 1]
     right = [x for x in splits if x >= cells[-1].x1 - 1]
     x0 = max(left) if left else 0.0
@@ -282,11 +282,11 @@ def table_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Column
     skipped: list[Line] = []
     body_top = top
     while not has_header and below and below[0].bottom <= band and not _fits(
-            _line_words(page.words, below[0]), columns, body_size, settings):
+            line_words(page.words, below[0]), columns, body_size, settings):
         skipped.append(below.pop(0))
         body_top = below[0].top - 0.5 if below else top
     for k, ln in enumerate(below):
-        if _fits(_line_words(page.words, ln), columns, body_size, settings):
+        if _fits(line_words(page.words, ln), columns, body_size, settings):
             continue
         rest = below[k + 1:]
         footer_only = ln.top >= page.height - band and len(rest) <= 1

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from .cells import Line, cell_text, group_lines, is_bullet, line_pitch, wrapped
-from .grid import _min_coverage_x, body_font_size, steady_lines, whitespace_gaps
+from .grid import min_coverage_x, body_font_size, steady_lines, whitespace_gaps
 from .pdf import Document, PageData, Rule, Word
 from .settings import Settings
 
@@ -158,7 +158,7 @@ def gutter_columns(by_line: Sequence[Sequence[Word]], min_width: float, wide: fl
     gaps = [(a, b) for a, b in whitespace_gaps([w for ws in basis for w in ws], lo, hi, allowed,
                                                min_width)
             if lo < a and b < hi and (b - a > wide or _between_numbers(by_line, a, b))]
-    return [(a, b, _min_coverage_x(words, a, b)) for a, b in gaps]
+    return [(a, b, min_coverage_x(words, a, b)) for a, b in gaps]
 
 
 def _is_split(ws: Sequence[Word], min_width: float, wide: float) -> bool:
