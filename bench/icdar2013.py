@@ -310,11 +310,11 @@ def _one(method: str, reader: Reader, t: TruthTable, page: Any, folder: Path) ->
 
 
 def _dims(cells: Sequence[Cell]) -> tuple[int, int]:
+    """Rows and columns that hold text (empty ones do not count in the measure)."""
     filled = [c for c in cells if normalise(c["text"])]
-    if not filled:
-        return 0, 0
-    return (max(c.get("end_row", c["row"]) for c in filled) + 1,
-            max(c.get("end_col", c["col"]) for c in filled) + 1)
+    rows = {r for c in filled for r in range(c["row"], c.get("end_row", c["row"]) + 1)}
+    cols = {k for c in filled for k in range(c["col"], c.get("end_col", c["col"]) + 1)}
+    return len(rows), len(cols)
 
 
 def diagnose(o: Outcome) -> str:
@@ -326,9 +326,9 @@ def diagnose(o: Outcome) -> str:
     hints = []
     (pr, pc), (tr, tc) = _dims(o.cells), _dims(o.table.cells)
     if pc != tc:
-        hints.append(f"{pc} columns vs {tc} true")
+        hints.append(f"{pc} columns with text vs {tc} true")
     if pr != tr:
-        hints.append(f"{pr} rows vs {tr} true")
+        hints.append(f"{pr} rows with text vs {tr} true")
     true_texts = Counter(normalise(c["text"]) for c in o.table.cells if normalise(c["text"]))
     ours = Counter(normalise(c["text"]) for c in o.cells if normalise(c["text"]))
     split = sum((ours - true_texts).values())
@@ -362,7 +362,9 @@ def section(results: Mapping[str, list[Outcome]], notes: str, missing: Sequence[
     lines += summary_rows(results)
     lines.append("")
     for method in results:
-        lines.append(f"- {method}: {seconds.get(method, 0.0):.1f} s for all tables")
+        note = " (including reading every page of the PDFs)" if method == "ours" else ""
+        lines.append(f"- {method}{_version(method)}: {seconds.get(method, 0.0):.1f} s for all "
+                     f"tables{note}")
     for name in missing:
         lines.append(f"- {name}: not installed, not measured")
     ours = sorted(results.get("ours", []), key=lambda o: o.score.f1)
@@ -375,6 +377,16 @@ def section(results: Mapping[str, list[Outcome]], notes: str, missing: Sequence[
     if notes:
         lines += ["", notes.strip()]
     return "\n".join(lines) + "\n"
+
+
+def _version(method: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    package = {"pdfplumber": "pdfplumber", "camelot": "camelot-py"}.get(method)
+    try:
+        return f" {version(package)}" if package else ""
+    except PackageNotFoundError:
+        return ""
 
 
 def write_scores(path: Path, outcomes: Sequence[Outcome]) -> None:
@@ -401,7 +413,36 @@ def write_section(path: Path, text: str) -> None:
     atomic_write_text(path, new)
 
 
-NOTES = ""
+NOTES = """
+How ours reads a region (safecity_extract/tables.py, on grid.py/cells.py): lines that do not
+cascade (`grid.steady_lines`); columns from vertical rules (shading edges that run less than
+half the table's height dropped, double rules merged) and from whitespace gutters of the lines
+that are split in parts (`grid.whitespace_gaps`; a few spanning lines may cross; a gutter no
+wider than the text's own word spaces only between numbers; each gutter needs two lines with
+text on both sides); rows from text lines joined where a line runs on in the leftmost column
+both share (bullet, lower case, hyphen/comma, a wrap at the column's edge), and from
+horizontal rules when rules separate at least half the body rows; spanning cells where a
+phrase crosses a boundary or (ruled) where the inner rule is missing.
+
+Why the tables below 0.8 fail (each looked at by hand):
+
+- Shading drawn as filled rectangles (us-010-1, us-032-1, eu-001-1; also eu-001-2/-3/-7 at
+  0.81-0.87): word-processor exports shade each line or cell with a filled rectangle, and its
+  edges reach `PageData.rules` like drawn rules (`pdf.Rule` does not record whether an edge
+  was stroked or is the border of a fill). They cut multi-line cells into rows ("to air" /
+  "kg/year") and in us-032-1 make a ruled grid whose missing rules join the definitions of two
+  rows. A general fix needs pdf.py to keep the stroke/fill flag of each edge.
+- Labels that span rows without rules (us-015-2; us-025-3/-5 at 0.87): a stub label set
+  against several rows ("Reliability" over three rows, "Age group (yrs)" beside a three-line
+  header) gives no sign of its extent; we put it in one row and join or split rows around it.
+- Gutters narrower than 0.4 em between numbers (us-033-1): under the spanning heading "Other"
+  the Male and Female columns come within 0.4 em of each other in some rows and stay one
+  column; narrower gutters are not accepted because the space inside "100 000" looks the same.
+
+Peers were run on the same regions (2 points of padding): pdfplumber's text strategy via
+`page.crop(bbox).extract_table(...)`, camelot stream with `table_areas` (PDF coordinates).
+Neither reports spanning cells, which the truth has in most headers.
+"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
