@@ -32,16 +32,18 @@ class Line:
 def group_lines(words: Iterable[Word], overlap: float = 0.5) -> list[Line]:
     """Cluster words into visual lines: a word joins a line its vertical middle falls in."""
     lines: list[list[Word]] = []
+    extents: list[list[float]] = []  # [top, bottom] of each line so far, kept as words join
     for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        for members in reversed(lines[-3:]):
-            top = min(w.top for w in members)
-            bottom = max(w.bottom for w in members)
+        for members, extent in zip(reversed(lines[-3:]), reversed(extents[-3:])):
+            top, bottom = extent
             slack = (bottom - top) * (0.5 - overlap / 2)
             if top - slack <= word.ymid <= bottom + slack:
                 members.append(word)
+                extent[0], extent[1] = min(top, word.top), max(bottom, word.bottom)
                 break
         else:
             lines.append([word])
+            extents.append([word.top, word.bottom])
     return [_make_line(members) for members in lines]
 
 
