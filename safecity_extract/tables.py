@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from .cells import Line, cell_text, group_lines, is_bullet, line_pitch, wrapped
-from .grid import min_coverage_x, body_font_size, steady_lines, whitespace_gaps
+from .cells import Line, cell_text, group_lines, is_bullet, wrapped
+from .grid import body_font_size, min_coverage_x, steady_lines, whitespace_gaps
 from .pdf import Document, PageData, Rule, Word
 from .settings import Settings
 
@@ -139,8 +139,8 @@ def _covered(rules: Sequence[Rule]) -> float:
 
 
 def gutter_columns(by_line: Sequence[Sequence[Word]], min_width: float, wide: float
-                   ) -> list[tuple[float, float, float]]:
-    """(left, right, boundary x) of the whitespace gutters between text columns.
+                   ) -> list[float]:
+    """x of the boundaries in the whitespace gutters between text columns.
 
     Only lines split into two or more parts say where gutters are (a few of them may still
     cross one); a line in one piece is a heading, a stub or a wrapped line, and is a spanning
@@ -158,7 +158,7 @@ def gutter_columns(by_line: Sequence[Sequence[Word]], min_width: float, wide: fl
     gaps = [(a, b) for a, b in whitespace_gaps([w for ws in basis for w in ws], lo, hi, allowed,
                                                min_width)
             if lo < a and b < hi and (b - a > wide or _between_numbers(by_line, a, b))]
-    return [(a, b, min_coverage_x(words, a, b)) for a, b in gaps]
+    return [min_coverage_x(words, a, b) for a, b in gaps]
 
 
 def _is_split(ws: Sequence[Word], min_width: float, wide: float) -> bool:
@@ -187,15 +187,15 @@ def column_edges(by_line: Sequence[Sequence[Word]], rules: Sequence[Rule], gutte
     """Inner column boundaries, and those drawn as rules with how far from the boundary their
     rules may lie (a double rule is one boundary at its middle).
 
-    Drawn rules always separate columns (a double rule is one boundary). When rules run down
-    nearly every gutter the table is ruled and a gutter without a rule is alignment inside a
-    cell; otherwise the gutters without rules are boundaries too, if text stands on both sides.
+    Drawn rules always separate columns. When rules run down nearly every gutter the table is
+    ruled and a gutter without a rule is alignment inside a cell; otherwise the gutters without
+    rules are boundaries too, if text stands on both sides (see ``_supported``).
     """
     words = [w for ws in by_line for w in ws]
     reach = _one_per_gutter(ruled_columns(words, rules, snap), words, snap)
     ruled = sorted(reach)
     gutters = gutter_columns(by_line, gutter, wide)
-    free = {x: gutter for a, b, x in gutters if all(abs(x - r) > 2 * snap for r in ruled)
+    free = {x: gutter for x in gutters if all(abs(x - r) > 2 * snap for r in ruled)
             and not _rule_in_gap(x, ruled, words)}
     if ruled and 3 * len(free) <= len(ruled):
         return ruled, reach
@@ -326,10 +326,9 @@ def pieces(ws: Sequence[Word], edges: Sequence[float], ruled: set[float], space:
         if out:
             prev = out[-1][-1]
             c_prev, c_w = _column(prev.xmid, edges), _column(w.xmid, edges)
-            between = [x for x in edges[c_prev:c_w]]
             if c_prev == c_w or (w.x0 - prev.x1 <= space
                                  and (_has_letters(prev.text) or _has_letters(w.text))
-                                 and not any(x in ruled for x in between)):
+                                 and not any(x in ruled for x in edges[c_prev:c_w])):
                 out[-1].append(w)
                 continue
         out.append([w])
@@ -372,8 +371,9 @@ def continues(row: Sequence[_Piece], lower: Sequence[_Piece], rights: Mapping[in
     In the header, labels stack into one cell per column as long as no label spans columns
     that the other line splits (a spanning heading is a row of its own). In the body the
     leftmost column where both have text decides (the next ones if it can't tell): a number
-    there starts a new row, text that runs on (see ``runs_on``) continues the row. A line with text only in columns the row
-    leaves empty continues it when it sits beside it (a value centred against several lines).
+    there starts a new row, text that runs on (see ``runs_on``) continues the row. A line with
+    text only in columns the row leaves empty continues it when it sits beside it (a value
+    centred against several lines).
     """
     if not row or not lower:
         return False
@@ -553,12 +553,23 @@ def table_structure(page: PageData, bbox: BBox,
     ys = [y for y in ruled_rows(words, rules, s.rule_snap)
           if not any(top + 1 < y < bottom - 1 for top, bottom in bands)
           or _spans_columns(rules, y, words, edges, s.rule_snap)]
-    pitch = line_pitch(lines) or 1.2 * size
+    pitch = column_pitch(lines, line_pieces) or 1.2 * size
     body = [r for r in rows if r[0] >= header_end(line_pieces)] or rows
     if rows_are_ruled(_row_bands(lines, body), ys):
         return _grid_table(page, bbox, lines, line_pieces, rows, rules, edges, ruled_x, ys,
                            pitch, s)
     return _text_table(page, bbox, lines, line_pieces, rows, edges, pitch, s)
+
+
+def column_pitch(lines: Sequence[Line], line_pieces: Sequence[list[_Piece]]) -> float | None:
+    """Typical distance between a line and the next line of the same column (whole-table steps
+    would be too small where labels are staggered)."""
+    tops: dict[int, list[float]] = {}
+    for ln, ps in zip(lines, line_pieces):
+        for p in ps:
+            tops.setdefault(p.c0, []).append(ln.top)
+    steps = sorted(b - a for ts in tops.values() for a, b in zip(ts, ts[1:]) if b > a)
+    return steps[len(steps) // 2] if steps else None
 
 
 def _column_rights(words: Sequence[Word], edges: Sequence[float]) -> dict[int, float]:

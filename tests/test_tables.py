@@ -36,7 +36,8 @@ def test_ruleless_wrapped_cell_is_one_cell():
 
 
 def test_ruleless_heading_over_two_columns_is_a_spanning_cell():
-    ws = (words("Releases to the environment", 160, 86) + line_of(("Pollutant", "air", "water"), 100)
+    ws = (words("Releases to the environment", 160, 86)
+          + line_of(("Pollutant", "air", "water"), 100)
           + line_of(("Ammonia", "10", "20"), 114) + line_of(("Chlorine", "30", "40"), 128)
           + line_of(("Halons", "1", "2"), 142))
     cells = table_structure(page(ws), BOX).cells
