@@ -208,6 +208,16 @@ def page_data(page: Any, number: int, settings: Settings) -> PageData:
                     _links(page, settings))
 
 
+def _forget_contents(pdf: Any, page: Any) -> None:
+    """Let go of a page's content streams once it is read. pdfminer keeps each stream, with
+    its decoded bytes, on the page object and in the document's object cache, and pdfplumber
+    keeps every page object: without this, memory grows by the page's content per page."""
+    cache = getattr(pdf.doc, "_cached_objs", {})
+    for stream in page.page_obj.contents:
+        cache.pop(getattr(stream, "objid", None), None)
+    page.page_obj.contents = []
+
+
 class Document:
     """An open PDF: page count, metadata, and pages read one at a time."""
 
@@ -270,6 +280,7 @@ class Document:
                 self.failures.append(data)
             finally:
                 page.close()  # drops the parsed objects pdfplumber caches on the page
+                _forget_contents(self._pdf, page)
             yield data
         self.current_page = None
 
