@@ -692,13 +692,33 @@ def write_tables(tables: Sequence[Table], out_dir: str | Path, name: str) -> lis
 
 
 def find_regions(page: PageData, settings: Settings | None = None) -> list[BBox]:
-    """Table regions of a page: boxes of connected rules, then blocks of lines that fall into
-    at least two aligned columns."""
+    """Table regions of a page: boxes of connected rules, and blocks of lines that fall into
+    at least two aligned columns; regions one above the other with little space between them
+    (a shaded header row over a rule-less body, say) are one."""
     s = Settings.resolve(settings)
     boxes = ruled_regions(page, s)
-    lines = [ln for ln in group_lines(page.words, s.line_overlap)
+    lines = [ln for ln in steady_lines(page.words, LINE_TOLERANCE)
              if not any(_inside(ln, b) for b in boxes)]
-    return sorted(boxes + aligned_blocks(page, lines, s), key=lambda b: (b[1], b[0]))
+    size = body_font_size(page.words)
+    return _merge_stacked(boxes + aligned_blocks(page, lines, s), 2 * size)
+
+
+def _merge_stacked(boxes: list[BBox], gap: float) -> list[BBox]:
+    """Join boxes that overlap, or that lie within ``gap`` of each other vertically and share
+    most of their width."""
+    out: list[BBox] = []
+    for box in sorted(boxes, key=lambda b: (b[1], b[0])):
+        for k, other in enumerate(out):
+            shared = min(box[2], other[2]) - max(box[0], other[0])
+            narrower = min(box[2] - box[0], other[2] - other[0])
+            near = box[1] - other[3] <= gap and other[1] - box[3] <= gap
+            if shared > 0.5 * narrower and near:
+                out[k] = (min(box[0], other[0]), min(box[1], other[1]),
+                          max(box[2], other[2]), max(box[3], other[3]))
+                break
+        else:
+            out.append(box)
+    return out
 
 
 def _inside(ln: Line, box: BBox) -> bool:
@@ -729,22 +749,27 @@ def _touch(a: Rule, b: Rule, tol: float) -> bool:
 
 
 def aligned_blocks(page: PageData, lines: Sequence[Line], s: Settings) -> list[BBox]:
-    """Runs of consecutive lines (no paragraph gap) where at least two lines in a row have
-    two or more cells and a run holds at least three lines."""
+    """Runs of at least three lines in two or more parts (no wide space between them), with
+    the close lines below the last one that do not start at the block's left edge (a cell's
+    text running on in a later column)."""
     size = body_font_size(page.words)
     by_line = line_words(page.words, lines)
     multi = [len(_segments(ws, size)) >= 2 for ws in by_line]
     blocks: list[list[int]] = []
     for k, ln in enumerate(lines):
-        if not multi[k]:
+        if not by_line[k]:
             continue
-        if blocks and (ln.top - lines[blocks[-1][-1]].bottom <= 2.5 * size):
+        last = lines[blocks[-1][-1]] if blocks else None
+        if multi[k] and last is not None and ln.top - last.bottom <= 2.5 * size:
             blocks[-1].append(k)
-        else:
+        elif multi[k]:
             blocks.append([k])
+        elif last is not None and ln.top - last.bottom <= TIGHT * size and ln.x0 > min(
+                lines[j].x0 for j in blocks[-1]) + size:
+            blocks[-1].append(k)
     out = []
     for b in blocks:
-        if len(b) >= 3:
+        if sum(multi[k] for k in b) >= 3:
             ws = [w for k in b for w in by_line[k]]
             out.append((min(w.x0 for w in ws) - 1, min(w.top for w in ws) - 1,
                         max(w.x1 for w in ws) + 1, max(w.bottom for w in ws) + 1))
