@@ -139,3 +139,16 @@ def test_cli_tables_reports_a_file_that_is_no_pdf(tmp_path):
     result = CliRunner().invoke(main, ["tables", str(bad), "--out", str(tmp_path / "out")])
     assert result.exit_code != 0
     assert "not a PDF" in result.output
+
+
+def test_find_regions_takes_the_aligned_block_and_leaves_prose_out():
+    from safecity_extract.tables import find_regions
+
+    prose = (words("This paragraph introduces the table below and is no part of it.", 40, 60)
+             + words("Nor is this closing remark under the table.", 40, 200))
+    rows = [("Country", "Population", "Area"), ("Austria", "8.9", "83,879"),
+            ("Belgium", "11.5", "30,528"), ("Cyprus", "1.2", "9,251")]
+    ws = prose + [w for k, r in enumerate(rows) for w in line_of(r, 100 + 14 * k)]
+    (region,) = find_regions(page(ws))
+    assert 90 < region[1] < 100 and 142 < region[3] < 160
+    assert table_structure(page(ws), region).grid() == [list(r) for r in rows]
