@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -91,6 +92,29 @@ def line_words(words: Sequence[Word], line: Line) -> list[Word]:
     return [w for w in words if line.top - 0.5 <= w.ymid <= line.bottom + 0.5]
 
 
+class WordIndex:
+    """A page's words sorted by vertical middle: ``line_words`` for many lines without
+    scanning every word of the page for each (headerless pages try every line as a header)."""
+
+    def __init__(self, words: Sequence[Word]) -> None:
+        self._words = words
+        self._asked = 0
+        self._ys: list[float] = []
+        self._ks: list[int] | None = None
+
+    def line_words(self, line: Line) -> list[Word]:
+        """Same words, same order as ``line_words(words, line)``."""
+        self._asked += 1
+        if self._ks is None:
+            if self._asked <= 4:  # a header in the first lines: cheaper than sorting the page
+                return line_words(self._words, line)
+            order = sorted((w.ymid, k) for k, w in enumerate(self._words) if w.ymid == w.ymid)
+            self._ys, self._ks = [y for y, _ in order], [k for _, k in order]  # NaN left out
+        lo = bisect_left(self._ys, line.top - 0.5)
+        hi = bisect_right(self._ys, line.bottom + 0.5)
+        return [self._words[k] for k in sorted(self._ks[lo:hi])]
+
+
 def _splits(rules: Iterable[Rule], top: float, bottom: float) -> list[float]:
     """x of vertical rules that cross the band [top, bottom]."""
     mid = (top + bottom) / 2
@@ -142,6 +166,7 @@ def find_header(page: PageData, settings: Settings, lines: Sequence[Line] | None
                 ) -> Header | None:
     """The first header row on the page that maps at least ``min_header_fields`` fields."""
     lines = list(lines) if lines is not None else visual_lines(page.words, settings)
+    index = WordIndex(page.words)
     for i, first in enumerate(lines):
         best: tuple[tuple[int, float], list[HeaderCell]] | None = None
         window: list[Word] = []
@@ -149,7 +174,7 @@ def find_header(page: PageData, settings: Settings, lines: Sequence[Line] | None
             if j > i and (lines[j].top - lines[j - 1].bottom > 0.8 * lines[j].size
                           or _rule_between(page.rules, lines[j - 1], lines[j])):
                 break
-            window += line_words(page.words, lines[j])
+            window += index.line_words(lines[j])
             cells = header_cells(window, page.rules)
             score = _score_header(cells, settings)
             if best is None or score >= best[0]:
@@ -281,12 +306,13 @@ def table_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Column
         return max(top, span[0] - 0.5), span[1], bool(after) or not inside, skipped
     skipped: list[Line] = []
     body_top = top
+    index = WordIndex(page.words)
     while not has_header and below and below[0].bottom <= band and not _fits(
-            line_words(page.words, below[0]), columns, body_size, settings):
+            index.line_words(below[0]), columns, body_size, settings):
         skipped.append(below.pop(0))
         body_top = below[0].top - 0.5 if below else top
     for k, ln in enumerate(below):
-        if _fits(line_words(page.words, ln), columns, body_size, settings):
+        if _fits(index.line_words(ln), columns, body_size, settings):
             continue
         rest = below[k + 1:]
         footer_only = ln.top >= page.height - band and len(rest) <= 1
