@@ -129,14 +129,16 @@ def header_cells(words: Sequence[Word], rules: Sequence[Rule]) -> list[HeaderCel
     splits = _splits(rules, top, bottom)
     size = statistics.median(w.size for w in words) or 10.0
     groups: list[list[Word]] = []
+    right = 0.0  # the last group's rightmost x1, kept as words join it
     for w in sorted(words, key=lambda w: w.x0):
         if groups:
-            right = max(g.x1 for g in groups[-1])
             ruled = any(right - 1 <= x <= w.x0 + 1 for x in splits)
             if not ruled and w.x0 <= right + 0.55 * size:
                 groups[-1].append(w)
+                right = max(right, w.x1)
                 continue
         groups.append([w])
+        right = w.x1
     return [_header_cell(g) for g in groups]
 
 
