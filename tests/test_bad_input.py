@@ -150,7 +150,7 @@ def test_unknown_encryption_handler_is_unsupported(tmp_path):
     data = (BAD / "encrypted.pdf").read_bytes()
     assert data.count(b"/Standard") == 1
     path = tmp_path / "odd_lock.pdf"
-    path.write_bytes(data.replace(b"/Standard", b"/PubSec.X")  # same length: offsets hold)
+    path.write_bytes(data.replace(b"/Standard", b"/PubSec.X"))  # same length: offsets hold
     with pytest.raises(EncryptedPDF, match="does not support .*: save an unencrypted copy"):
         extract(path, password="secret")
 
