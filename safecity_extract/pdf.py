@@ -148,7 +148,8 @@ def _classify(path: str, exc: BaseException, password: str | None,
         return EncryptedPDF(path, wrong_password=bool(password))
     detail = " ".join(f"{name}: {inner}".split()).rstrip(":")[:120]
     if name == "PDFEncryptionError":
-        return EncryptedPDF(path, unsupported=detail)
+        # pdfminer appends the whole /Encrypt dictionary ("...: param={...}"): keep the reason
+        return EncryptedPDF(path, unsupported=str(inner).split(": param=")[0][:120])
     if page is not None:
         return DamagedPage(path, page, detail)
     return DamagedPDF(path, detail)
