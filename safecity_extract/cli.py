@@ -44,7 +44,8 @@ def _checked_agencies_path(ctx: click.Context, param: click.Parameter,
     return value
 
 
-# Passes the path, not the loaded names, because worker processes load the file themselves.
+# Passes the path, not the loaded names: worker processes load the file themselves. The
+# callback loads it once up front so that a bad line is a usage error (exit 2).
 agencies_path_option = click.option(
     "--agencies", "agencies_path", metavar="FILE", callback=_checked_agencies_path,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -161,57 +162,34 @@ def check_command(inputs: tuple[Path, ...], golden_dir: Path, update: bool, recu
 
 # --- agencies (agencies.py) ----------------------------------------------------------------
 
-from typing import TYPE_CHECKING  # noqa: E402  (kept in this section; the top is shared)
-
-if TYPE_CHECKING:
-    from .agencies import Agencies
-
-
-def _agencies_from_option(ctx: click.Context, param: click.Parameter,
-                          value: Path | None) -> "Agencies":
-    from .agencies import load_agencies
-    from .errors import AgencyFileError
-
-    try:
-        return load_agencies(value)
-    except AgencyFileError as exc:
-        # A usage error (exit 2): the message names the file and the line to fix.
-        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
-
-
-# Gives the command a loaded Agencies (the built-in list when the option is not given).
-agencies_option = click.option(
-    "--agencies", "agencies", metavar="FILE", callback=_agencies_from_option,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Agency names file (canonical,alias,kind) [default: the built-in Southampton list].")
-
-
 @main.group("agencies")
 def agencies_group() -> None:
     """List the canonical agency names, or match Lead Agency text against them."""
 
 
 @agencies_group.command("list")
-@agencies_option
-def agencies_list_command(agencies: "Agencies") -> None:
+@agencies_path_option
+def agencies_list_command(agencies_path: Path | None) -> None:
     """Print each canonical name and its other names, tab-separated."""
-    from .agencies import agency_table
+    from .agencies import agency_table, load_agencies
 
-    for name, aliases in agency_table(agencies):
+    for name, aliases in agency_table(load_agencies(agencies_path)):
         click.echo(f"{name}\t{'; '.join(aliases)}")
 
 
 @agencies_group.command("match")
 @click.argument("texts", metavar="TEXT...", nargs=-1, required=True)
-@agencies_option
+@agencies_path_option
 @click.option("--strict", is_flag=True, help="Exit 1 if any TEXT has a part that matches nothing.")
-def agencies_match_command(texts: tuple[str, ...], agencies: "Agencies", strict: bool) -> None:
+def agencies_match_command(texts: tuple[str, ...], agencies_path: Path | None,
+                           strict: bool) -> None:
     """Match each TEXT: prints TEXT, NAMES, METHOD, SCORE (tab-separated).
 
     For a TEXT naming several agencies, METHOD and SCORE are those of its weakest part.
     """
-    from .agencies import match_agencies, summarise_matches
+    from .agencies import load_agencies, match_agencies, summarise_matches
 
+    agencies = load_agencies(agencies_path)
     any_unmatched = False
     for text in texts:
         names, method, score = summarise_matches(match_agencies(text, agencies))
