@@ -1,0 +1,664 @@
+"""Benchmark: our extractor against the pdfplumber floor and other extractors.
+
+Builds long reports and a batch from samples/*.pdf into bench/work/, times every measurement
+in a fresh subprocess (so peak RSS is that run's own) and writes bench/RESULTS.md.
+
+    python bench/run.py [--quick] [--out bench/RESULTS.md] [--repeats N] [--work DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import json
+import os
+import platform
+import pstats
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # measure this checkout's package, whatever is installed
+SAMPLES = ROOT / "samples"
+LONG_SOURCE = SAMPLES / "word_grid_a4.pdf"  # its header repeats on every page
+
+# Targets, all on the same run and machine.
+MAX_FLOOR_RATIO = 1.2
+MAX_RSS_GROWTH = 1.3
+MIN_SPEEDUP = 1.7
+
+
+@dataclass(frozen=True)
+class Plan:
+    sizes: tuple[int, ...]      # pages of the long reports
+    timed: tuple[int, ...]      # sizes timed `repeats` times; the others once
+    batch_files: int
+    repeats: int
+    camelot_size: int           # camelot renders every page as an image: the smallest only
+    profile_size: int
+
+
+FULL = Plan((10, 100, 300), (10, 100), 40, 3, 10, 100)
+QUICK = Plan((2,), (2,), 2, 1, 2, 2)
+
+
+# --- inputs ------------------------------------------------------------------------------
+
+
+def wait_for(path: Path, timeout: float = 1800.0) -> None:
+    """The samples are built by another step; wait for them rather than fail."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if time.monotonic() > deadline:
+            sys.exit(f"{path} did not appear; build the samples first (samples/build.py)")
+        print(f"waiting for {path.relative_to(ROOT)} ...", file=sys.stderr)
+        time.sleep(10)
+
+
+def page_order(source_pages: int, pages: int) -> list[int]:
+    """First page (title + header), the middle pages cycled, the last page (end of table)."""
+    middle = list(range(1, source_pages - 1)) or [0]
+    return [0] + [middle[k % len(middle)] for k in range(max(0, pages - 2))] + [source_pages - 1]
+
+
+def build_long_report(source: Path, pages: int, out: Path) -> str:
+    """One table over ``pages`` pages; returns the tool that built it.
+
+    With pikepdf each page gets its own copy of its content stream, as in a real long
+    report (a shared stream is parsed and kept only once). Without it pypdfium2, which
+    comes with pdfplumber, builds the file, but repeated pages then share their stream."""
+    order = page_order(_page_count(source), pages)
+    try:
+        import pikepdf
+    except ImportError:
+        import pypdfium2
+
+        with pypdfium2.PdfDocument(str(source)) as src, pypdfium2.PdfDocument.new() as dst:
+            dst.import_pages(src, order)
+            dst.save(str(out))
+        return "pypdfium2 (repeated pages share their content stream)"
+    with pikepdf.open(source) as src, pikepdf.new() as dst:
+        for index in order:
+            dst.pages.append(src.pages[index])
+        for page in dst.pages:
+            page.obj.Contents = _own_contents(dst, page.obj.Contents)
+        dst.save(out)
+    return "pikepdf"
+
+
+def _own_contents(pdf: Any, contents: Any) -> Any:
+    import pikepdf
+
+    if isinstance(contents, pikepdf.Array):
+        return pikepdf.Array([_own_contents(pdf, c) for c in contents])
+    copy = pikepdf.Stream(pdf, contents.read_raw_bytes())
+    for key in ("/Filter", "/DecodeParms"):
+        if key in contents:
+            copy[key] = contents[key]
+    return pdf.make_indirect(copy)
+
+
+def _page_count(path: Path) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return len(pdf.pages)
+
+
+def build_batch(count: int, folder: Path) -> None:
+    """``count`` sample-sized files: copies of the samples, cycled."""
+    samples = sorted(SAMPLES.glob("*.pdf"))
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for k in range(count):
+        src = samples[k % len(samples)]
+        shutil.copyfile(src, folder / f"{k:02d}_{src.name}")
+
+
+def build_inputs(plan: Plan, work: Path) -> tuple[dict[int, Path], str]:
+    """The long reports by page count, and the tool that built them."""
+    work.mkdir(parents=True, exist_ok=True)
+    reports, tool = {}, ""
+    for pages in plan.sizes:
+        reports[pages] = work / f"long_{pages}p.pdf"
+        tool = build_long_report(LONG_SOURCE, pages, reports[pages])
+    build_batch(plan.batch_files, work / "batch")
+    return reports, tool
+
+
+# --- what a child process measures -------------------------------------------------------
+
+
+def floor(path: str) -> None:
+    """The least a pdfplumber-based extractor pays: every page's chars, lines and rects."""
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.chars, page.lines, page.rects
+            page.close()
+
+
+def ours(path: str) -> None:
+    from safecity_extract import extract
+
+    extract(path).to_json()
+
+
+def ours_reading(path: str) -> None:
+    """Only our page reading (pdf.py): the pdfplumber work ours does besides the floor's."""
+    from safecity_extract.pdf import Document
+
+    with Document(path) as doc:
+        for _ in doc.pages():
+            pass
+
+
+def stages(path: str) -> dict[str, float]:
+    """CPU seconds of the parts of our page reading: pdfplumber's parse (the floor's work),
+    the rest of pdf.page_data (words, rules, links) on the parsed page, closing the page."""
+    import pdfplumber
+
+    from safecity_extract.pdf import page_data
+    from safecity_extract.settings import Settings
+
+    settings, spent = Settings(), {"parse": 0.0, "page_data": 0.0, "close": 0.0}
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            t0 = _cpu_seconds()
+            page.objects
+            t1 = _cpu_seconds()
+            page_data(page, number, settings)
+            t2 = _cpu_seconds()
+            page.close()
+            spent["parse"] += t1 - t0
+            spent["page_data"] += t2 - t1
+            spent["close"] += _cpu_seconds() - t2
+    return spent
+
+
+def tables(path: str) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_tables()
+            page.close()
+
+
+def camelot_lattice(path: str) -> None:
+    import camelot
+
+    camelot.read_pdf(path, pages="all", flavor="lattice")
+
+
+def batch(folder: str, workers: str) -> None:
+    out = Path(folder).parent / f"batch_out_{workers}"
+    shutil.rmtree(out, ignore_errors=True)
+    try:
+        from safecity_extract.batch import collect_inputs, run_batch
+    except ImportError:  # batch.py not there: the CLI does the same
+        subprocess.run(["safecity-extract", "extract", folder, "--out", str(out),
+                        "--workers", workers, "--quiet"], check=True)
+        return
+    result = run_batch(collect_inputs([folder]), out, formats=("json",), workers=int(workers))
+    if result.failed:
+        raise RuntimeError(f"{len(result.failed)} files failed: {result.failed[0].error}")
+
+
+KINDS: dict[str, Callable[..., dict[str, float] | None]] = {
+    "floor": floor, "ours": ours, "reading": ours_reading, "tables": tables,
+    "camelot": camelot_lattice, "batch": batch, "stages": stages,
+}
+# Imported before the clock starts (pdf.py and extract.py import pdfplumber and rapidfuzz
+# lazily; a long-running user pays that once).
+PRELOAD = {"floor": ("pdfplumber",), "tables": ("pdfplumber",), "camelot": ("camelot",),
+           "reading": ("pdfplumber", "safecity_extract.pdf"),
+           "stages": ("pdfplumber", "safecity_extract.pdf"),
+           "ours": ("pdfplumber", "safecity_extract.extract", "safecity_extract.agencies"),
+           "batch": ("safecity_extract.batch",)}
+
+
+def child(kind: str, args: list[str]) -> None:
+    """Run one measurement; print wall and CPU seconds and peak RSS (MiB) as JSON."""
+    for module in PRELOAD[kind]:
+        __import__(module)
+    base = _peak_rss_mib()
+    cpu0, start = _cpu_seconds(), time.perf_counter()
+    parts = KINDS[kind](*args) or {}
+    seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu0
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "rss": _peak_rss_mib(), "base": base,
+                      "parts": parts}))
+
+
+def _cpu_seconds() -> float:
+    """User + system time of this process and its finished children (batch workers)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _peak_rss_mib() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
+
+
+def profile_child(path: str, out: str) -> None:
+    from safecity_extract import extract
+
+    extract(path).to_json()  # warm: lazily loaded data files
+    prof = cProfile.Profile()
+    prof.runcall(lambda: extract(path).to_json())
+    prof.dump_stats(out)
+
+
+# --- the parent: run children, take medians ----------------------------------------------
+
+
+@dataclass
+class Sample:
+    seconds: float
+    cpu: float
+    rss: float
+    base: float
+    parts: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Measured:
+    runs: list[Sample] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
+    def rss(self) -> float:
+        return statistics.median(r.rss for r in self.runs)
+
+    @property
+    def base(self) -> float:
+        return statistics.median(r.base for r in self.runs)
+
+    def part(self, name: str) -> float:
+        return statistics.median(r.parts[name] for r in self.runs)
+
+    @property
+    def spread(self) -> float:
+        """(slowest - fastest) / median CPU time: how steady the runs were."""
+        cpus = [r.cpu for r in self.runs]
+        return (max(cpus) - min(cpus)) / self.cpu if self.cpu else 0.0
+
+
+class ChildFailed(RuntimeError):
+    pass
+
+
+def run_child(kind: str, *args: str) -> Sample:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise ChildFailed(last)
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    return Sample(data["seconds"], data["cpu"], data["rss"], data["base"], data["parts"])
+
+
+def measure(jobs: list[tuple[str, list[str]]], repeats: int) -> list[Measured]:
+    """Run every job ``repeats`` times, the jobs taking turns, so a change in what else the
+    machine is doing touches all of them alike."""
+    found = [Measured() for _ in jobs]
+    for _ in range(repeats):
+        for (kind, args), m in zip(jobs, found):
+            m.runs.append(run_child(kind, *args))
+    for (kind, args), m in zip(jobs, found):
+        print(f"  {kind:8} {' '.join(Path(a).name for a in args):24} {m.cpu:8.3f} s CPU "
+              f"{m.seconds:8.3f} s wall {m.rss:7.1f} MiB  ({repeats} run{'s' * (repeats > 1)})",
+              file=sys.stderr)
+    return found
+
+
+@dataclass
+class Results:
+    plan: Plan
+    speed: dict[tuple[str, int], Measured] = field(default_factory=dict)
+    camelot: Measured | str = "not run"
+    workers: dict[int, Measured] = field(default_factory=dict)
+    stages: Measured | None = None
+    profile: pstats.Stats | None = None
+
+
+def run_all(plan: Plan, reports: dict[int, Path], work: Path) -> Results:
+    res = Results(plan)
+    for pages, path in reports.items():
+        repeats = plan.repeats if pages in plan.timed else 1
+        kinds = ("floor", "reading", "ours") + (("tables",) if pages in plan.timed else ())
+        found = measure([(kind, [str(path)]) for kind in kinds], repeats)
+        res.speed.update({(kind, pages): m for kind, m in zip(kinds, found)})
+    res.stages = measure([("stages", [str(reports[plan.profile_size])])], plan.repeats)[0]
+    res.camelot = _camelot(reports[plan.camelot_size], plan.repeats)
+    one, two = measure([("batch", [str(work / "batch"), str(n)]) for n in (1, 2)],
+                       plan.repeats)
+    res.workers = {1: one, 2: two}
+    res.profile = _profile(reports[plan.profile_size], work)
+    return res
+
+
+def _camelot(path: Path, repeats: int) -> Measured | str:
+    try:
+        return measure([("camelot", [str(path)])], repeats)[0]
+    except ChildFailed as exc:
+        if "No module named 'camelot'" in str(exc):
+            return "camelot not installed"
+        return f"camelot failed: {exc}"
+
+
+def _profile(path: Path, work: Path) -> pstats.Stats:
+    out = work / "profile.pstats"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--profile", str(path), str(out)]
+    subprocess.run(cmd, check=True, cwd=ROOT)
+    return pstats.Stats(str(out))
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def machine() -> list[str]:
+    import pdfplumber
+
+    return [f"- date: {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}",
+            f"- cpus: {os.cpu_count()} ({platform.machine()}, {platform.system()})",
+            f"- python: {platform.python_version()}",
+            f"- pdfplumber: {pdfplumber.__version__}",
+            f"- load average (1/5/15 min) before the run: {load_average()}"]
+
+
+def load_average() -> str:
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def per_page(res: Results, kind: str, pages: int, wall: bool = False) -> float | None:
+    m = res.speed.get((kind, pages))
+    if m is None:
+        return None
+    return (m.seconds if wall else m.cpu) / pages
+
+
+def _fmt(x: float | None, digits: int = 4) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+SPEED_ROWS = {"floor": "floor: pdfplumber chars+lines+rects",
+              "reading": "ours, page reading only (pdf.py)",
+              "ours": "ours: extract().to_json()",
+              "tables": "pdfplumber extract_tables()"}
+
+
+def speed_section(res: Results) -> list[str]:
+    sizes = res.plan.sizes
+    head = ["| extractor | " + " | ".join(f"{n} pages" for n in sizes) + " |",
+            "|---|" + "---:|" * len(sizes)]
+    out = ["### Speed (seconds per page)", "",
+           f"Median of {res.plan.repeats} runs for {', '.join(map(str, res.plan.timed))} "
+           "pages, one run otherwise; each run a fresh process, imports not timed. CPU time "
+           "(user + system of that process) is the measure: unlike wall time it hardly moves "
+           "when other processes share the CPUs.", "", "CPU s/page:", "", *head]
+    for kind, name in SPEED_ROWS.items():
+        out.append(f"| {name} | " + " | ".join(_fmt(per_page(res, kind, n)) for n in sizes) + " |")
+    ratios = [_ratio(per_page(res, "ours", n), per_page(res, "floor", n)) for n in sizes]
+    out.append("| ours / floor | " + " | ".join(_fmt(r, 2) for r in ratios) + " |")
+    out += ["", "Wall s/page, same runs:", "", *head]
+    for kind, name in SPEED_ROWS.items():
+        out.append(f"| {name} | " + " | ".join(_fmt(per_page(res, kind, n, wall=True))
+                                               for n in sizes) + " |")
+    out += ["", "camelot lattice: " + _camelot_text(res)]
+    return out
+
+
+def _camelot_text(res: Results) -> str:
+    if isinstance(res.camelot, str):
+        return res.camelot
+    n = res.plan.camelot_size
+    return (f"{res.camelot.cpu / n:.4f} CPU s/page ({res.camelot.seconds / n:.4f} wall) on "
+            f"the {n}-page report, median of {len(res.camelot.runs)}; only that size: it "
+            "renders every page as an image.")
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def memory_section(res: Results) -> list[str]:
+    out = ["### Memory (peak RSS, MiB)", "",
+           "Peak resident set of the run's own process (getrusage RUSAGE_SELF); 'imports' is "
+           "the peak before the measured work started.", "",
+           "| pages | floor | ours | ours, imports | ours above imports |",
+           "|---:|---:|---:|---:|---:|"]
+    for n in res.plan.sizes:
+        f, o = res.speed[("floor", n)], res.speed[("ours", n)]
+        out.append(f"| {n} | {f.rss:.1f} | {o.rss:.1f} | {o.base:.1f} | {o.rss - o.base:.1f} |")
+    return out
+
+
+def workers_section(res: Results) -> list[str]:
+    one, two = res.workers[1], res.workers[2]
+    n = res.plan.batch_files
+    return ["### Workers", "",
+            f"{n} sample-sized files (copies of samples/*.pdf) through run_batch, JSON out, "
+            f"median of {res.plan.repeats} runs, worker start-up included. CPU is the sum "
+            "over the parent and its workers.", "",
+            "| workers | wall s | files/s | CPU s |", "|---:|---:|---:|---:|",
+            f"| 1 | {one.seconds:.2f} | {n / one.seconds:.2f} | {one.cpu:.2f} |",
+            f"| 2 | {two.seconds:.2f} | {n / two.seconds:.2f} | {two.cpu:.2f} |",
+            "", f"speed-up with 2 workers: {one.seconds / two.seconds:.2f}x (wall)"]
+
+
+# --- targets -----------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    name: str
+    met: bool | None
+    value: str
+    why: str = ""
+
+
+def targets(res: Results) -> list[Target]:
+    n = max(res.plan.timed)
+    fl, rd, ou, tb = (per_page(res, k, n) for k in ("floor", "reading", "ours", "tables"))
+    assert fl and rd and ou and tb
+    why = _why_slow(res, fl, rd, ou)
+    return [
+        Target(f"ours <= {MAX_FLOOR_RATIO} x floor ({n} pages, CPU)",
+               ou <= MAX_FLOOR_RATIO * fl, f"{ou / fl:.2f}x", why),
+        Target(f"ours faster than extract_tables() ({n} pages, CPU)", ou < tb,
+               f"{ou:.4f} vs {tb:.4f} s/page", why),
+        _rss_target(res),
+        _workers_target(res),
+    ]
+
+
+def _why_slow(res: Results, fl: float, rd: float, ou: float) -> str:
+    parts = "; ".join(f"{label} {x:.4f}" for label, x in time_split(res)[:-1])
+    return (f"Ours pays {ou - fl:.4f} CPU s/page more than the floor: page reading in pdf.py "
+            f"{rd - fl:.4f} s/page over the floor, the rest {ou - rd:.4f} s/page. Parts, "
+            f"CPU s/page: {parts}.")
+
+
+def _rss_target(res: Results) -> Target:
+    sizes = res.plan.sizes
+    name = f"peak RSS of the {sizes[-1]}-page report <= {MAX_RSS_GROWTH} x the {sizes[0]}-page"
+    if len(sizes) < 2:
+        return Target(name, None, "n/a (one size only)")
+    small, big = res.speed[("ours", sizes[0])], res.speed[("ours", sizes[-1])]
+    growth = big.rss / small.rss
+    per_page_kib = (big.rss - small.rss) * 1024 / (sizes[-1] - sizes[0])
+    why = (f"{big.rss - small.rss:.1f} MiB more for {sizes[-1] - sizes[0]} more pages "
+           f"({per_page_kib:.0f} KiB/page): something is kept per page")
+    return Target(name, growth <= MAX_RSS_GROWTH, f"{growth:.2f}x", why)
+
+
+def _workers_target(res: Results) -> Target:
+    one, two = res.workers[1], res.workers[2]
+    speedup = one.seconds / two.seconds
+    why = (f"One worker: {one.seconds:.2f} s wall, {one.cpu:.2f} CPU s; two: {two.seconds:.2f} s "
+           f"wall, {two.cpu:.2f} CPU s ({two.cpu - one.cpu:+.2f} s for the second worker's "
+           f"start-up and the split). With both of the {os.cpu_count()} CPUs to itself the "
+           f"two-worker run would take about {two.cpu / 2:.2f} s; the rest of its wall time "
+           f"is waiting for CPUs other processes hold (load average {load_average()}).")
+    return Target(f"2 workers >= {MIN_SPEEDUP} x one worker (wall)", speedup >= MIN_SPEEDUP,
+                  f"{speedup:.2f}x", why)
+
+
+def targets_section(found: list[Target]) -> list[str]:
+    out = ["### Targets", "", "| target | value | met |", "|---|---:|---|"]
+    for t in found:
+        out.append(f"| {t.name} | {t.value} | {_met(t.met)} |")
+    missed = [t for t in found if t.met is False]
+    for t in missed:
+        out += ["", f"Missed: {t.name}. {t.why}"]
+    return out
+
+
+def _met(met: bool | None) -> str:
+    return "n/a" if met is None else ("yes" if met else "**no**")
+
+
+# --- profile -----------------------------------------------------------------------------
+
+
+def time_split(res: Results) -> list[tuple[str, float]]:
+    """CPU s/page of ours in parts, from direct timings (no profiler overhead)."""
+    n, st = res.plan.profile_size, res.stages
+    assert st is not None
+    ours, reading = per_page(res, "ours", n), per_page(res, "reading", n)
+    assert ours is not None and reading is not None
+    return [("pdfplumber parse of each page (the floor's work)", st.part("parse") / n),
+            ("rest of pdf.page_data: words, rules, links", st.part("page_data") / n),
+            ("closing each page (pdfplumber frees its objects)", st.part("close") / n),
+            ("recogniser, stitching, agencies, JSON (ours - page reading)", ours - reading),
+            ("ours, whole", ours)]
+
+
+PACKAGES = ("pdfminer", "pdfplumber", "safecity_extract", "rapidfuzz")
+
+
+def _package(file: str) -> str:
+    return next((p for p in PACKAGES if f"{p}/" in file), "builtins and other")
+
+
+def profile_section(res: Results, top: int = 12) -> list[str]:
+    stats, n = res.profile, res.plan.profile_size
+    assert stats is not None
+    entries = stats.stats.items()  # type: ignore[attr-defined]
+    total = stats.total_tt  # type: ignore[attr-defined]
+    split = time_split(res)
+    out = ["### Profile", "",
+           f"Where ours spends its CPU time on the {n}-page report, timed directly (median "
+           f"of {res.plan.repeats}; parts of pdf.py timed on their own):", "",
+           "| part | CPU s/page | share |", "|---|---:|---:|"]
+    out += [f"| {label} | {x:.4f} | {x / split[-1][1]:.0%} |" for label, x in split]
+    own: dict[str, float] = {}
+    for (file, _line, _func), v in entries:
+        own[_package(file)] = own.get(_package(file), 0.0) + v[2]
+    out += ["", f"cProfile of extract().to_json() on the same report: {total:.2f} s under the "
+            "profiler, which slows pdfminer's many small calls more than the rest. Own time "
+            "by package: " + ", ".join(f"{k} {v / total:.0%}" for k, v in
+                                       sorted(own.items(), key=lambda kv: -kv[1])) + ".", "",
+            f"Top {top} functions by own time:", "", *_rows(entries, top, lambda v: v[2])]
+    ours_only = [(k, v) for k, v in entries
+                 if "safecity_extract" in k[0] and v[3] < 0.5 * total]
+    out += ["", f"Top {top} of our functions by cumulative time (those wrapping the page "
+            "reading left out):", "", *_rows(ours_only, top, lambda v: v[3])]
+    return out
+
+
+def _rows(entries: Any, top: int, key: Callable[[Any], float]) -> list[str]:
+    out = ["| function | calls | own s | cumulative s |", "|---|---:|---:|---:|"]
+    for (file, line, func), (_cc, nc, tt, ct, _callers) in sorted(
+            entries, key=lambda kv: -key(kv[1]))[:top]:
+        out.append(f"| {_short(file)}:{line} {func} | {nc} | {tt:.3f} | {ct:.3f} |")
+    return out
+
+
+def _short(file: str) -> str:
+    parts = Path(file).parts
+    return "/".join(parts[-2:]) if len(parts) > 1 else file
+
+
+# --- main --------------------------------------------------------------------------------
+
+
+HEADING = "## Speed, memory and workers"
+
+
+def render(res: Results, about: list[str]) -> str:
+    lines = [HEADING, "", "Written by `python bench/run.py`; inputs in bench/work/.", "",
+             *about, f"- load average after the run: {load_average()}", ""]
+    for section in (targets_section(targets(res)), speed_section(res), memory_section(res),
+                    workers_section(res), profile_section(res)):
+        lines += section + [""]
+    return "\n".join(lines)
+
+
+def write_section(path: Path, text: str) -> None:
+    """Put ``text`` in place of this script's section of ``path``; other scripts' sections
+    (bench/icdar2013.py writes one too) stay as they are."""
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    start = old.find(HEADING + "\n")
+    if start < 0:
+        new = old.rstrip("\n") + "\n\n" + text
+    else:
+        end = old.find("\n## ", start + len(HEADING))
+        new = old[:start] + text + (old[end:] if end >= 0 else "")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="1 run, a 2-page report, a 2-file batch: checks the script works")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--repeats", type=int, help="runs per measurement (median)")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--profile", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return child(args.child[0], args.child[1:])
+    if args.profile:
+        return profile_child(*args.profile)
+    plan = QUICK if args.quick else FULL
+    if args.repeats:
+        plan = Plan(plan.sizes, plan.timed, plan.batch_files, args.repeats, plan.camelot_size,
+                    plan.profile_size)
+    wait_for(LONG_SOURCE)
+    about = machine()
+    reports, tool = build_inputs(plan, args.work)
+    about.append(f"- inputs: {', '.join(map(str, plan.sizes))}-page reports made from "
+                 f"{LONG_SOURCE.name} by {tool}; {plan.batch_files} copies of samples/*.pdf")
+    text = render(run_all(plan, reports, args.work), about)
+    print(text)
+    write_section(args.out, text)
+
+
+if __name__ == "__main__":
+    main()
