@@ -138,7 +138,8 @@ def test_password_given_for_a_file_that_needs_none_is_ignored():
 
 
 def test_owner_locked_file_opens_with_any_password(tmp_path):
-    pikepdf = pytest.importorskip("pikepdf")
+    import pikepdf  # in the test extra: builds an owner-password-only file
+
     path = tmp_path / "owner_only.pdf"
     with pikepdf.open(GOOD) as pdf:
         pdf.save(path, encryption=pikepdf.Encryption(user="", owner="boss", R=6))
