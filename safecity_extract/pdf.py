@@ -49,6 +49,9 @@ class Rule:
     x1: float
     top: float
     bottom: float
+    # An edge of a filled, unstroked rectangle wider than a rule: a band of shading. It still
+    # marks a row or header, but is not a drawn line (generic tables treat them differently).
+    shading: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,17 +166,29 @@ def _word(raw: dict[str, Any]) -> Word:
                 round(bottom - top, 2))
 
 
-def _rules(edges: list[dict[str, Any]], settings: Settings) -> tuple[Rule, ...]:
+def _is_shading(rect: dict[str, Any]) -> bool:
+    return bool(rect.get("fill")) and not rect.get("stroke") and min(
+        rect["width"], rect["height"]) > 2.0
+
+
+def _rules(page: Any, settings: Settings) -> tuple[Rule, ...]:
+    """Horizontal and vertical edges of the page's lines, rectangles and curves."""
+    from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
+
+    edges = [(line_to_edge(ln), False) for ln in page.lines]
+    edges += [(e, _is_shading(rect)) for rect in page.rects for e in rect_to_edges(rect)]
+    edges += [(e, False) for curve in page.curves for e in curve_to_edges(curve)]
     out = []
-    for e in edges:
+    for e, shading in edges:
         width, height = e["x1"] - e["x0"], e["bottom"] - e["top"]
         # Orientation from the geometry: on pages with /Rotate, pdfplumber turns the
         # coordinates of drawn lines but can keep their unrotated orientation label.
         orient = "h" if width >= height else "v"
         if max(width, height) >= settings.min_rule_length and min(width, height) <= 1.0:
             out.append(Rule(orient, float(e["x0"]), float(e["x1"]), float(e["top"]),
-                            float(e["bottom"])))
-    return tuple(sorted(out, key=lambda r: (r.orientation, r.top, r.x0, r.bottom, r.x1)))
+                            float(e["bottom"]), shading))
+    return tuple(sorted(out, key=lambda r: (r.orientation, r.top, r.x0, r.bottom, r.x1,
+                                            r.shading)))
 
 
 def _chars_under(chars: list[dict[str, Any]], box: dict[str, Any], settings: Settings) -> str:
@@ -205,7 +220,7 @@ def page_data(page: Any, number: int, settings: Settings) -> PageData:
     words = page.extract_words(x_tolerance=settings.word_gap, y_tolerance=2,
                                keep_blank_chars=False, use_text_flow=False)
     return PageData(number, float(page.width), float(page.height),
-                    tuple(_word(w) for w in words), _rules(page.edges, settings),
+                    tuple(_word(w) for w in words), _rules(page, settings),
                     _links(page, settings))
 
 

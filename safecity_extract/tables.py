@@ -91,8 +91,10 @@ def words_in(words: Iterable[Word], bbox: BBox) -> list[Word]:
 
 
 def rules_in(rules: Iterable[Rule], bbox: BBox) -> list[Rule]:
+    """Drawn rules within ``bbox``. Edges of shading are left out: word processors shade
+    single lines or cells, and those edges would cut multi-line cells apart."""
     x0, top, x1, bottom = bbox
-    return [r for r in rules if r.x1 >= x0 - 1 and r.x0 <= x1 + 1
+    return [r for r in rules if not r.shading and r.x1 >= x0 - 1 and r.x0 <= x1 + 1
             and r.bottom >= top - 1 and r.top <= bottom + 1]
 
 
