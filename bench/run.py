@@ -20,7 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -37,16 +37,17 @@ MIN_SPEEDUP = 1.7
 
 @dataclass(frozen=True)
 class Plan:
-    sizes: tuple[int, ...]      # pages of the long reports
-    timed: tuple[int, ...]      # sizes timed `repeats` times; the others once
+    sizes: tuple[int, ...]      # pages of the long reports (peak RSS of each)
+    timed: tuple[int, ...]      # sizes whose speed is measured
     batch_files: int
-    repeats: int
+    repeats: int                # speed runs per extractor and size
+    batch_repeats: int
     camelot_size: int           # camelot renders every page as an image: the smallest only
     profile_size: int
 
 
-FULL = Plan((10, 100, 300), (10, 100), 40, 3, 10, 100)
-QUICK = Plan((2,), (2,), 2, 1, 2, 2)
+FULL = Plan((10, 100, 300), (10, 100), 40, 5, 3, 10, 100)
+QUICK = Plan((2,), (2,), 2, 1, 1, 2, 2)
 
 
 # --- inputs ------------------------------------------------------------------------------
@@ -146,10 +147,13 @@ def floor(path: str) -> None:
             page.close()
 
 
-def ours(path: str) -> None:
+def ours(path: str) -> dict[str, float]:
     from safecity_extract import extract
 
-    extract(path).to_json()
+    report = extract(path)
+    before_json = _peak_rss_mib()
+    report.to_json()
+    return {"rss_before_json": before_json}
 
 
 def ours_reading(path: str) -> None:
@@ -199,7 +203,18 @@ def camelot_lattice(path: str) -> None:
     camelot.read_pdf(path, pages="all", flavor="lattice")
 
 
-def batch(folder: str, workers: str) -> None:
+def _machine_busy() -> float:
+    """CPU seconds all processes on the machine have used (Linux /proc/stat; 0 elsewhere)."""
+    try:
+        with open("/proc/stat") as fh:
+            ticks = [int(x) for x in fh.readline().split()[1:]]
+    except OSError:
+        return 0.0
+    idle = ticks[3] + ticks[4]  # idle + iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def batch(folder: str, workers: str) -> dict[str, float]:
     out = Path(folder).parent / f"batch_out_{workers}"
     shutil.rmtree(out, ignore_errors=True)
     try:
@@ -208,14 +223,32 @@ def batch(folder: str, workers: str) -> None:
         subprocess.run(["safecity-extract", "extract", folder, "--out", str(out),
                         "--workers", workers, "--quiet"], check=True)
         return
+    busy = _machine_busy()
     result = run_batch(collect_inputs([folder]), out, formats=("json",), workers=int(workers))
     if result.failed:
         raise RuntimeError(f"{len(result.failed)} files failed: {result.failed[0].error}")
+    return {"machine_busy": _machine_busy() - busy}
 
 
-KINDS: dict[str, Callable[..., dict[str, float] | None]] = {
+def speed(path: str, repeats: str, kinds: str) -> dict[str, Any]:
+    """Time the extractors in one process, taking turns, after one warm-up run of each: a
+    change in what else the machine does then touches all of them alike."""
+    names = kinds.split(",")
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    for turn in range(int(repeats) + 1):
+        for name in names:
+            cpu0, start = _cpu_seconds(), time.perf_counter()
+            parts = KINDS[name](path) or {}
+            run = {"cpu": _cpu_seconds() - cpu0, "seconds": time.perf_counter() - start,
+                   "parts": parts}
+            if turn:
+                runs[name].append(run)
+    return runs
+
+
+KINDS: dict[str, Callable[..., Any]] = {
     "floor": floor, "ours": ours, "reading": ours_reading, "tables": tables,
-    "camelot": camelot_lattice, "batch": batch, "stages": stages,
+    "camelot": camelot_lattice, "batch": batch, "stages": stages, "speed": speed,
 }
 # Imported before the clock starts (pdf.py and extract.py import pdfplumber and rapidfuzz
 # lazily; a long-running user pays that once).
@@ -223,7 +256,8 @@ PRELOAD = {"floor": ("pdfplumber",), "tables": ("pdfplumber",), "camelot": ("cam
            "reading": ("pdfplumber", "safecity_extract.pdf"),
            "stages": ("pdfplumber", "safecity_extract.pdf"),
            "ours": ("pdfplumber", "safecity_extract.extract", "safecity_extract.agencies"),
-           "batch": ("safecity_extract.batch",)}
+           "batch": ("safecity_extract.batch",),
+           "speed": ("pdfplumber", "safecity_extract.extract", "safecity_extract.agencies")}
 
 
 def child(kind: str, args: list[str]) -> None:
@@ -333,6 +367,7 @@ def measure(jobs: list[tuple[str, list[str]]], repeats: int) -> list[Measured]:
 class Results:
     plan: Plan
     speed: dict[tuple[str, int], Measured] = field(default_factory=dict)
+    memory: dict[tuple[str, int], Measured] = field(default_factory=dict)
     camelot: Measured | str = "not run"
     workers: dict[int, Measured] = field(default_factory=dict)
     stages: Measured | None = None
@@ -341,18 +376,33 @@ class Results:
 
 def run_all(plan: Plan, reports: dict[int, Path], work: Path) -> Results:
     res = Results(plan)
+    for pages in plan.timed:
+        kinds = ["floor", "reading", "ours", "tables"]
+        kinds += ["stages"] if pages == plan.profile_size else []
+        res.speed.update(_speed(reports[pages], pages, kinds, plan.repeats))
+    res.stages = res.speed.pop(("stages", plan.profile_size), None)
     for pages, path in reports.items():
-        repeats = plan.repeats if pages in plan.timed else 1
-        kinds = ("floor", "reading", "ours") + (("tables",) if pages in plan.timed else ())
-        found = measure([(kind, [str(path)]) for kind in kinds], repeats)
-        res.speed.update({(kind, pages): m for kind, m in zip(kinds, found)})
-    res.stages = measure([("stages", [str(reports[plan.profile_size])])], plan.repeats)[0]
+        found = measure([(kind, [str(path)]) for kind in ("floor", "ours")], 1)
+        res.memory.update({("floor", pages): found[0], ("ours", pages): found[1]})
     res.camelot = _camelot(reports[plan.camelot_size], plan.repeats)
     one, two = measure([("batch", [str(work / "batch"), str(n)]) for n in (1, 2)],
-                       plan.repeats)
+                       plan.batch_repeats)
     res.workers = {1: one, 2: two}
     res.profile = _profile(reports[plan.profile_size], work)
     return res
+
+
+def _speed(path: Path, pages: int, kinds: list[str], repeats: int
+           ) -> dict[tuple[str, int], Measured]:
+    runs = run_child("speed", str(path), str(repeats), ",".join(kinds)).parts
+    found = {}
+    for kind in kinds:
+        found[(kind, pages)] = Measured([Sample(r["seconds"], r["cpu"], 0.0, 0.0, r["parts"])
+                                         for r in runs[kind]])
+        m = found[(kind, pages)]
+        print(f"  {kind:8} {path.name:24} {m.cpu:8.3f} s CPU  spread {m.spread:.0%}  "
+              f"({repeats} runs, one process)", file=sys.stderr)
+    return found
 
 
 def _camelot(path: Path, repeats: int) -> Measured | str:
@@ -409,22 +459,25 @@ SPEED_ROWS = {"floor": "floor: pdfplumber chars+lines+rects",
 
 
 def speed_section(res: Results) -> list[str]:
-    sizes = res.plan.sizes
-    head = ["| extractor | " + " | ".join(f"{n} pages" for n in sizes) + " |",
-            "|---|" + "---:|" * len(sizes)]
+    sizes = res.plan.timed
+    head = ["| extractor | " + " | ".join(f"{n} pages" for n in sizes) + " | spread |",
+            "|---|" + "---:|" * (len(sizes) + 1)]
     out = ["### Speed (seconds per page)", "",
-           f"Median of {res.plan.repeats} runs for {', '.join(map(str, res.plan.timed))} "
-           "pages, one run otherwise; each run a fresh process, imports not timed. CPU time "
-           "(user + system of that process) is the measure: unlike wall time it hardly moves "
-           "when other processes share the CPUs.", "", "CPU s/page:", "", *head]
+           f"Per report size one process times every extractor {res.plan.repeats} times, "
+           "taking turns, after one warm-up run of each (imports and first-use loading not "
+           "timed); the median is shown. CPU time (user + system) is the measure: on a "
+           "shared machine it moves far less than wall time. Spread: (slowest - fastest) / "
+           f"median of the {max(sizes)}-page runs.", "", "CPU s/page:", "", *head]
     for kind, name in SPEED_ROWS.items():
-        out.append(f"| {name} | " + " | ".join(_fmt(per_page(res, kind, n)) for n in sizes) + " |")
+        spread = res.speed[(kind, max(sizes))].spread
+        out.append(f"| {name} | " + " | ".join(_fmt(per_page(res, kind, n)) for n in sizes)
+                   + f" | {spread:.0%} |")
     ratios = [_ratio(per_page(res, "ours", n), per_page(res, "floor", n)) for n in sizes]
-    out.append("| ours / floor | " + " | ".join(_fmt(r, 2) for r in ratios) + " |")
-    out += ["", "Wall s/page, same runs:", "", *head]
+    out.append("| ours / floor | " + " | ".join(_fmt(r, 2) for r in ratios) + " | |")
+    out += ["", "Wall s/page, same runs:", "", *head[:1], head[1]]
     for kind, name in SPEED_ROWS.items():
         out.append(f"| {name} | " + " | ".join(_fmt(per_page(res, kind, n, wall=True))
-                                               for n in sizes) + " |")
+                                               for n in sizes) + " | |")
     out += ["", "camelot lattice: " + _camelot_text(res)]
     return out
 
@@ -444,13 +497,15 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 def memory_section(res: Results) -> list[str]:
     out = ["### Memory (peak RSS, MiB)", "",
-           "Peak resident set of the run's own process (getrusage RUSAGE_SELF); 'imports' is "
-           "the peak before the measured work started.", "",
-           "| pages | floor | ours | ours, imports | ours above imports |",
-           "|---:|---:|---:|---:|---:|"]
+           "Peak resident set of a fresh process running one extraction (getrusage "
+           "RUSAGE_SELF); 'imports' is its peak before the extraction started. The CPU "
+           "seconds are of that single cold run.", "",
+           "| pages | floor | ours | ours, imports | ours before to_json() | ours CPU s/page |",
+           "|---:|---:|---:|---:|---:|---:|"]
     for n in res.plan.sizes:
-        f, o = res.speed[("floor", n)], res.speed[("ours", n)]
-        out.append(f"| {n} | {f.rss:.1f} | {o.rss:.1f} | {o.base:.1f} | {o.rss - o.base:.1f} |")
+        f, o = res.memory[("floor", n)], res.memory[("ours", n)]
+        out.append(f"| {n} | {f.rss:.1f} | {o.rss:.1f} | {o.base:.1f} "
+                   f"| {o.part('rss_before_json'):.1f} | {o.cpu / n:.4f} |")
     return out
 
 
@@ -459,8 +514,8 @@ def workers_section(res: Results) -> list[str]:
     n = res.plan.batch_files
     return ["### Workers", "",
             f"{n} sample-sized files (copies of samples/*.pdf) through run_batch, JSON out, "
-            f"median of {res.plan.repeats} runs, worker start-up included. CPU is the sum "
-            "over the parent and its workers.", "",
+            f"median of {res.plan.batch_repeats} runs, worker start-up included. CPU is the "
+            "sum over the parent and its workers.", "",
             "| workers | wall s | files/s | CPU s |", "|---:|---:|---:|---:|",
             f"| 1 | {one.seconds:.2f} | {n / one.seconds:.2f} | {one.cpu:.2f} |",
             f"| 2 | {two.seconds:.2f} | {n / two.seconds:.2f} | {two.cpu:.2f} |",
@@ -486,11 +541,18 @@ def targets(res: Results) -> list[Target]:
     return [
         Target(f"ours <= {MAX_FLOOR_RATIO} x floor ({n} pages, CPU)",
                ou <= MAX_FLOOR_RATIO * fl, f"{ou / fl:.2f}x", why),
-        Target(f"ours faster than extract_tables() ({n} pages, CPU)", ou < tb,
-               f"{ou:.4f} vs {tb:.4f} s/page", why),
+        _tables_target(res, n, ou, tb, why),
         _rss_target(res),
         _workers_target(res),
     ]
+
+
+def _tables_target(res: Results, n: int, ou: float, tb: float, why: str) -> Target:
+    spread = max(res.speed[("ours", n)].spread, res.speed[("tables", n)].spread)
+    value = f"{ou:.4f} vs {tb:.4f} s/page"
+    if abs(ou - tb) / tb < spread:
+        value += f" (a {abs(ou - tb) / tb:.1%} gap, within the runs' {spread:.0%} spread)"
+    return Target(f"ours faster than extract_tables() ({n} pages, CPU)", ou < tb, value, why)
 
 
 def _why_slow(res: Results, fl: float, rd: float, ou: float) -> str:
@@ -505,22 +567,27 @@ def _rss_target(res: Results) -> Target:
     name = f"peak RSS of the {sizes[-1]}-page report <= {MAX_RSS_GROWTH} x the {sizes[0]}-page"
     if len(sizes) < 2:
         return Target(name, None, "n/a (one size only)")
-    small, big = res.speed[("ours", sizes[0])], res.speed[("ours", sizes[-1])]
+    small, big = res.memory[("ours", sizes[0])], res.memory[("ours", sizes[-1])]
     growth = big.rss / small.rss
     per_page_kib = (big.rss - small.rss) * 1024 / (sizes[-1] - sizes[0])
+    json_part = (big.rss - big.part("rss_before_json")) - (small.rss - small.part("rss_before_json"))
     why = (f"{big.rss - small.rss:.1f} MiB more for {sizes[-1] - sizes[0]} more pages "
-           f"({per_page_kib:.0f} KiB/page): something is kept per page")
+           f"({per_page_kib:.0f} KiB/page), of which {json_part:.1f} MiB is the peak of "
+           "Report.to_json() (the whole report as a dict and its indented JSON text at once).")
     return Target(name, growth <= MAX_RSS_GROWTH, f"{growth:.2f}x", why)
 
 
 def _workers_target(res: Results) -> Target:
     one, two = res.workers[1], res.workers[2]
     speedup = one.seconds / two.seconds
+    cpus = os.cpu_count() or 1
+    others = two.part("machine_busy") - two.cpu
     why = (f"One worker: {one.seconds:.2f} s wall, {one.cpu:.2f} CPU s; two: {two.seconds:.2f} s "
            f"wall, {two.cpu:.2f} CPU s ({two.cpu - one.cpu:+.2f} s for the second worker's "
-           f"start-up and the split). With both of the {os.cpu_count()} CPUs to itself the "
-           f"two-worker run would take about {two.cpu / 2:.2f} s; the rest of its wall time "
-           f"is waiting for CPUs other processes hold (load average {load_average()}).")
+           f"start-up and the split). The two-worker run had {cpus * two.seconds:.1f} CPU s "
+           f"on {cpus} CPUs and used {two.cpu:.1f}; other processes on the machine used "
+           f"{others:.1f} CPU s meanwhile (/proc/stat). With the CPUs to itself it would take "
+           f"about {two.cpu / cpus:.2f} s, a {one.seconds / (two.cpu / cpus):.2f}x speed-up.")
     return Target(f"2 workers >= {MIN_SPEEDUP} x one worker (wall)", speedup >= MIN_SPEEDUP,
                   f"{speedup:.2f}x", why)
 
@@ -648,8 +715,7 @@ def main(argv: list[str] | None = None) -> None:
         return profile_child(*args.profile)
     plan = QUICK if args.quick else FULL
     if args.repeats:
-        plan = Plan(plan.sizes, plan.timed, plan.batch_files, args.repeats, plan.camelot_size,
-                    plan.profile_size)
+        plan = replace(plan, repeats=args.repeats, batch_repeats=args.repeats)
     wait_for(LONG_SOURCE)
     about = machine()
     reports, tool = build_inputs(plan, args.work)
