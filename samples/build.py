@@ -731,9 +731,58 @@ def build_word_landscape_rotated(rows, out: Path) -> None:
         writer.write(fh)
 
 
-def std_entry(file, layout, labels=STD_LABELS, columns=STD_COLUMNS, extras=None):
-    return {"file": file, "title": TITLE, "labels": list(labels),
-            "columns": list(columns), "extras": extras or {}, "layout": layout}
+def std_entry(file, layout, labels=STD_LABELS, columns=STD_COLUMNS, extras=None,
+              overrides=None):
+    entry = {"file": file, "title": TITLE, "labels": list(labels),
+             "columns": list(columns), "extras": extras or {}, "layout": layout}
+    if overrides:
+        entry["overrides"] = overrides
+    return entry
+
+
+# Other spellings of lead agencies seen in other years' reports, used on every other row of
+# the combined sample (the canonical names they must match stay the same).
+OTHER_SPELLINGS = {"Hampshire Constabulary": "Hants Constabulary",
+                   "Southampton City Council": "SCC", "Youth Offending Service": "YOS",
+                   "Probation Services": "National Probation Service", "All": "All partners"}
+
+
+def respelt_leads(rows: list[dict]) -> list[str]:
+    return [OTHER_SPELLINGS.get(r["lead_agency"], r["lead_agency"]) if i % 2 == 0
+            else r["lead_agency"] for i, r in enumerate(rows)]
+
+
+def build_word_landscape_combined(rows, out: Path) -> None:
+    """Several other-year variations at once: landscape, horizontal rules only, header not
+    repeated, narrative before, appendix table after, a 5th column, other labels and other
+    spellings of the lead agencies."""
+    Pt = _docx()["Pt"]
+    rows = [dict(r, lead_agency=lead) for r, lead in zip(rows, respelt_leads(rows))]
+    doc = new_document(9.5, landscape=True)
+    add_title(doc)
+    for kind, text in NARRATIVE:
+        p = doc.add_paragraph()
+        run = p.add_run(text)
+        if kind == "h":
+            run.bold = True
+            run.font.size = Pt(13)
+        p.paragraph_format.space_after = Pt(6)
+    add_row_table(doc, rows, labels=["Strategic Priority", "Action", "Lead",
+                                     "Progress Update (December 2019)", "RAG"],
+                  widths=[3.4, 7.0, 3.2, 10.0, 2.0], borders=H_RULES, repeat_header=False,
+                  rag=RAG_STATUS, gap="space")
+    p = doc.add_paragraph()
+    run = p.add_run("Appendix: Abbreviations")
+    run.bold = True
+    run.font.size = Pt(12)
+    table = doc.add_table(rows=1 + len(ABBREVIATIONS), cols=2)
+    set_table_borders(table, H_RULES)
+    fill_cell(table.rows[0].cells[0], "Abbreviation", bold=True)
+    fill_cell(table.rows[0].cells[1], "Meaning", bold=True)
+    for k, (abbr, meaning) in enumerate(ABBREVIATIONS, start=1):
+        fill_cell(table.rows[k].cells[0], abbr)
+        fill_cell(table.rows[k].cells[1], meaning)
+    convert_docx(doc, out, rows)
 
 
 SAMPLES = [
@@ -789,6 +838,16 @@ SAMPLES = [
         "word_landscape_rotated.pdf",
         "word_landscape_norepeat.pdf with each page stored as a portrait page whose content "
         "is drawn turned and shown upright by /Rotate 270.")),
+    (build_word_landscape_combined, std_entry(
+        "word_landscape_combined.pdf",
+        "Word/LibreOffice, A4 landscape, narrative before the table, horizontal rules only, "
+        "header row not repeated, labels Strategic Priority/Action/Lead/Progress Update "
+        "(December 2019)/RAG, appendix table after; every other lead agency spelt another "
+        "way (Hants Constabulary, SCC, YOS, National Probation Service, All partners).",
+        labels=["Strategic Priority", "Action", "Lead", "Progress Update (December 2019)",
+                "RAG"],
+        columns=STD_COLUMNS + ["rag"], extras={"rag": RAG_STATUS},
+        overrides={"lead_agency": respelt_leads(load_rows())})),
     (build_word_borderless_tight, std_entry(
         "word_borderless_tight.pdf",
         "Word/LibreOffice, A4 portrait, no borders at all and no top/bottom cell "

@@ -97,3 +97,13 @@ def test_golden_csv_matches_golden_json(name):
     assert len(frame) == len(golden["rows"])
     assert list(frame["update"]) == [r["update"] for r in golden["rows"]]
     assert list(frame["lead_agencies"]) == ["; ".join(r["lead_agencies"]) for r in golden["rows"]]
+
+
+def test_other_spellings_of_leads_give_the_same_canonical_names():
+    """word_landscape_combined prints every other lead another way (Hants Constabulary, SCC,
+    YOS, ...); the canonical names must equal those of the original spellings."""
+    respelt = extracted("word_landscape_combined.pdf")["rows"]
+    original = extracted("word_grid_a4.pdf")["rows"]
+    assert [r["lead_agency"] for r in respelt] != [r["lead_agency"] for r in original]
+    assert [r["lead_agencies"] for r in respelt] == [r["lead_agencies"] for r in original]
+    assert not any("agency_unmatched" in r["flags"] for r in respelt)
