@@ -18,6 +18,20 @@ HYPHENS = ("-", "\u2010")  # hyphen-minus and the typographic hyphen; never dash
 BULLETS = frozenset("•◦▪▫●○■□➢►✓·\uf0b7\uf0a7\uf076\uf0d8")
 
 
+_SENTENCE_END = re.compile(r"[.!?:;][\"'’”)\]]*$")
+_SENTENCE_START = re.compile(r"^[\"'‘“(\[]*[A-Z0-9•◦▪●■➢►]")
+
+
+def ends_sentence(text: str) -> bool:
+    """Does the text end a sentence (a stop, even inside closing quotes or brackets)?"""
+    return bool(_SENTENCE_END.search(text))
+
+
+def starts_sentence(text: str) -> bool:
+    """Does the text open like a sentence or list item (capital, digit or bullet)?"""
+    return bool(_SENTENCE_START.match(text))
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
     text: str

@@ -13,13 +13,12 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from .cells import Line, group_lines
+from .cells import Line, ends_sentence, group_lines
 from .headers import map_labels, match_label
 from .pdf import LinkArea, PageData, Rule, Word
 from .settings import Settings
 
 PRIORITY, ACTION = "priority", "action"
-_SENTENCE_END = re.compile(r"[.!?;:][\"'’”)\]]*$")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE)
 
 
@@ -371,7 +370,7 @@ def text_row_starts(lines: dict[str, list[Line]], top: float, bottom: float
             starts.append((ln.top, False))
             continue
         fresh = fresh_columns(lines, ln)
-        sentence = bool(_SENTENCE_END.search(action[k - 1].text)) and ln.text[:1].isupper()
+        sentence = ends_sentence(action[k - 1].text) and ln.text[:1].isupper()
         if fresh - {ACTION} and (len(fresh) >= 2 or sentence):
             starts.append((ln.top, True))
     return starts

@@ -3,19 +3,16 @@ filled down, each with the flag that says so.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .cells import Line, cell_text, join_parts, wrapped
+from .cells import Line, cell_text, ends_sentence, join_parts, starts_sentence, wrapped
 from .grid import ACTION, PRIORITY, Band, PageTable
 from .model import (FLAG_FILLED, FLAG_JOINED, FLAG_PRIORITY_MISSING, FLAG_SPLIT_GUESSED, Box,
                     Link, Row)
 from .settings import Settings
 
 LEAD = "lead_agency"
-_ENDS_SENTENCE = re.compile(r"[.!?:;][\"'’”)\]]*$")
-_STARTS_SENTENCE = re.compile(r"^[\"'‘“(\[]*[A-Z0-9•◦▪●■➢►]")
 
 
 @dataclass
@@ -50,7 +47,7 @@ def continues_previous(texts: dict[str, str], band: Band, draft: Draft) -> bool:
         return True
     before = draft.cells.get(ACTION, "")
     tail = draft.tails.get(ACTION)
-    if not before or tail is None or _ENDS_SENTENCE.search(before):
+    if not before or tail is None or ends_sentence(before):
         return False
     first = min(band.cells[ACTION], key=lambda ln: ln.top)
     return wrapped(tail[0], tail[1], first)
@@ -72,7 +69,7 @@ def new_paragraph_at_break(tail: tuple[Line, float] | None, first: Line, after: 
             return True
         if limit - last.x1 < last.size:
             return False
-    return bool(_ENDS_SENTENCE.search(before)) and bool(_STARTS_SENTENCE.match(after))
+    return ends_sentence(before) and starts_sentence(after)
 
 
 def _box(band: Band, table: PageTable) -> Box:
