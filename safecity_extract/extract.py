@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from .errors import (DamagedPDF, ExtractionFailed, NoTableFound, NoTextLayer,
                      SafecityError, UnmappedColumns)
-from .grid import Column, PageTable, header_cells, line_words, read_page, visual_lines
+from .grid import (Column, PageTable, header_cells, line_words, margin_signatures, read_page,
+                   visual_lines)
 from .model import FIXED_FIELDS, FLAG_UNMATCHED, Box, ColumnSpan, Report, Row, Source, Warning_
 from .pdf import Document, PageData, PageFailure, sha256_of
 from .settings import Settings
@@ -98,6 +99,7 @@ def _tables(doc: Document, scan: _Scan, settings: Settings) -> Iterator[PageTabl
     columns: list[Column] | None = None
     body_size: float | None = None
     extent: tuple[float, float] | None = None
+    repeated: frozenset[tuple[int, str]] = frozenset()
     for page in doc.pages():
         if isinstance(page, PageFailure):
             scan.warnings.append((page.number, f"page skipped: {page.error.reason}"))
@@ -106,7 +108,8 @@ def _tables(doc: Document, scan: _Scan, settings: Settings) -> Iterator[PageTabl
             scan.any_text = True
         if not scan.title and page.words:
             scan.title = title_of(page, settings)
-        table, header = read_page(page, columns, body_size, settings, extent)
+        table, header = read_page(page, columns, body_size, settings, extent, repeated)
+        repeated = margin_signatures(page, settings)
         if header is not None and table is not None:
             scan.header_boxes.append(Box(page.number, table.x0, header.top, table.x1,
                                          header.bottom))

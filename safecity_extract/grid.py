@@ -246,11 +246,27 @@ def column_of(x: float, columns: Sequence[Column]) -> str | None:
 # --- table extent on a page --------------------------------------------------------------
 
 
-def is_furniture(line: Line, page: PageData, settings: Settings) -> bool:
-    """Page numbers in the top or bottom margin band are page furniture, not table text."""
+def _in_margin(top: float, bottom: float, page: PageData, settings: Settings) -> bool:
     band = settings.margin_band * page.height
-    in_margin = line.bottom <= band or line.top >= page.height - band
-    return in_margin and bool(_PAGE_NUMBER.match(line.text.strip()))
+    return bottom <= band or top >= page.height - band
+
+
+def margin_signatures(page: PageData, settings: Settings) -> frozenset[tuple[int, str]]:
+    """What the page prints in its top and bottom margin bands, by position and text with
+    digits masked: a line found again on the next page is a running header or footer."""
+    words = [w for w in page.words if _in_margin(w.top, w.bottom, page, settings)]
+    return frozenset(_signature(ln) for ln in group_lines(words, settings.line_overlap))
+
+
+def _signature(line: Line) -> tuple[int, str]:
+    return round(line.top / 2), re.sub(r"\d+", "#", line.text)
+
+
+def furniture(lines: Sequence[Line], page: PageData, settings: Settings,
+              repeated: frozenset[tuple[int, str]] = frozenset()) -> list[Line]:
+    """Lines in the margin bands that are page numbers or repeat the previous page's."""
+    return [ln for ln in lines if _in_margin(ln.top, ln.bottom, page, settings)
+            and (_PAGE_NUMBER.match(ln.text.strip()) or _signature(ln) in repeated)]
 
 
 def _fits(line_words: Sequence[Word], columns: Sequence[Column], body_size: float,
@@ -288,8 +304,8 @@ def ruled_span(rules: Sequence[Rule], columns: Sequence[Column], top: float,
 
 
 def table_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Column],
-                 top: float, body_size: float, settings: Settings, has_header: bool
-                 ) -> tuple[float, float, bool, list[Line]]:
+                 top: float, body_size: float, settings: Settings, has_header: bool,
+                 skip: Sequence[Line] = ()) -> tuple[float, float, bool, list[Line]]:
     """(body top, body bottom, table ended here, lines left out) for the body below ``top``.
 
     Where vertical rules separate the columns, the table is the span they cover. Otherwise,
@@ -298,7 +314,7 @@ def table_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Column
     than a stray footer follows it, the table has ended on this page.
     """
     band = settings.margin_band * page.height
-    below = [ln for ln in lines if ln.top >= top - 0.5 and not is_furniture(ln, page, settings)]
+    below = [ln for ln in lines if ln.top >= top - 0.5 and ln not in skip]
     span = ruled_span(page.rules, columns, top, settings.rule_snap)
     if span is not None:
         inside = [ln for ln in below if span[0] - 1 <= ln.top < span[1]]
@@ -476,13 +492,15 @@ def body_font_size(words: Sequence[Word]) -> float:
 
 
 def read_page(page: PageData, columns: list[Column] | None, body_size: float | None,
-              settings: Settings, extent: tuple[float, float] | None = None
+              settings: Settings, extent: tuple[float, float] | None = None,
+              repeated: frozenset[tuple[int, str]] = frozenset()
               ) -> tuple[PageTable | None, Header | None]:
     """The table's part of one page, using its header or, without one, the columns carried
     over from the previous page. Returns (None, None) when the page holds none of it.
 
     ``extent`` is the table's x-range seen so far, so that a page whose first column is
-    empty still gets rows as wide as the table."""
+    empty still gets rows as wide as the table; ``repeated`` the previous page's
+    ``margin_signatures``, to leave out running headers and footers."""
     lines = visual_lines(page.words, settings)
     header = find_header(page, settings, lines)
     if header is not None:
@@ -495,11 +513,11 @@ def read_page(page: PageData, columns: list[Column] | None, body_size: float | N
     else:
         top = 0.0
     assert body_size is not None
+    skip = furniture(lines, page, settings, repeated)
     body_top, body_bottom, ended, _left_out = table_extent(
-        page, lines, columns, top, body_size, settings, header is not None)
-    furniture = [ln for ln in lines if is_furniture(ln, page, settings)]
+        page, lines, columns, top, body_size, settings, header is not None, skip)
     words = [w for w in page.words if body_top <= w.ymid < body_bottom
-             and not any(ln.top - 0.5 <= w.ymid <= ln.bottom + 0.5 for ln in furniture)]
+             and not any(ln.top - 0.5 <= w.ymid <= ln.bottom + 0.5 for ln in skip)]
     stray = [w for w in words if column_of(w.xmid, columns) is None]
     col_lines = column_lines(words, columns, settings)
     all_lines = sorted((ln for lns in col_lines.values() for ln in lns), key=lambda ln: ln.top)

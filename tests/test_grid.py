@@ -144,3 +144,19 @@ def test_a_second_sentence_in_an_action_is_not_a_row_without_a_fresh_neighbour()
         "update": [line("Work goes on", 380, 120), line("and on.", 380, 132)],
     }
     assert text_row_starts(lines, 110, 400) == [(120, False)]
+
+
+def test_running_header_repeated_from_the_previous_page_is_furniture():
+    from safecity_extract.grid import furniture, margin_signatures, visual_lines
+
+    def a_page(number, extra):
+        ws = words("Safe City update", 40, 20) + words(f"Page {number}", 280, 780)
+        return page(ws + words(extra, 40, 300), number=number)
+
+    first, second = a_page(1, "Reduce crime"), a_page(2, "Protect people")
+    lines = visual_lines(second.words, S)
+    # Alone, a short running header fits a column; seen on the page before, it is left out.
+    assert [ln.text for ln in furniture(lines, second, S)] == ["Page 2"]
+    repeated = margin_signatures(first, S)
+    assert [ln.text for ln in furniture(lines, second, S, repeated)] == ["Safe City update",
+                                                                        "Page 2"]
