@@ -429,15 +429,20 @@ def _band_index(y: float, edges: Sequence[float]) -> int:
 
 def fill_bands(lines: dict[str, list[Line]], edges: Sequence[float], page: int,
                pitch: float, priority_cuts: Sequence[float], settings: Settings) -> list[Band]:
-    """Put each line in its band. A merged priority cell can run past its first row, so the
-    priority column goes by text block, into the band where the block starts."""
+    """Put each line in its band. A merged priority cell can run past its first row or sit
+    in the middle of its group (vertically centred), so the priority column goes by text
+    block, into the first band below the rule that closes the cell above it (where rules
+    are drawn), else into the band where the block starts."""
     bands = [Band(page, edges[k], edges[k + 1], {}) for k in range(len(edges) - 1)]
     for name, col_lines in lines.items():
         blocks = (text_blocks(col_lines, pitch * settings.paragraph_gap, priority_cuts)
                   if name == PRIORITY else [[ln] for ln in col_lines])
         for block in blocks:
-            k = _band_index((block[0].top + block[0].bottom) / 2, edges)
-            bands[k].cells.setdefault(name, []).extend(block)
+            y = (block[0].top + block[0].bottom) / 2
+            if name == PRIORITY:
+                above = [c for c in priority_cuts if c < block[0].top]
+                y = max(above) + settings.rule_snap if above else y
+            bands[_band_index(y, edges)].cells.setdefault(name, []).extend(block)
     return bands
 
 

@@ -704,6 +704,21 @@ def build_word_borderless_tight(rows, out: Path) -> None:
     convert_docx(doc, out, rows)
 
 
+def build_word_grid_centred(rows, out: Path) -> None:
+    """Like word_grid_a4, but each merged priority cell is vertically centred, so its text
+    sits beside a later action of its group, not the first."""
+    d = _docx()
+    doc = new_document(10)
+    add_title(doc)
+    table = add_row_table(doc, rows, labels=STD_LABELS, widths=[2.6, 5.2, 2.8, 6.4],
+                          borders=FULL_GRID, repeat_header=True)
+    for row in table.rows[1:]:
+        valign = d["OxmlElement"]("w:vAlign")
+        valign.set(d["qn"]("w:val"), "center")
+        row.cells[0]._tc.get_or_add_tcPr().append(valign)
+    convert_docx(doc, out, rows)
+
+
 def build_word_landscape_rotated(rows, out: Path) -> None:
     """The landscape sample stored the other way many scanners and print drivers do it:
     portrait pages whose content is drawn turned, shown upright by /Rotate."""
@@ -838,6 +853,10 @@ SAMPLES = [
         "word_landscape_rotated.pdf",
         "word_landscape_norepeat.pdf with each page stored as a portrait page whose content "
         "is drawn turned and shown upright by /Rotate 270.")),
+    (build_word_grid_centred, std_entry(
+        "word_grid_centred.pdf",
+        "Word/LibreOffice, like word_grid_a4 but every merged priority cell is vertically "
+        "centred, so its text stands beside a later action of its group.")),
     (build_word_landscape_combined, std_entry(
         "word_landscape_combined.pdf",
         "Word/LibreOffice, A4 landscape, narrative before the table, horizontal rules only, "

@@ -160,3 +160,13 @@ def test_running_header_repeated_from_the_previous_page_is_furniture():
     repeated = margin_signatures(first, S)
     assert [ln.text for ln in furniture(lines, second, S, repeated)] == ["Safe City update",
                                                                         "Page 2"]
+
+
+def test_centred_priority_goes_to_the_first_row_below_its_cell_rule():
+    # Rules at 110 (cell top) and 180 (between two actions of the group, not crossing the
+    # merged priority cell); the centred priority text sits beside the second action.
+    lines = {"priority": [line("Reduce the harm", 40, 185)],
+             "action": [line("first action", 140, 120), line("second action", 140, 185)]}
+    bands = fill_bands(lines, [105, 180, 260], 1, 12.0, [110], S)
+    assert [ln.text for ln in bands[0].cells["priority"]] == ["Reduce the harm"]
+    assert "priority" not in bands[1].cells
