@@ -410,13 +410,18 @@ def band_edges(lines: dict[str, list[Line]], rules: Sequence[Rule], columns: Seq
     """Boundaries of the row bands (rules when the page has them, else text row starts),
     and those among them found only from text cues."""
     ys = separators(rules, columns, top, bottom, settings.rule_snap)
+    tops = [ln.top for lns in lines.values() for ln in lns]
     guessed: set[float] = set()
-    if not ys:
+    # A rule with no text above it (a header's underline, the table's top border) or none
+    # below it separates no rows: only rules between text make this a ruled page. The others
+    # still bound the bands (the empty band they cut off is dropped later).
+    if not any(any(t < y for t in tops) and any(t > y for t in tops) for y in ys):
         for y, cue in text_row_starts(lines, top, bottom):
             if y - 0.5 > top + settings.rule_snap:
                 ys.append(y - 0.5)
                 if cue:
                     guessed.add(y - 0.5)
+        ys.sort()
     return [top, *ys, bottom], guessed
 
 

@@ -170,3 +170,12 @@ def test_centred_priority_goes_to_the_first_row_below_its_cell_rule():
     bands = fill_bands(lines, [105, 180, 260], 1, 12.0, [110], S)
     assert [ln.text for ln in bands[0].cells["priority"]] == ["Reduce the harm"]
     assert "priority" not in bands[1].cells
+
+
+def test_a_rule_under_the_header_alone_does_not_make_the_page_ruled():
+    from safecity_extract.grid import Column, band_edges
+    cols = [Column("priority", 0, 100), Column("action", 100, 300), Column("update", 300, 500)]
+    lines = {"action": [line("First action.", 140, 120), line("Second action.", 140, 160)],
+             "update": [line("Done.", 380, 120), line("Started.", 380, 160)]}
+    edges, _ = band_edges(lines, [hrule(114, 0, 500)], cols, 110, 400, S)
+    assert edges == [110, 114, 159.5, 400]
