@@ -178,4 +178,4 @@ def test_a_rule_under_the_header_alone_does_not_make_the_page_ruled():
     lines = {"action": [line("First action.", 140, 120), line("Second action.", 140, 160)],
              "update": [line("Done.", 380, 120), line("Started.", 380, 160)]}
     edges, _ = band_edges(lines, [hrule(114, 0, 500)], cols, 110, 400, S)
-    assert edges == [110, 114, 159.5, 400]
+    assert edges == [110, 114, 119.5, 159.5, 400]  # two rows; the bands above them are empty
