@@ -648,6 +648,27 @@ def build_reportlab_shaded(rows, out: Path) -> None:
     doc.build([Paragraph(TITLE, title), table])
 
 
+def build_reportlab_header_rule(rows, out: Path) -> None:
+    """One rule only, under the header row (repeated on every page); rows told apart by
+    their padding alone."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, Table, TableStyle
+    body, head, title = _rl_styles(9.5)
+    data = rl_table_data(rows, STD_LABELS, body, head)
+    table = Table(data, colWidths=[2.8 * cm, 4.9 * cm, 2.6 * cm, 6.7 * cm],
+                  repeatRows=1, splitByRow=0, splitInRow=1)
+    table.setStyle(TableStyle([
+        ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    doc = _rl_doc(out, A4)
+    doc.build([Paragraph(TITLE, title), table])
+
+
 def build_reportlab_plain_landscape(rows, out: Path) -> None:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import cm
@@ -844,6 +865,11 @@ SAMPLES = [
         "'Safe City Partnership \u2014 Progress Update December 2019' at the top "
         "and 'Page N of M' footer on every page; priority printed on the first "
         "row of its group only; blank line between paragraphs.")),
+    (build_reportlab_header_rule, std_entry(
+        "reportlab_header_rule.pdf",
+        "reportlab, A4 portrait, a single rule under the header row (repeated on every "
+        "page) and no other lines or shading; priority printed on the first row of its "
+        "group only; rows split across pages inside the row.")),
     (build_word_grid_hyphenated, std_entry(
         "word_grid_hyphenated.pdf",
         "Word/LibreOffice, A4 portrait, like word_grid_a4 but 11pt text in narrow "
