@@ -12,9 +12,6 @@ from .model import (FLAG_FILLED, FLAG_JOINED, FLAG_PRIORITY_MISSING, FLAG_SPLIT_
                     Link, Row)
 from .settings import Settings
 
-LEAD = "lead_agency"
-
-
 @dataclass
 class Draft:
     """A row being assembled: its text so far and where it came from."""
