@@ -338,35 +338,26 @@ def set_cell_margins(table, top=60, bottom=60, left=100, right=100) -> None:
     table._tbl.tblPr.append(mar)
 
 
-def mark_header_row(row, repeat: bool) -> None:
+def _append(props, tag: str, **values: str) -> None:
+    """Append a ``<w:tag w:key="value" ...>`` element to a properties element."""
     d = _docx()
-    OxmlElement, qn = d["OxmlElement"], d["qn"]
+    el = d["OxmlElement"](f"w:{tag}")
+    for key, value in values.items():
+        el.set(d["qn"](f"w:{key}"), value)
+    props.append(el)
+
+
+def mark_header_row(row, repeat: bool) -> None:
     if repeat:
-        trPr = row._tr.get_or_add_trPr()
-        el = OxmlElement("w:tblHeader")
-        el.set(qn("w:val"), "true")
-        trPr.append(el)
+        _append(row._tr.get_or_add_trPr(), "tblHeader", val="true")
 
 
 def set_vmerge(cell, restart: bool) -> None:
-    d = _docx()
-    OxmlElement, qn = d["OxmlElement"], d["qn"]
-    tcPr = cell._tc.get_or_add_tcPr()
-    el = OxmlElement("w:vMerge")
-    if restart:
-        el.set(qn("w:val"), "restart")
-    tcPr.append(el)
+    _append(cell._tc.get_or_add_tcPr(), "vMerge", **({"val": "restart"} if restart else {}))
 
 
 def shade_cell(cell, fill: str) -> None:
-    d = _docx()
-    OxmlElement, qn = d["OxmlElement"], d["qn"]
-    tcPr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    tcPr.append(shd)
+    _append(cell._tc.get_or_add_tcPr(), "shd", val="clear", color="auto", fill=fill)
 
 
 def add_hyperlink(paragraph, text: str, uri: str) -> None:
@@ -728,15 +719,12 @@ def build_word_borderless_tight(rows, out: Path) -> None:
 def build_word_grid_centred(rows, out: Path) -> None:
     """Like word_grid_a4, but each merged priority cell is vertically centred, so its text
     sits beside a later action of its group, not the first."""
-    d = _docx()
     doc = new_document(10)
     add_title(doc)
     table = add_row_table(doc, rows, labels=STD_LABELS, widths=[2.6, 5.2, 2.8, 6.4],
                           borders=FULL_GRID, repeat_header=True)
     for row in table.rows[1:]:
-        valign = d["OxmlElement"]("w:vAlign")
-        valign.set(d["qn"]("w:val"), "center")
-        row.cells[0]._tc.get_or_add_tcPr().append(valign)
+        _append(row.cells[0]._tc.get_or_add_tcPr(), "vAlign", val="center")
     convert_docx(doc, out, rows)
 
 
