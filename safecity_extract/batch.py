@@ -1,30 +1,30 @@
-"""Many PDFs -> output files: collect inputs, extract them in worker processes, write results.
+"""Many PDFs -> output files: collect inputs, extract them with an executor, write results.
 
-Workers only extract; the parent writes every file in input order, so the bytes do not depend
-on the worker count. A hung or crashed worker fails its own file only and is replaced.
+Executors (executors.py: local processes; dask_executor.py: a Dask cluster) only extract and
+hand back outcomes in input order; this module writes every file, the combined CSV and the
+database as they come, so the bytes do not depend on where or how many workers ran.
 """
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import sqlite3
 import time
-import traceback
-from collections import deque
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from . import __version__
 from .errors import SafecityError
+from .executors import ExtractFn, ExtractJob, Executor, LocalPool, Outcome
+from .executors import extract_one as extract_one  # re-exported: golden.py uses it from here
+from .executors import load_agencies_file as load_agencies_file
 from .model import Report
-from .writers import read_json, write_combined_csv, write_csv, write_json, write_sqlite
+from .streaming import CombinedCsv, SqliteDb
+from .writers import read_json, write_csv, write_json
 
 FORMATS = ("json", "csv")
 ProgressCallback = Callable[[int, int, str, int], None]  # done, total, current file, rows
-ExtractFn = Callable[..., Report]
 
 
 class OutputError(SafecityError):
@@ -163,166 +163,6 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-# --- the worker side -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExtractJob:
-    """How to extract, besides the file: all picklable, so workers can receive it."""
-
-    password: str | None
-    agencies_path: str | None
-    extract_fn: ExtractFn | None
-
-
-def _default_extract() -> ExtractFn:
-    from .extract import extract
-
-    return extract
-
-
-def load_agencies_file(path: str | None) -> Any:
-    if path is None:
-        return None
-    from .agencies import load_agencies
-
-    return load_agencies(path)
-
-
-def extract_one(path: Path, job: ExtractJob, agencies: Any) -> tuple[str, Any, str]:
-    """Run the extractor on one file: ("ok", report, "") or ("error", message, traceback)."""
-    try:
-        fn = job.extract_fn or _default_extract()
-        return "ok", fn(str(path), password=job.password, agencies=agencies), ""
-    except SafecityError as exc:
-        return "error", str(exc), traceback.format_exc()
-    except Exception as exc:  # a bug or an unforeseen PDF: fail this file, not the batch
-        return "error", f"{path}: {type(exc).__name__}: {exc}", traceback.format_exc()
-
-
-def _worker_main(conn: Connection, job: ExtractJob) -> None:
-    """Worker loop: receive (index, path), send back (index, status, payload, traceback)."""
-    try:
-        agencies = load_agencies_file(job.agencies_path)
-    except Exception as exc:  # reported for every file this worker is given
-        agencies, failure = None, ("error", str(exc), traceback.format_exc())
-    else:
-        failure = None
-    while True:
-        task = conn.recv()
-        if task is None:
-            return
-        index, path = task
-        result = failure or extract_one(path, job, agencies)
-        try:
-            conn.send((index, *result))
-        except Exception as exc:  # e.g. a report that cannot be pickled
-            conn.send((index, "error", f"{path}: cannot send result: {exc}", ""))
-
-
-# --- the parent side: a pool that survives hung and dead workers -----------------------------
-
-
-class _Worker:
-    def __init__(self, ctx: Any, job: ExtractJob) -> None:
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, job), daemon=True)
-        self.process.start()
-        child.close()
-        self.task: int | None = None
-        self.started = 0.0
-
-    def give(self, index: int, path: Path) -> None:
-        self.task, self.started = index, time.monotonic()
-        self.conn.send((index, path))
-
-    def stop(self, kill: bool = False) -> None:
-        if kill:
-            self.process.kill()
-        else:
-            try:
-                self.conn.send(None)
-            except OSError:
-                self.process.kill()
-        self.process.join(5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.conn.close()
-
-
-def run_pool(paths: Sequence[Path], job: ExtractJob, workers: int, timeout: float | None,
-             on_result: Callable[[int, str, Any, str], None]) -> None:
-    """Extract ``paths`` with at most ``workers`` processes; call ``on_result`` once per path.
-
-    A file still running after ``timeout`` seconds, or whose worker dies, is reported as an
-    error and its worker replaced.
-    """
-    ctx = multiprocessing.get_context("spawn")
-    pending = deque(range(len(paths)))
-    pool: list[Any] = [_Worker(ctx, job) for _ in range(min(workers, len(paths)))]
-    try:
-        while pending or any(w.task is not None for w in pool):
-            for w in pool:
-                if w.task is None and pending:
-                    i = pending.popleft()
-                    w.give(i, paths[i])
-            busy = [w for w in pool if w.task is not None]
-            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
-                         _wait_time(busy, timeout))
-            for k, w in enumerate(pool):
-                if w.task is not None:
-                    pool[k] = _collect(w, ready, timeout, paths, on_result, ctx, job,
-                                       bool(pending))
-            pool = [w for w in pool if w is not None]
-    finally:
-        for w in pool:
-            w.stop(kill=w.task is not None)
-
-
-def _wait_time(busy: list[_Worker], timeout: float | None) -> float | None:
-    if not timeout:
-        return None
-    now = time.monotonic()
-    return max(0.0, min(w.started + timeout - now for w in busy))
-
-
-def _collect(w: _Worker, ready: list[Any], timeout: float | None, paths: Sequence[Path],
-             on_result: Callable[[int, str, Any, str], None], ctx: Any, job: ExtractJob,
-             more: bool) -> _Worker | None:
-    """Handle one busy worker after a wait: return it, its replacement, or None if it is gone."""
-    index = w.task
-    assert index is not None
-    if w.conn in ready or w.process.sentinel in ready:
-        message = _receive(w, paths[index])
-        if message is not None:
-            w.task = None
-            on_result(*message)
-            return w
-        w.process.join(1)
-        why = f"worker process died (exit code {w.process.exitcode})"
-    elif timeout and time.monotonic() - w.started >= timeout:
-        why = f"timed out after {timeout:g} s"
-    else:
-        return w
-    w.stop(kill=True)
-    w.task = None
-    on_result(index, "error", f"{paths[index]}: {why}", "")
-    return _Worker(ctx, job) if more else None
-
-
-def _receive(w: _Worker, path: Path) -> tuple[int, str, Any, str] | None:
-    """The worker's message, or None if its end of the pipe is closed (it died)."""
-    try:
-        if w.conn.poll():
-            return w.conn.recv()
-    except (EOFError, OSError):
-        pass
-    except Exception as exc:  # the result arrived but cannot be unpickled here
-        return w.task or 0, "error", f"{path}: cannot receive the result: {exc}", ""
-    return None
-
-
 # --- the batch -------------------------------------------------------------------------------
 
 
@@ -340,9 +180,13 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
               csv_safe: bool = False, password: str | None = None,
               agencies_path: str | Path | None = None,
               progress_callback: ProgressCallback | None = None,
-              extract_fn: ExtractFn | None = None) -> BatchResult:
-    """Extract every input and write ``<out>/<rel>.json`` / ``.csv``, then --combined and --db.
+              extract_fn: ExtractFn | None = None,
+              executor: Executor | None = None) -> BatchResult:
+    """Extract every input and write ``<out>/<rel>.json`` / ``.csv``, ``combined`` and ``db``.
 
+    Files are extracted by ``executor`` (default: a pool of ``workers`` local processes).
+    Outputs are written as results arrive, in input order, so memory does not grow with the
+    batch.
     ``extract_fn`` replaces the real extractor (a module-level function, so workers can
     import it). Files that fail are listed in the result; this function raises only for
     problems with the combined CSV or database files.
@@ -351,53 +195,93 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
     load_agencies_file(str(agencies_path) if agencies_path else None)  # a bad file fails at once
     outs = _Outputs(Path(out_dir), tuple(f for f in FORMATS if f in set(formats)), csv_safe)
     job = ExtractJob(password, str(agencies_path) if agencies_path else None, extract_fn)
-    results: dict[int, FileResult] = {}
-    reports: dict[int, Report] = {}
-    keep = combined is not None or db is not None
+    skipped = {i for i, inp in enumerate(inputs)
+               if skip_existing and _existing_report(inp, outs) is not None}
+    todo = [inp.path for i, inp in enumerate(inputs) if i not in skipped]
+    executor = executor or LocalPool(workers or os.cpu_count() or 1)
+    collections = _Collections(combined, db, csv_safe)
     progress = _Progress(len(inputs), progress_callback)
-
-    def record(index: int, result: FileResult, report: Report | None) -> None:
-        results[index] = result
-        if report is not None and keep:
-            reports[index] = report
-        progress.step(result.input.name, result.rows)
-
-    todo = []
-    for index, inp in enumerate(inputs):
-        existing = _existing_report(inp, outs) if skip_existing else None
-        if existing is None:
-            todo.append(index)
-        else:
-            record(index, _finish(inp, existing, outs, "skipped"), existing)
-
-    def on_result(k: int, status: str, payload: Any, detail: str) -> None:
-        inp = inputs[todo[k]]
-        if status == "ok":
-            record(todo[k], _finish(inp, payload, outs, "ok"), payload)
-        else:
-            record(todo[k], FileResult(inp, "failed", error=payload, detail=detail), None)
-
-    if todo:
-        run_pool([inputs[i].path for i in todo], job, workers or os.cpu_count() or 1,
-                 timeout, on_result)
-    ordered = [reports[i] for i in sorted(reports) if results[i].status != "failed"]
-    names = [inputs[i].name for i in sorted(reports) if results[i].status != "failed"]
-    _write_collections(list(zip(names, ordered)), combined, db, csv_safe)
-    return BatchResult([results[i] for i in range(len(inputs))], time.monotonic() - start)
-
-
-def _write_collections(pairs: list[tuple[str, Report]], combined: str | Path | None,
-                       db: str | Path | None, csv_safe: bool) -> None:
-    """The combined CSV and the database, in input order; errors become OutputError."""
-    target = combined
+    results: list[FileResult] = []
+    outcomes = executor.outcomes(todo, job, timeout) if todo else iter(())
     try:
-        if combined is not None:
-            write_combined_csv(pairs, combined, csv_safe=csv_safe)
-        target = db
-        for name, report in pairs if db is not None else []:
-            write_sqlite(report, db, __version__, file=name)
+        for index, inp in enumerate(inputs):
+            result, report = (_reuse(inp, outs) if index in skipped
+                              else _written(inp, next(outcomes), outs))
+            if report is not None:
+                collections.add(inp.name, report)
+            results.append(result)
+            progress.step(inp.name, result.rows)
+        collections.close()
+    except BaseException:
+        collections.discard()
+        raise
+    finally:
+        close = getattr(outcomes, "close", None)
+        if close is not None:
+            close()  # stops the workers at once if the loop ended early
+    return BatchResult(results, time.monotonic() - start)
+
+
+def _reuse(inp: Input, outs: _Outputs) -> tuple[FileResult, Report | None]:
+    """A skipped file: its report read back from its JSON output (checked again, as it is
+    read a second time to keep memory flat)."""
+    report = _existing_report(inp, outs)
+    if report is None:
+        return FileResult(inp, "failed", error=f"{inp.path}: its JSON output changed during "
+                          "the run: run again"), None
+    return _finish(inp, report, outs, "skipped"), report
+
+
+def _written(inp: Input, outcome: Outcome, outs: _Outputs) -> tuple[FileResult, Report | None]:
+    if outcome.status != "ok":
+        return FileResult(inp, "failed", error=outcome.payload, detail=outcome.detail), None
+    result = _finish(inp, outcome.payload, outs, "ok")
+    return result, outcome.payload if result.status == "ok" else None
+
+
+class _Collections:
+    """--combined and --db, fed one report at a time in input order; a failure to write
+    either becomes an OutputError naming it."""
+
+    def __init__(self, combined: str | Path | None, db: str | Path | None,
+                 csv_safe: bool) -> None:
+        self.targets = [str(p) for p in (combined, db) if p is not None]
+        self.csv = _guard(combined, lambda: CombinedCsv(combined, csv_safe)) if combined else None
+        try:
+            self.db = _guard(db, lambda: SqliteDb(db, __version__)) if db else None
+        except OutputError:
+            self.discard()
+            raise
+
+    def add(self, name: str, report: Report) -> None:
+        if self.csv is not None:
+            _guard(self.csv.path, lambda: self.csv.add(name, report))  # type: ignore[union-attr]
+        if self.db is not None:
+            _guard(self.db.path, lambda: self.db.add(name, report))  # type: ignore[union-attr]
+
+    def close(self) -> None:
+        if self.db is not None:
+            _guard(self.db.path, self.db.close)
+        if self.csv is not None:
+            _guard(self.csv.path, self.csv.close)
+
+    def discard(self) -> None:
+        """After an error or an interrupt: no combined CSV is written (any older one is kept);
+        the database keeps the documents already committed, each complete."""
+        if self.csv is not None:
+            self.csv.discard()
+        if self.db is not None:
+            self.db.close()
+
+
+_T = TypeVar("_T")
+
+
+def _guard(path: str | Path | None, action: Callable[[], _T]) -> _T:
+    try:
+        return action()
     except (OSError, sqlite3.Error) as exc:
-        raise OutputError(str(target), exc) from exc
+        raise OutputError(str(path), exc) from exc
 
 
 class _Progress:

@@ -1,0 +1,232 @@
+"""Where files are extracted: one interface, files in -> one Outcome per file out, in input order.
+
+``LocalPool`` runs worker processes on this machine; ``dask_executor.DaskExecutor`` sends the
+files' bytes to a Dask cluster. Both keep only a bounded window of files in flight or waiting to
+be handed over in order, so the caller's memory does not grow with the number of files.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any, Callable, Iterator, Protocol, Sequence
+
+from .errors import SafecityError
+from .model import Report
+
+ExtractFn = Callable[..., Report]
+
+
+@dataclass(frozen=True)
+class ExtractJob:
+    """How to extract, besides the file: all picklable, so workers can receive it."""
+
+    password: str | None
+    agencies_path: str | None
+    extract_fn: ExtractFn | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of the file at ``index``: ("ok", a Report) or ("error", a one-line message),
+    with the worker's traceback for -v."""
+
+    index: int
+    status: str
+    payload: Any
+    detail: str = ""
+
+
+class Executor(Protocol):
+    """Extracts files; yields exactly one Outcome per path, in the order of ``paths``."""
+
+    def outcomes(self, paths: Sequence[Path], job: ExtractJob,
+                 timeout: float | None) -> Iterator[Outcome]: ...
+
+
+# --- the worker side -------------------------------------------------------------------------
+
+
+def _default_extract() -> ExtractFn:
+    from .extract import extract
+
+    return extract
+
+
+def load_agencies_file(path: str | None) -> Any:
+    if path is None:
+        return None
+    from .agencies import load_agencies
+
+    return load_agencies(path)
+
+
+def extract_one(path: Path, job: ExtractJob, agencies: Any) -> tuple[str, Any, str]:
+    """Run the extractor on one file: ("ok", report, "") or ("error", message, traceback)."""
+    try:
+        fn = job.extract_fn or _default_extract()
+        return "ok", fn(str(path), password=job.password, agencies=agencies), ""
+    except SafecityError as exc:
+        return "error", str(exc), traceback.format_exc()
+    except Exception as exc:  # a bug or an unforeseen PDF: fail this file, not the batch
+        return "error", f"{path}: {type(exc).__name__}: {exc}", traceback.format_exc()
+
+
+def _worker_main(conn: Connection, job: ExtractJob) -> None:
+    """Worker loop: receive (index, path), send back (index, status, payload, traceback)."""
+    failure: tuple[str, Any, str] | None = None
+    try:
+        agencies = load_agencies_file(job.agencies_path)
+    except Exception as exc:  # reported for every file this worker is given
+        agencies, failure = None, ("error", str(exc), traceback.format_exc())
+    while True:
+        task = conn.recv()
+        if task is None:
+            return
+        index, path = task
+        result = failure or extract_one(path, job, agencies)
+        try:
+            conn.send((index, *result))
+        except Exception as exc:  # e.g. a report that cannot be pickled
+            conn.send((index, "error", f"{path}: cannot send result: {exc}", ""))
+
+
+# --- putting outcomes back in input order ----------------------------------------------------
+
+
+class InOrder:
+    """Outcomes arrive in any order; ``ready()`` hands them on in index order.
+
+    ``admits(i)`` says whether file ``i`` may be started: only files less than ``window`` past
+    the next one to hand on, so at most ``window`` outcomes ever wait here.
+    """
+
+    def __init__(self, window: int) -> None:
+        self.window = max(1, window)
+        self.next = 0
+        self._waiting: dict[int, Outcome] = {}
+
+    def admits(self, index: int) -> bool:
+        return index < self.next + self.window
+
+    def add(self, outcome: Outcome) -> None:
+        self._waiting[outcome.index] = outcome
+
+    def ready(self) -> Iterator[Outcome]:
+        while self.next in self._waiting:
+            outcome = self._waiting.pop(self.next)
+            self.next += 1
+            yield outcome
+
+
+# --- the local pool: worker processes that survive hangs and crashes -------------------------
+
+
+class _Worker:
+    def __init__(self, ctx: Any, job: ExtractJob) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, job), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: int | None = None
+        self.started = 0.0
+
+    def give(self, index: int, path: Path) -> None:
+        self.task, self.started = index, time.monotonic()
+        self.conn.send((index, path))
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                self.process.kill()
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+class LocalPool:
+    """At most ``workers`` processes on this machine. A file still running after ``timeout``
+    seconds, or whose worker dies, is an error outcome and its worker is replaced."""
+
+    def __init__(self, workers: int, window: int | None = None) -> None:
+        self.workers = max(1, workers)
+        self.window = window or 4 * self.workers
+
+    def outcomes(self, paths: Sequence[Path], job: ExtractJob,
+                 timeout: float | None) -> Iterator[Outcome]:
+        ctx = multiprocessing.get_context("spawn")
+        order = InOrder(self.window)
+        pending = deque(range(len(paths)))
+        pool: list[_Worker] = [_Worker(ctx, job) for _ in range(min(self.workers, len(paths)))]
+        try:
+            while pending or any(w.task is not None for w in pool):
+                for w in pool:
+                    if w.task is None and pending and order.admits(pending[0]):
+                        w.give(pending[0], paths[pending.popleft()])
+                busy = [w for w in pool if w.task is not None]
+                ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
+                             _wait_time(busy, timeout))
+                kept: list[_Worker] = []
+                for w in pool:
+                    outcome, still = _collect(w, ready, timeout, paths, ctx, job, bool(pending))
+                    kept += [still] if still is not None else []
+                    if outcome is not None:
+                        order.add(outcome)
+                pool = kept
+                yield from order.ready()
+        finally:
+            for w in pool:
+                w.stop(kill=w.task is not None)
+
+
+def _wait_time(busy: list[_Worker], timeout: float | None) -> float | None:
+    if not timeout:
+        return None
+    now = time.monotonic()
+    return max(0.0, min(w.started + timeout - now for w in busy))
+
+
+def _collect(w: _Worker, ready: list[Any], timeout: float | None, paths: Sequence[Path],
+             ctx: Any, job: ExtractJob, more: bool) -> tuple[Outcome | None, _Worker | None]:
+    """One worker after a wait: its outcome if it has one, and it, its replacement (if
+    ``more`` files wait) or None."""
+    index = w.task
+    if index is None:
+        return None, w
+    if w.conn in ready or w.process.sentinel in ready:
+        message = _receive(w, paths[index])
+        if message is not None:
+            w.task = None
+            return Outcome(*message), w
+        w.process.join(1)
+        why = f"worker process died (exit code {w.process.exitcode})"
+    elif timeout and time.monotonic() - w.started >= timeout:
+        why = f"timed out after {timeout:g} s"
+    else:
+        return None, w
+    w.stop(kill=True)
+    w.task = None
+    return Outcome(index, "error", f"{paths[index]}: {why}"), _Worker(ctx, job) if more else None
+
+
+def _receive(w: _Worker, path: Path) -> tuple[int, str, Any, str] | None:
+    """The worker's message, or None if its end of the pipe is closed (it died)."""
+    try:
+        if w.conn.poll():
+            message: tuple[int, str, Any, str] = w.conn.recv()
+            return message
+    except (EOFError, OSError):
+        pass
+    except Exception as exc:  # the result arrived but cannot be unpickled here
+        return w.task or 0, "error", f"{path}: cannot receive the result: {exc}", ""
+    return None

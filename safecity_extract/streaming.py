@@ -1,0 +1,86 @@
+"""The combined CSV and the SQLite database, written one report at a time as results arrive.
+
+Memory stays flat in the number of files: the combined CSV's rows are spooled to a temporary
+file beside it (its header, the union of every report's columns, is known only at the end) and
+the final file is written from the spool, atomically, with the same bytes as
+``writers.write_combined_csv``. Each report goes into the database in its own transaction.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import IO, Any
+
+from .model import Report
+from .writers import (_TRAILING_COLUMNS, SQLITE_SCHEMA, _remove_quietly, _replace_document,
+                      atomic_write, combined_columns, csv_safe_value)
+
+
+class CombinedCsv:
+    """``add(name, report)`` in input order, then ``close()`` writes the CSV; ``discard()``
+    removes the spool and leaves any earlier file at ``path`` as it was."""
+
+    def __init__(self, path: str | Path, csv_safe: bool = False) -> None:
+        self.path = Path(path)
+        self.csv_safe = csv_safe
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._spool_path = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".rows.tmp",
+                                                dir=self.path.parent)
+        self._spool: IO[str] = open(fd, "w", encoding="utf-8", newline="")
+        self._columns: list[str] = []
+
+    def add(self, name: str, report: Report) -> None:
+        for column in report.csv_columns():
+            if column not in self._columns and column not in _TRAILING_COLUMNS:
+                self._columns.append(column)
+        for record in report.csv_records():
+            self._spool.write(json.dumps([name, record], ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        """Write the CSV from the spool (header: ``source_file`` and the columns' union)."""
+        self._spool.close()
+        union = self._columns + list(_TRAILING_COLUMNS) if self._columns else combined_columns([])
+        columns = ["source_file"] + union
+        try:
+            atomic_write(self.path, lambda f: self._copy(f, columns))
+        finally:
+            _remove_quietly(self._spool_path)
+
+    def discard(self) -> None:
+        self._spool.close()
+        _remove_quietly(self._spool_path)
+
+    def _copy(self, out: IO[str], columns: list[str]) -> None:
+        # The dialect pandas' to_csv uses: minimal quoting, "\n" line ends, missing cells empty.
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        with open(self._spool_path, encoding="utf-8", newline="") as spool:
+            for line in spool:
+                name, record = json.loads(line)
+                record["source_file"] = name
+                values = [record.get(c, "") for c in columns]
+                writer.writerow([csv_safe_value(v) for v in values] if self.csv_safe
+                                else values)
+
+
+class SqliteDb:
+    """One connection for the batch; ``add`` stores a report in its own transaction."""
+
+    def __init__(self, path: str | Path, tool_version: str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.tool_version = tool_version
+        self._conn = sqlite3.connect(path)
+        self._conn.execute("PRAGMA foreign_keys = ON")
+        self._conn.executescript(SQLITE_SCHEMA)
+
+    def add(self, name: str, report: Report) -> None:
+        with self._conn:  # commit on success, roll back on error
+            _replace_document(self._conn, report, self.tool_version, name)
+
+    def close(self) -> None:
+        self._conn.close()
+
