@@ -19,6 +19,7 @@ from .errors import SafecityError
 from .executors import ExtractFn, ExtractJob, Executor, LocalPool, Outcome
 from .executors import extract_one as extract_one  # re-exported: golden.py uses it from here
 from .executors import load_agencies_file as load_agencies_file
+from .guard import OutsideOutput, inside_root, refuse_inputs_as_outputs
 from .model import Report
 from .streaming import CombinedCsv, SqliteDb
 from .writers import read_json, write_csv, write_json
@@ -194,6 +195,9 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
     start = time.monotonic()
     load_agencies_file(str(agencies_path) if agencies_path else None)  # a bad file fails at once
     outs = _Outputs(Path(out_dir), tuple(f for f in FORMATS if f in set(formats)), csv_safe)
+    planned = [inp.output(outs.out_dir, fmt) for inp in inputs for fmt in outs.formats]
+    refuse_inputs_as_outputs(planned + [p for p in (combined, db) if p is not None],
+                             [inp.path for inp in inputs])
     job = ExtractJob(password, str(agencies_path) if agencies_path else None, extract_fn)
     skipped = {i for i, inp in enumerate(inputs)
                if skip_existing and _existing_report(inp, outs) is not None}
@@ -309,13 +313,15 @@ def _finish(inp: Input, report: Report, outs: _Outputs, status: str) -> FileResu
     """Write the per-file outputs (only missing ones for a skipped file)."""
     try:
         for fmt in outs.formats:
-            path = inp.output(outs.out_dir, fmt)
+            path = inside_root(inp.output(outs.out_dir, fmt), outs.out_dir)
             if status == "skipped" and path.exists():
                 continue
             if fmt == "json":
                 write_json(report, path)
             else:
                 write_csv(report, path, csv_safe=outs.csv_safe)
+    except OutsideOutput as exc:
+        return FileResult(inp, "failed", error=str(exc))
     except OSError as exc:
         return FileResult(inp, "failed", error=f"{inp.path}: cannot write output: {exc}")
     return FileResult(inp, status, rows=len(report.rows), warnings=warning_lines(inp.path, report))

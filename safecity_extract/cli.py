@@ -50,6 +50,10 @@ agencies_path_option = click.option(
     "--agencies", "agencies_path", metavar="FILE", callback=_checked_agencies_path,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Agency names file (canonical,alias,kind) [default: the built-in Southampton list].")
+csv_safe_option = click.option(
+    "--csv-safe", is_flag=True,
+    help="Prefix CSV cells starting with = + - @ (or tab, CR) with ' so spreadsheets show "
+         "them as text [default: off, cells as printed].")
 inputs_argument = click.argument("inputs", nargs=-1, required=True,
                                  type=click.Path(exists=True, path_type=Path))
 
@@ -92,8 +96,7 @@ def _progress(total: int, enabled: bool) -> Iterator[Any]:
               help="Also store the rows in SQLite (re-runs replace a document's rows).")
 @click.option("--skip-existing", is_flag=True,
               help="Do not re-read a PDF whose JSON output was made from the same bytes.")
-@click.option("--csv-safe", is_flag=True,
-              help="Prefix cells starting with = + - @ with ' so spreadsheets show them as text.")
+@csv_safe_option
 @password_option
 @agencies_path_option
 @verbose_option
@@ -105,9 +108,12 @@ def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fm
                     agencies_path: Path | None, verbose: bool, review: bool = False) -> None:
     """Extract the progress table of each PDF (files or folders) into --out."""
     from .batch import collect_inputs, format_summary, run_batch
+    from .guard import refuse_inputs_as_outputs
 
     try:
         files = collect_inputs(inputs, recursive)
+        refuse_inputs_as_outputs([p for p in (combined, db) if p is not None], [],
+                                 [p for p in inputs if p.is_dir()])
         show_bar = not quiet and sys.stderr.isatty()
         with _progress(len(files), show_bar) as callback:
             result = run_batch(files, out_dir, formats=["json", "csv"] if fmt == "both" else [fmt],
@@ -223,11 +229,12 @@ def _area(ctx: click.Context, param: click.Parameter, value: str | None
 @click.option("--area", metavar="X0,TOP,X1,BOTTOM", callback=_area,
               help="Read the one table in this box of each page (points from the top-left "
                    "corner) instead of finding tables.")
+@csv_safe_option
 @password_option
 @verbose_option
 def tables_command(pdf: Path, out_dir: Path, pages: str | None,
-                   area: tuple[float, float, float, float] | None, password: str | None,
-                   verbose: bool) -> None:
+                   area: tuple[float, float, float, float] | None, csv_safe: bool,
+                   password: str | None, verbose: bool) -> None:
     """Read every table of any PDF (generic mode: ruled or rule-less) into JSON and CSV."""
     from .inspect import parse_pages
     from .tables import find_tables, write_tables
@@ -238,7 +245,7 @@ def tables_command(pdf: Path, out_dir: Path, pages: str | None,
         raise click.BadParameter(str(exc), param_hint="--pages") from None
     try:
         tables = find_tables(pdf, pages=selected, area=area, password=password)
-        written = write_tables(tables, out_dir, pdf.stem)
+        written = write_tables(tables, out_dir, pdf.stem, csv_safe=csv_safe)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--pages") from None
     except (SafecityError, OSError) as exc:
@@ -314,9 +321,11 @@ def inspect_command(pdf: Path, out_dir: Path, pages: str | None, resolution: int
 def review_command(pdf: Path, out_path: Path, password: str | None, agencies_path: Path | None,
                    verbose: bool) -> None:
     """Write an HTML page showing every row of PDF beside the part of the page it came from."""
+    from .guard import refuse_inputs_as_outputs
     from .review import review
 
     try:
+        refuse_inputs_as_outputs([out_path], [pdf])
         review(pdf, out_path, password=password, agencies=_load_agencies(agencies_path))
     except (SafecityError, OSError) as exc:
         _fail(exc, verbose)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .batch import ExtractJob, Input, load_agencies_file, collect_inputs, extract_one
+from .guard import refuse_inputs_as_outputs
 from .model import Report
 from .writers import atomic_write_text, report_csv_text
 
@@ -224,8 +225,11 @@ def check(pdf_paths: Iterable[str | Path], golden_dir: str | Path, update: bool 
     """
     job = ExtractJob(password, str(agencies_path) if agencies_path else None, extract_fn)
     agencies = load_agencies_file(job.agencies_path)
-    return [check_one(inp, golden_dir, update, job, agencies)
-            for inp in collect_inputs(pdf_paths, recursive)]
+    inputs = collect_inputs(pdf_paths, recursive)
+    if update:
+        refuse_inputs_as_outputs([p for inp in inputs for p in golden_paths(inp, golden_dir)],
+                                 [inp.path for inp in inputs])
+    return [check_one(inp, golden_dir, update, job, agencies) for inp in inputs]
 
 
 def check_one(inp: Input, golden_dir: str | Path, update: bool, job: ExtractJob,

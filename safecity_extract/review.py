@@ -319,6 +319,7 @@ def review_batch(result: "BatchResult", out_dir: str | Path, *, password: str | 
     """
     from .errors import SafecityError
     from .extract import extract
+    from .guard import inside_root
 
     folder = Path(out_dir) / "review"
     entries = []
@@ -330,11 +331,12 @@ def review_batch(result: "BatchResult", out_dir: str | Path, *, password: str | 
         rel = PurePosixPath(f.input.rel.as_posix() + ".html")
         try:
             report = extract(f.input.path, password=password, agencies=agencies)
-            write_review(report, f.input.path, folder.joinpath(*rel.parts), resolution, password)
+            target = inside_root(folder.joinpath(*rel.parts), out_dir)
+            write_review(report, f.input.path, target, resolution, password)
         except SafecityError as exc:
             entries.append(IndexEntry(name, None, error=str(exc)))
             continue
         entries.append(_entry(name, rel.as_posix(), report))
-    index = folder / "index.html"
+    index = inside_root(folder / "index.html", out_dir)
     atomic_write_text(index, index_html(entries))
     return index

@@ -674,11 +674,15 @@ def find_tables(path: str | Path, pages: Sequence[int] | None = None, area: BBox
     return out
 
 
-def write_tables(tables: Sequence[Table], out_dir: str | Path, name: str) -> list[Path]:
+def write_tables(tables: Sequence[Table], out_dir: str | Path, name: str,
+                 csv_safe: bool = False) -> list[Path]:
     """Write ``<name>.tables.json`` (every table with its cells and spans) and one
     ``<name>-p<page>-t<k>.csv`` per table (its grid; a spanning cell's text in its top-left
-    slot), each file atomically. Returns the paths written."""
-    from .writers import atomic_write, atomic_write_text
+    slot), each file atomically. Returns the paths written.
+
+    ``csv_safe`` prefixes CSV cells a spreadsheet would run as a formula with "'" (the JSON
+    keeps the text as printed)."""
+    from .writers import atomic_write, atomic_write_text, csv_safe_value
 
     folder = Path(out_dir)
     written = [folder / f"{name}.tables.json"]
@@ -688,7 +692,8 @@ def write_tables(tables: Sequence[Table], out_dir: str | Path, name: str) -> lis
     for table in tables:
         counts[table.page] = counts.get(table.page, 0) + 1
         path = folder / f"{name}-p{table.page}-t{counts[table.page]}.csv"
-        atomic_write(path, lambda f, t=table: csv.writer(f).writerows(t.grid()))
+        grid = [[csv_safe_value(c) if csv_safe else c for c in line] for line in table.grid()]
+        atomic_write(path, lambda f, g=grid: csv.writer(f).writerows(g))
         written.append(path)
     return written
 
