@@ -7,8 +7,8 @@ Pure path checks, made before anything is read or written; the errors are usage 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from collections.abc import Iterable
+from pathlib import Path
 
 from .errors import SafecityError
 

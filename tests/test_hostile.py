@@ -27,11 +27,11 @@ SAMPLE = SAMPLES / "word_grid_a4.pdf"
 COMMAND = [sys.executable, "-c", "from safecity_extract.cli import main; main()"]
 
 
-def run(*args: object) -> "object":
+def run(*args: object) -> object:
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
-def one_line_error(result: "object", code: int) -> str:
+def one_line_error(result: object, code: int) -> str:
     """The run's stderr, checked to be one "error: ..." line and no traceback."""
     assert result.exit_code == code, result.output  # type: ignore[attr-defined]
     err = result.stderr  # type: ignore[attr-defined]
