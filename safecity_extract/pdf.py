@@ -10,8 +10,9 @@ import logging
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
+from .chars import Char, drop_doubled, has_doubled, plain_bullets
 from .errors import (DamagedPage, DamagedPDF, EmptyFile, EncryptedPDF, NotAPDF,
                      SafecityError, UnreadableFile)
 from .settings import Settings
@@ -191,10 +192,10 @@ def _rules(page: Any, settings: Settings) -> tuple[Rule, ...]:
                                             r.shading)))
 
 
-def _chars_under(chars: list[dict[str, Any]], box: dict[str, Any], settings: Settings) -> str:
+def _chars_under(chars: Sequence[Char], box: dict[str, Any], settings: Settings) -> str:
     """Text of the characters whose centres lie in ``box``: a link's own words, not the
     punctuation that pdfplumber's words would glue to them."""
-    from pdfplumber.utils import extract_words
+    from pdfplumber.utils.text import extract_words
 
     inside = [c for c in chars
               if box["x0"] - 0.5 <= (c["x0"] + c["x1"]) / 2 <= box["x1"] + 0.5
@@ -203,25 +204,40 @@ def _chars_under(chars: list[dict[str, Any]], box: dict[str, Any], settings: Set
     return " ".join(w["text"] for w in words).strip()
 
 
-def _links(page: Any, settings: Settings) -> tuple[LinkArea, ...]:
+def _links(page: Any, chars: Sequence[Char], settings: Settings) -> tuple[LinkArea, ...]:
     out = []
     for a in page.hyperlinks:
         uri = a.get("uri")
         if isinstance(uri, bytes):
             uri = uri.decode("utf-8", "replace")
         if uri:
-            out.append(LinkArea(str(uri), _chars_under(page.chars, a, settings),
+            out.append(LinkArea(str(uri), _chars_under(chars, a, settings),
                                 float(a["x0"]), float(a["x1"]), float(a["top"]),
                                 float(a["bottom"])))
     return tuple(out)
 
 
+def _upright_words(chars: Sequence[Char], settings: Settings
+                   ) -> tuple[list[dict[str, Any]], Sequence[Char]]:
+    """pdfplumber's words of left-to-right text, and the chars they were made of: a page
+    whose glyphs are drawn twice ("fake bold") is read again without the copies."""
+    from pdfplumber.utils.text import WordExtractor
+
+    extractor = WordExtractor(x_tolerance=settings.word_gap, y_tolerance=2,
+                              keep_blank_chars=False, use_text_flow=False)
+    pairs = list(extractor.iter_extract_tuples(chars))
+    if has_doubled(((w["text"], cs) for w, cs in pairs), settings.doubled_glyph_gap):
+        chars = drop_doubled(chars, settings.doubled_glyph_gap)
+        pairs = list(extractor.iter_extract_tuples(chars))
+    return [w for w, _ in pairs], chars
+
+
 def page_data(page: Any, number: int, settings: Settings) -> PageData:
-    words = page.extract_words(x_tolerance=settings.word_gap, y_tolerance=2,
-                               keep_blank_chars=False, use_text_flow=False)
+    chars = plain_bullets(page.chars)
+    words, chars = _upright_words(chars, settings)
     return PageData(number, float(page.width), float(page.height),
                     tuple(_word(w) for w in words), _rules(page, settings),
-                    _links(page, settings))
+                    _links(page, chars, settings))
 
 
 def _forget_contents(pdf: Any, page: Any) -> None:

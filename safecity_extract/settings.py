@@ -25,6 +25,9 @@ class Settings:
     margin_band: float = 0.1
     # Lines whose font size is at least this multiple of the table's body size are headings.
     heading_size_ratio: float = 1.15
+    # A glyph drawn again less than this (points) from an identical one is a copy ("fake
+    # bold", a run painted twice) and is read once.
+    doubled_glyph_gap: float = 1.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
