@@ -10,7 +10,7 @@ import hashlib
 import os
 import sqlite3
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
@@ -57,6 +57,11 @@ class Input:
     def output(self, out_dir: Path, fmt: str) -> Path:
         return out_dir.joinpath(*self.rel.parts).with_name(self.rel.name + "." + fmt)
 
+    @property
+    def source_path(self) -> str:
+        """The path as given (folder argument + the path below it): one document per path."""
+        return self.path.as_posix()
+
 
 @dataclass
 class FileResult:
@@ -66,6 +71,7 @@ class FileResult:
     error: str = ""
     detail: str = ""  # the worker's traceback, for -v
     warnings: list[str] = field(default_factory=list)  # "path: page N: message", one a problem
+    sha256: str = ""
 
 
 @dataclass
@@ -84,6 +90,12 @@ class BatchResult:
     @property
     def rows(self) -> int:
         return sum(f.rows for f in self.files)
+
+    @property
+    def duplicates(self) -> int:
+        """Files read whose bytes equal an earlier file's (each still counts as a document)."""
+        shas = [f.sha256 for f in self.files if f.status != "failed" and f.sha256]
+        return len(shas) - len(set(shas))
 
 
 # --- inputs ----------------------------------------------------------------------------------
@@ -212,7 +224,7 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
             result, report = (_reuse(inp, outs) if index in skipped
                               else _written(inp, next(outcomes), outs))
             if report is not None:
-                collections.add(inp.name, report)
+                collections.add(inp.source_path, report)
             results.append(result)
             progress.step(inp.name, result.rows)
         collections.close()
@@ -306,11 +318,13 @@ def _existing_report(inp: Input, outs: _Outputs) -> Report | None:
         report = read_json(path)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return report if report.source.sha256 == sha256_file(inp.path) else None
+    same = report.source.sha256 == sha256_file(inp.path) and report.source.path == inp.source_path
+    return report if same else None
 
 
 def _finish(inp: Input, report: Report, outs: _Outputs, status: str) -> FileResult:
     """Write the per-file outputs (only missing ones for a skipped file)."""
+    report.source = replace(report.source, path=inp.source_path)
     try:
         for fmt in outs.formats:
             path = inside_root(inp.output(outs.out_dir, fmt), outs.out_dir)
@@ -324,7 +338,8 @@ def _finish(inp: Input, report: Report, outs: _Outputs, status: str) -> FileResu
         return FileResult(inp, "failed", error=str(exc))
     except OSError as exc:
         return FileResult(inp, "failed", error=f"{inp.path}: cannot write output: {exc}")
-    return FileResult(inp, status, rows=len(report.rows), warnings=warning_lines(inp.path, report))
+    return FileResult(inp, status, rows=len(report.rows), warnings=warning_lines(inp.path, report),
+                      sha256=report.source.sha256)
 
 
 def warning_lines(path: object, report: Report) -> list[str]:
@@ -338,7 +353,9 @@ def format_summary(result: BatchResult) -> str:
     skipped = sum(f.status == "skipped" for f in result.files)
     line = (f"{result.ok} file{'s' * (result.ok != 1)} ok"
             + (f" ({skipped} unchanged, skipped)" if skipped else "")
-            + f", {len(result.failed)} failed, {result.rows} rows, {result.seconds:.1f} s")
+            + f", {len(result.failed)} failed, {result.rows} rows, {result.seconds:.1f} s"
+            + (f" ({result.duplicates} with the same bytes as an earlier file)"
+               if result.duplicates else ""))
     return "\n".join([line] + [f.error for f in result.failed])
 
 

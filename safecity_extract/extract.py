@@ -15,6 +15,7 @@ from .grid import (Column, PageTable, header_cells, line_words, margin_signature
 from .model import FIXED_FIELDS, FLAG_UNMATCHED, Box, ColumnSpan, Report, Row, Source, Warning_
 from .pdf import Document, PageData, PageFailure, sha256_of
 from .settings import Settings
+from .status import apply_status, period_of
 from .stitch import fill_down, stitch, to_rows
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ class _Scan:
         self.columns: list[str] | None = None
         self.header_fields: set[str] = set()
         self.labels_seen: list[str] = []
+        self.labels: dict[str, str] = {}  # field -> header label as printed (first header)
         self.warnings: list[tuple[int, str]] = []
         self.layout: list[ColumnSpan] = []
         self.header_boxes: list[Box] = []
@@ -78,12 +80,15 @@ def _report(doc: Document, path: Path, agencies: Agencies | None, settings: Sett
         warnings.append((None, "the table has no Priority column: priority left empty"))
     rows = to_rows(drafts, scan.columns)
     _match_leads(rows, agencies)
+    status_col = apply_status(rows, scan.columns, scan.labels)
     return Report(
         source=Source(path.name, sha256_of(path), doc.page_count),
         title=scan.title or doc.metadata_title(),
         columns=scan.columns,
         rows=rows,
         warnings=[Warning_(p, m) for p, m in sorted(warnings, key=lambda w: w[0] or 0)],
+        period=period_of([scan.labels.get("update", "")] + list(scan.labels.values())),
+        status_column=status_col,
         layout=scan.layout,
         header_boxes=scan.header_boxes,
         path=str(path),
@@ -118,6 +123,7 @@ def _tables(doc: Document, scan: _Scan, settings: Settings) -> Iterator[PageTabl
             if scan.columns is None:
                 scan.columns = _ordered(names)
                 scan.header_fields = set(names)
+                scan.labels = {n: c.label for n, c in zip(names, header.cells)}
             elif set(names) != set(scan.columns):
                 scan.warnings.append((page.number, "header labels differ from the first "
                                       f"page's: {[c.label for c in header.cells]}"))

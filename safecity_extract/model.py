@@ -19,6 +19,7 @@ FLAG_FILLED = "priority_filled_down"
 FLAG_UNMATCHED = "agency_unmatched"
 FLAG_PRIORITY_MISSING = "priority_missing"
 FLAG_SPLIT_GUESSED = "row_split_from_text"  # row start found from text cues in touching rows
+FLAG_STATUS_UNRECOGNISED = "status_unrecognised"  # a status cell that maps to no known status
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Row:
     lead_agencies: list[str] = field(default_factory=list)
     lead_matches: list[AgencyMatch] = field(default_factory=list)
     boxes: list[Box] = field(default_factory=list)
+    status: str | None = None  # normalised from the report's status column (Red, Green, ...)
 
     def get(self, name: str) -> str:
         return self.cells.get(name, "")
@@ -81,6 +83,7 @@ class Row:
             if name == "lead_agency":
                 out["lead_agencies"] = list(self.lead_agencies)
                 out["lead_matches"] = [m.to_dict() for m in self.lead_matches]
+        out["status"] = self.status
         out["links"] = [link.to_dict() for link in self.links]
         out["page_start"] = self.page_start
         out["page_end"] = self.page_end
@@ -103,9 +106,13 @@ class Source:
     file: str
     sha256: str
     pages: int
+    # The document's path as given to the batch (folder argument + path below it); the file
+    # name when read on its own. One document per path: copies share only their sha256.
+    path: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "sha256": self.sha256, "pages": self.pages}
+        return {"file": self.file, "path": self.path or self.file, "sha256": self.sha256,
+                "pages": self.pages}
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,8 @@ class Report:
     columns: list[str]
     rows: list[Row]
     warnings: list[Warning_] = field(default_factory=list)
+    period: str | None = None         # reporting period printed in a header label
+    status_column: str | None = None  # the column rows' ``status`` was read from
     # Where the recogniser found things, for overlays and review pages; not serialised.
     layout: list[ColumnSpan] = field(default_factory=list)
     header_boxes: list[Box] = field(default_factory=list)  # one per page whose header was read
@@ -145,7 +154,9 @@ class Report:
             "schema_version": SCHEMA_VERSION,
             "source": self.source.to_dict(),
             "title": self.title,
+            "period": self.period,
             "columns": list(self.columns),
+            "status_column": self.status_column,
             "rows": [row.to_dict(self.columns) for row in self.rows],
             "warnings": [w.to_dict() for w in self.warnings],
         }
@@ -163,6 +174,7 @@ class Report:
                 rec[name] = row.cells.get(name, "")
                 if name == "lead_agency":
                     rec["lead_agencies"] = "; ".join(row.lead_agencies)
+            rec["status"] = row.status or ""
             rec["links"] = "; ".join(f"{link.text} <{link.uri}>" for link in row.links)
             rec["page_start"] = row.page_start
             rec["page_end"] = row.page_end
@@ -176,7 +188,7 @@ class Report:
             cols.append(name)
             if name == "lead_agency":
                 cols.append("lead_agencies")
-        return cols + ["links", "page_start", "page_end", "flags"]
+        return cols + ["status", "links", "page_start", "page_end", "flags"]
 
     def to_dataframe(self) -> "Any":
         """A pandas DataFrame, one row per action, columns as in the CSV."""

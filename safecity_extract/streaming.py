@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from .model import Report
-from .writers import (_TRAILING_COLUMNS, SQLITE_SCHEMA, _remove_quietly, _replace_document,
+from .writers import (_TRAILING_COLUMNS, SQLITE_SCHEMA, _check_schema, _remove_quietly,
+                      _replace_document,
                       atomic_write, combined_columns, csv_safe_value)
 
 
@@ -37,13 +38,14 @@ class CombinedCsv:
             if column not in self._columns and column not in _TRAILING_COLUMNS:
                 self._columns.append(column)
         for record in report.csv_records():
+            record["source_file"] = report.source.file
             self._spool.write(json.dumps([name, record], ensure_ascii=False) + "\n")
 
     def close(self) -> None:
-        """Write the CSV from the spool (header: ``source_file`` and the columns' union)."""
+        """Write the CSV from the spool (header: ``source_path``, ``source_file``, the union)."""
         self._spool.close()
         union = self._columns + list(_TRAILING_COLUMNS) if self._columns else combined_columns([])
-        columns = ["source_file"] + union
+        columns = ["source_path", "source_file"] + union
         try:
             atomic_write(self.path, lambda f: self._copy(f, columns))
         finally:
@@ -60,7 +62,7 @@ class CombinedCsv:
         with open(self._spool_path, encoding="utf-8", newline="") as spool:
             for line in spool:
                 name, record = json.loads(line)
-                record["source_file"] = name
+                record["source_path"] = name
                 values = [record.get(c, "") for c in columns]
                 writer.writerow([csv_safe_value(v) for v in values] if self.csv_safe
                                 else values)
@@ -75,6 +77,7 @@ class SqliteDb:
         self.tool_version = tool_version
         self._conn = sqlite3.connect(path)
         self._conn.execute("PRAGMA foreign_keys = ON")
+        _check_schema(self._conn)
         self._conn.executescript(SQLITE_SCHEMA)
 
     def add(self, name: str, report: Report) -> None:

@@ -14,13 +14,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable
 
+from .status import apply_status
 from .model import (FIXED_FIELDS, AgencyMatch, Box, Link, Report, Row, Source, Warning_)
 
 # Characters that make Excel, LibreOffice and Google Sheets read a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # The CSV columns whose cells are lists joined with "; " in Report.csv_records.
-_TRAILING_COLUMNS = ("links", "page_start", "page_end", "flags")
+_TRAILING_COLUMNS = ("status", "links", "page_start", "page_end", "flags")
 
 
 def atomic_write(path: str | Path, write: Callable[[IO[str]], None]) -> None:
@@ -93,12 +94,18 @@ def read_json(path: str | Path) -> Report:
 def report_from_dict(data: dict[str, Any]) -> Report:
     """The inverse of ``Report.to_dict`` (the column layout is not serialised, so it is empty)."""
     columns = list(data["columns"])
+    if "status_column" not in data:  # written before status existed: read it from the cells
+        report = report_from_dict({**data, "status_column": None})
+        report.status_column = apply_status(report.rows, columns)
+        return report
     return Report(
         source=Source(**data["source"]),
         title=data["title"],
         columns=columns,
         rows=[_row_from_dict(row, columns) for row in data["rows"]],
         warnings=[Warning_(w["page"], w["message"]) for w in data.get("warnings", [])],
+        period=data.get("period"),
+        status_column=data.get("status_column"),
     )
 
 
@@ -113,6 +120,7 @@ def _row_from_dict(data: dict[str, Any], columns: list[str]) -> Row:
         lead_agencies=list(data.get("lead_agencies", [])),
         lead_matches=[AgencyMatch(**m) for m in data.get("lead_matches", [])],
         boxes=[Box(**box) for box in data.get("boxes", [])],
+        status=data.get("status"),
     )
 
 
@@ -138,14 +146,16 @@ def write_csv(report: Report, path: str | Path, csv_safe: bool = False) -> None:
 
 def write_combined_csv(reports_with_names: Iterable[tuple[str, Report]], path: str | Path,
                        csv_safe: bool = False) -> None:
-    """Write every row of every report to one CSV, with a ``source_file`` column first.
+    """Write every row of every report to one CSV, with ``source_path`` and ``source_file`` first.
 
-    Extra columns found in only some reports are empty in the others.
+    The name given with each report is its path (one document per path, so two year folders
+    that both hold ``report.pdf`` stay apart); ``source_file`` is the bare file name. Extra
+    columns found in only some reports are empty in the others.
     """
     pairs = list(reports_with_names)
-    records = [{"source_file": name, **rec} for name, report in pairs
-               for rec in report.csv_records()]
-    columns = ["source_file"] + combined_columns([report for _, report in pairs])
+    records = [{"source_path": name, "source_file": report.source.file, **rec}
+               for name, report in pairs for rec in report.csv_records()]
+    columns = ["source_path", "source_file"] + combined_columns([report for _, report in pairs])
     _write_records(records, columns, path, csv_safe)
 
 
@@ -185,21 +195,26 @@ def _frame(records: list[dict[str, Any]], columns: list[str], csv_safe: bool) ->
 
 SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
-    sha256 TEXT PRIMARY KEY,
+    path TEXT PRIMARY KEY,
     file TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
     title TEXT NOT NULL,
+    period TEXT,
     pages INTEGER NOT NULL,
+    status_column TEXT,
     extracted_at TEXT NOT NULL,
     tool_version TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS rows (
-    document TEXT NOT NULL REFERENCES documents(sha256),
+    document TEXT NOT NULL REFERENCES documents(path),
     row INTEGER NOT NULL,
     priority TEXT NOT NULL,
     action TEXT NOT NULL,
     lead_agency TEXT NOT NULL,
     lead_agencies TEXT NOT NULL,
     update_text TEXT NOT NULL,
+    status TEXT,
+    status_text TEXT,
     extras TEXT NOT NULL,
     links TEXT NOT NULL,
     page_start INTEGER NOT NULL,
@@ -214,49 +229,66 @@ CREATE TABLE IF NOT EXISTS row_agencies (
     PRIMARY KEY (document, row, agency),
     FOREIGN KEY (document, row) REFERENCES rows(document, row)
 );
+CREATE INDEX IF NOT EXISTS documents_sha256 ON documents(sha256);
 CREATE INDEX IF NOT EXISTS row_agencies_agency ON row_agencies(agency);
 CREATE INDEX IF NOT EXISTS rows_lead_agency ON rows(lead_agency);
+CREATE INDEX IF NOT EXISTS rows_status ON rows(status);
 """
 
 
-def write_sqlite(report: Report, db_path: str | Path, tool_version: str,
-                 file: str | None = None) -> None:
-    """Store one report in SQLite, replacing any earlier copy of the same document (by sha256).
+class OldDatabase(sqlite3.DatabaseError):
+    """A database written by an earlier version (documents keyed by sha256, no path)."""
 
+
+def write_sqlite(report: Report, db_path: str | Path, tool_version: str,
+                 path: str | None = None) -> None:
+    """Store one report in SQLite, replacing any earlier copy of the same document.
+
+    A document is one input path (``path``, default the report's ``source.path``): the same
+    bytes at two paths are two documents with equal ``sha256``, so counts agree with the CSV.
     The delete and the inserts are one transaction, so a re-run never duplicates rows and a
     failure leaves the database as it was. ``extracted_at`` is the only time-dependent value.
-    ``file`` is the name recorded in ``documents`` (default: the report's source file name).
     """
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     with closing(sqlite3.connect(db_path)) as conn:
         conn.execute("PRAGMA foreign_keys = ON")
+        _check_schema(conn)
         conn.executescript(SQLITE_SCHEMA)
         with conn:  # one transaction: commit on success, roll back on error
-            _replace_document(conn, report, tool_version, file or report.source.file)
+            _replace_document(conn, report, tool_version,
+                              path or report.source.path or report.source.file)
+
+
+def _check_schema(conn: sqlite3.Connection) -> None:
+    columns = {rec[1] for rec in conn.execute("PRAGMA table_info(documents)")}
+    if columns and "path" not in columns:
+        raise OldDatabase("made by an older safecity-extract (documents keyed by sha256): "
+                          "write to a new database file")
 
 
 def _replace_document(conn: sqlite3.Connection, report: Report, tool_version: str,
-                      file: str) -> None:
-    sha = report.source.sha256
+                      path: str) -> None:
     for table, key in (("row_agencies", "document"), ("rows", "document"),
-                       ("documents", "sha256")):
-        conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (sha,))
+                       ("documents", "path")):
+        conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (path,))
     conn.execute(
-        "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
-        (sha, file, report.title, report.source.pages,
+        "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (path, report.source.file, report.source.sha256, report.title, report.period,
+         report.source.pages, report.status_column,
          datetime.now(timezone.utc).isoformat(timespec="seconds"), tool_version))
-    conn.executemany("INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     [sqlite_row(sha, row) for row in report.rows])
+    conn.executemany("INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     [sqlite_row(path, row, report.status_column) for row in report.rows])
     conn.executemany("INSERT INTO row_agencies VALUES (?, ?, ?)",
-                     [(sha, row.row, agency) for row in report.rows
+                     [(path, row.row, agency) for row in report.rows
                       for agency in dict.fromkeys(row.lead_agencies)])
 
 
-def sqlite_row(sha: str, row: Row) -> tuple[Any, ...]:
+def sqlite_row(document: str, row: Row, status_column: str | None = None) -> tuple[Any, ...]:
     """The values of one ``rows`` record, in column order."""
     extras = {k: v for k, v in row.cells.items() if k not in FIXED_FIELDS}
-    return (sha, row.row, row.get("priority"), row.get("action"), row.get("lead_agency"),
-            _json(row.lead_agencies), row.get("update"), _json(extras),
+    return (document, row.row, row.get("priority"), row.get("action"), row.get("lead_agency"),
+            _json(row.lead_agencies), row.get("update"), row.status,
+            row.get(status_column) if status_column else None, _json(extras),
             _json([link.to_dict() for link in row.links]), row.page_start, row.page_end,
             _json(row.flags))
 

@@ -71,3 +71,20 @@ def expected_rows(file_name: str) -> list[dict]:
 
 def sample_files() -> list[str]:
     return [entry["file"] for entry in load_manifest()]
+
+
+def expected_period(file_name: str) -> str | None:
+    """The bracketed note of the sample's Update label ("Progress Update (December 2019)")."""
+    update_label = sample_entry(file_name)["labels"][3]
+    if "(" not in update_label:
+        return None
+    return update_label.split("(", 1)[1].rstrip(")")
+
+
+def expected_statuses(file_name: str) -> tuple[str | None, list[str | None]]:
+    """(status column, each row's status): the RAG extra, whose truth is already a status word."""
+    extras = sample_entry(file_name).get("extras") or {}
+    if not extras:
+        return None, [None] * len(load_source_rows())
+    (key, values), = extras.items()
+    return key, list(values)

@@ -10,6 +10,7 @@ import sqlite3
 import time
 from pathlib import Path, PurePosixPath
 
+import pandas as pd
 import pytest
 
 from safecity_extract.batch import (Input, NoInputsFound, collect_inputs, format_summary,
@@ -194,5 +195,25 @@ def test_db_rerun_gives_the_same_row_count(tmp_path):
                   extract_fn=fake_extract, db=db)
         with sqlite3.connect(db) as conn:
             assert conn.execute("SELECT count(*) FROM rows").fetchone() == (3,)
-            assert conn.execute("SELECT file FROM documents ORDER BY file").fetchall() == [
-                ("a.pdf",), ("sub/b.pdf",)]
+            assert conn.execute("SELECT path, file FROM documents ORDER BY path").fetchall() == [
+                ((root / "a.pdf").as_posix(), "a.pdf"), ((root / "sub/b.pdf").as_posix(), "b.pdf")]
+
+
+def test_copies_are_one_document_per_path_everywhere(tmp_path):
+    """4 copies of a file: the summary, the combined CSV and SQLite all count 4 documents."""
+    files = {f"{year}/report.pdf": "one two" for year in ("2017", "2018", "2019", "2020")}
+    root = _tree(tmp_path / "in", files)
+    db, combined = tmp_path / "r.sqlite", tmp_path / "all.csv"
+    result = run_batch(collect_inputs([root / y for y in ("2017", "2018", "2019", "2020")]),
+                       tmp_path / "out", workers=2, extract_fn=fake_extract, db=db,
+                       combined=combined)
+    assert (result.ok, result.rows, result.duplicates) == (4, 8, 3)
+    assert "4 files ok, 0 failed, 8 rows" in format_summary(result)
+    assert "(3 with the same bytes as an earlier file)" in format_summary(result)
+    frame = pd.read_csv(combined, dtype=str, keep_default_na=False)
+    assert len(frame) == 8 and frame["source_path"].nunique() == 4
+    assert set(frame["source_file"]) == {"report.pdf"}
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*), count(DISTINCT sha256) FROM documents"
+                            ).fetchone() == (4, 1)
+        assert conn.execute("SELECT count(*) FROM rows").fetchone() == (8,)

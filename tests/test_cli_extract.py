@@ -80,14 +80,16 @@ def test_broken_pdf_is_reported_and_exit_code_is_1(runs, tree):
 def test_combined_csv_and_db_cover_every_good_file(runs):
     folder = runs[2][1]
     combined = pd.read_csv(folder / "all.csv", dtype=str, keep_default_na=False)
-    assert list(combined.columns[:7]) == ["source_file", "row", "priority", "action",
-                                          "lead_agency", "lead_agencies", "update"]
-    per_file = combined.groupby("source_file").size().to_dict()
+    assert list(combined.columns[:8]) == ["source_path", "source_file", "row", "priority",
+                                          "action", "lead_agency", "lead_agencies", "update"]
+    per_file = combined.groupby("source_path").size().to_dict()
     out = folder / "out"
+    tree = Path(json.loads((out / "top.json").read_text("utf-8"))["source"]["path"]).parent
     assert per_file == {
-        name: len(json.loads((out / (stem + ".json")).read_text("utf-8"))["rows"])
+        (tree / name).as_posix(): len(json.loads((out / (stem + ".json")).read_text("utf-8"))["rows"])
         for name, stem in [("a/report.pdf", "a/report"), ("b/report.pdf", "b/report"),
                            ("b/deeper/grid.PDF", "b/deeper/grid"), ("top.pdf", "top")]}
+    assert set(combined["source_file"]) == {"report.pdf", "grid.PDF", "top.pdf"}
     with sqlite3.connect(folder / "r.sqlite") as conn:
         assert conn.execute("SELECT count(*) FROM documents").fetchone() == (4,)
         assert conn.execute("SELECT count(*) FROM rows").fetchone() == (len(combined),)

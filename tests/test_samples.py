@@ -10,7 +10,8 @@ import pytest
 
 import safecity_extract as sx
 from safecity_extract.model import validate
-from tests.expected import REPO_ROOT, expected_rows, load_manifest, sample_path
+from tests.expected import (REPO_ROOT, expected_period, expected_rows, expected_statuses,
+                            load_manifest, sample_path)
 
 SAMPLES = [entry["file"] for entry in load_manifest()]
 GOLDEN = REPO_ROOT / "golden"
@@ -85,6 +86,17 @@ def test_golden_json_equals_the_truth(name):
     want = expected_rows(name)
     extras = [c for c in golden["columns"] if c not in CELL_KEYS]
     assert [_cells(r, extras) for r in golden["rows"]] == want
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_golden_status_and_period_equal_the_truth(name):
+    """The additive fields of the goldens (status, status_column, period) against the truth."""
+    golden = json.loads((GOLDEN / Path(name).with_suffix(".json")).read_text("utf-8"))
+    column, statuses = expected_statuses(name)
+    assert golden["status_column"] == column
+    assert [r["status"] for r in golden["rows"]] == statuses
+    assert golden["period"] == expected_period(name)
+    assert golden["source"]["path"] == golden["source"]["file"] == name
 
 
 @pytest.mark.parametrize("name", SAMPLES)

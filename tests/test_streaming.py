@@ -66,8 +66,8 @@ def test_sqlite_stream_stores_each_report_under_its_name(tmp_path):
     db.add("b.pdf", make_report("b.pdf", sha="b" * 64, rows=3))
     db.close()
     with sqlite3.connect(tmp_path / "r.sqlite") as conn:
-        assert conn.execute("SELECT file FROM documents ORDER BY file").fetchall() == [
-            ("b.pdf",), ("x/a.pdf",)]
+        assert conn.execute("SELECT path, file FROM documents ORDER BY path").fetchall() == [
+            ("b.pdf", "b.pdf"), ("x/a.pdf", "a.pdf")]
         assert conn.execute("SELECT count(*) FROM rows").fetchone() == (5,)
 
 

@@ -146,21 +146,22 @@ def test_csv_safe_value(value, expected):
     assert csv_safe_value(value) == expected
 
 
-def test_combined_csv_has_source_file_first_and_all_rows(tmp_path):
+def test_combined_csv_has_source_path_and_file_first_and_all_rows(tmp_path):
     a, b = make_report("a.pdf", rows=2), make_report("b.pdf", "b" * 64, rows=3, extra="due")
     write_combined_csv([("x/a.pdf", a), ("y/b.pdf", b)], tmp_path / "all.csv")
     back = pd.read_csv(tmp_path / "all.csv", dtype=str, keep_default_na=False)
-    assert list(back.columns)[:2] == ["source_file", "row"]
-    assert "due" in back.columns and list(back.columns)[-4:] == [
-        "links", "page_start", "page_end", "flags"]
-    assert list(back["source_file"]) == ["x/a.pdf"] * 2 + ["y/b.pdf"] * 3
+    assert list(back.columns)[:3] == ["source_path", "source_file", "row"]
+    assert "due" in back.columns and list(back.columns)[-5:] == [
+        "status", "links", "page_start", "page_end", "flags"]
+    assert list(back["source_path"]) == ["x/a.pdf"] * 2 + ["y/b.pdf"] * 3
+    assert list(back["source_file"]) == ["a.pdf"] * 2 + ["b.pdf"] * 3
     assert list(back["due"]) == ["", "", "extra 1", "extra 2", "extra 3"]
     assert back.loc[4, "action"] == "Action number 3 for b.pdf"
 
 
 def test_combined_csv_of_nothing_has_a_header(tmp_path):
     write_combined_csv([], tmp_path / "all.csv")
-    assert (tmp_path / "all.csv").read_text("utf-8").startswith("source_file,row,priority")
+    assert (tmp_path / "all.csv").read_text("utf-8").startswith("source_path,source_file,row,priority")
 
 
 # --- SQLite --------------------------------------------------------------------------------
@@ -178,7 +179,11 @@ def test_sqlite_schema_and_indexes(tmp_path):
     assert tables == {"documents", "rows", "row_agencies"}
     cols = [r[1] for r in _query(db, "PRAGMA table_info(rows)")]
     assert cols == ["document", "row", "priority", "action", "lead_agency", "lead_agencies",
-                    "update_text", "extras", "links", "page_start", "page_end", "flags"]
+                    "update_text", "status", "status_text", "extras", "links", "page_start",
+                    "page_end", "flags"]
+    cols = [r[1] for r in _query(db, "PRAGMA table_info(documents)")]
+    assert cols == ["path", "file", "sha256", "title", "period", "pages", "status_column",
+                    "extracted_at", "tool_version"]
     plan = " ".join(r[-1] for r in _query(
         db, "EXPLAIN QUERY PLAN SELECT * FROM row_agencies WHERE agency = 'x'"))
     assert "row_agencies_agency" in plan
@@ -199,8 +204,41 @@ def test_sqlite_values(tmp_path):
     assert json.loads(row[4]) == ["joined_across_pages"]
     agencies = _query(db, "SELECT agency, count(*) FROM row_agencies GROUP BY agency ORDER BY 1")
     assert agencies == [("Hampshire Constabulary", 3), ("Southampton City Council", 3)]
-    write_sqlite(make_report(), db, "9.9", file="2019/a.pdf")
-    assert _query(db, "SELECT file FROM documents") == [("2019/a.pdf",)]
+    write_sqlite(make_report(), db, "9.9", path="2019/a.pdf")
+    assert _query(db, "SELECT path, file FROM documents ORDER BY path") == [
+        ("2019/a.pdf", "a.pdf"), ("a.pdf", "a.pdf")]
+
+
+def test_sqlite_one_document_per_path_copies_share_the_sha256(tmp_path):
+    db = tmp_path / "r.sqlite"
+    for year in ("2019", "2020"):
+        write_sqlite(make_report("report.pdf", rows=2), db, "1", path=f"{year}/report.pdf")
+    assert _query(db, "SELECT count(*) FROM rows") == [(4,)]
+    assert _query(db, "SELECT sha256, count(*) FROM documents GROUP BY sha256") == [
+        ("a" * 64, 2)]
+    counts = _query(db, "SELECT d.path, ra.agency, count(*) FROM row_agencies AS ra "
+                        "JOIN documents AS d ON d.path = ra.document GROUP BY 1, 2 ORDER BY 1, 2")
+    assert [c[2] for c in counts] == [2, 2, 2, 2]
+
+
+def test_sqlite_status_is_a_real_column(tmp_path):
+    db = tmp_path / "r.sqlite"
+    report = make_report(extra="rag")
+    report.status_column = "rag"
+    report.rows[0].status = "Green"
+    report.period = "December 2019"
+    write_sqlite(report, db, "1")
+    assert _query(db, "SELECT row, status, status_text FROM rows ORDER BY row")[0] == (
+        1, "Green", "extra 1")
+    assert _query(db, "SELECT period, status_column FROM documents") == [("December 2019", "rag")]
+
+
+def test_sqlite_from_an_older_version_is_refused(tmp_path):
+    db = tmp_path / "old.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE documents (sha256 TEXT PRIMARY KEY, file TEXT)")
+    with pytest.raises(sqlite3.DatabaseError, match="new database file"):
+        write_sqlite(make_report(), db, "1")
 
 
 def test_sqlite_rerun_replaces_rows_in_any_order(tmp_path):
