@@ -127,6 +127,6 @@ def test_batch_streams_skipped_and_read_files_in_input_order(tmp_path):
     result = run_batch(collect_inputs([root]), out, workers=2, extract_fn=fake_extract,
                        skip_existing=True, combined=tmp_path / "all.csv", db=tmp_path / "r.db")
     assert [f.status for f in result.files] == ["skipped"] * 3 + ["ok", "ok", "skipped"]
-    sources = [line.split(",")[0] for line in
+    sources = [line.split(",")[1] for line in
                (tmp_path / "all.csv").read_text("utf-8").splitlines()[1:]]
     assert list(dict.fromkeys(sources)) == [f"f{i}.pdf" for i in range(6)]
