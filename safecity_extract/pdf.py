@@ -10,7 +10,7 @@ import logging
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from .chars import Char, drop_doubled, has_doubled, plain_bullets
 from .errors import (DamagedPage, DamagedPDF, EmptyFile, EncryptedPDF, NotAPDF,
@@ -295,13 +295,22 @@ class Document:
         title = self._pdf.metadata.get("Title", "") if self._pdf.metadata else ""
         return title.decode("utf-8", "replace") if isinstance(title, bytes) else str(title)
 
-    def pages(self) -> Iterator[PageData | PageFailure]:
-        """Yield each page's data, or the failure of that page (the caller warns and goes on).
+    def pages(self, numbers: Iterable[int] | None = None) -> Iterator[PageData | PageFailure]:
+        """Yield each page's data, or the failure of that page (the caller warns and goes on);
+        with ``numbers`` (1-based), only those pages, in ascending order, the others unparsed.
 
         Failures are also kept in ``failures``, so the caller can tell a file whose every page
         failed (a damaged file) from one with no text (a scan).
         """
-        for index in range(self.page_count):
+        if numbers is None:
+            indices: Iterable[int] = range(self.page_count)
+        else:
+            wanted = sorted(set(numbers))
+            outside = [n for n in wanted if not 1 <= n <= self.page_count]
+            if outside:
+                raise ValueError(f"page {outside[0]} is outside 1-{self.page_count}")
+            indices = [n - 1 for n in wanted]
+        for index in indices:
             self.current_page = index + 1
             page = self._pdf.pages[index]
             try:

@@ -660,12 +660,8 @@ def find_tables(path: str | Path, pages: Sequence[int] | None = None, area: BBox
     s = Settings.resolve(settings)
     out: list[Table] = []
     with Document(path, password=password, settings=s) as doc:
-        wanted = set(pages or range(1, doc.page_count + 1))
-        outside = sorted(p for p in wanted if not 1 <= p <= doc.page_count)
-        if outside:
-            raise ValueError(f"page {outside[0]} is outside 1-{doc.page_count}")
-        for page in doc.pages():
-            if not isinstance(page, PageData) or page.number not in wanted:
+        for page in doc.pages(pages or None):
+            if not isinstance(page, PageData):
                 continue
             for bbox in [area] if area else find_regions(page, s):
                 table = table_structure(page, bbox, s)

@@ -93,6 +93,19 @@ def test_find_tables_on_a_sample_finds_the_progress_table():
 
 
 @needs_sample
+def test_document_reads_only_the_pages_asked_for(monkeypatch):
+    import safecity_extract.pdf as pdf
+
+    parsed = []
+    real = pdf.page_data
+    monkeypatch.setattr(pdf, "page_data", lambda page, number, s: parsed.append(number)
+                        or real(page, number, s))
+    with pdf.Document(GRID_PDF) as doc:
+        assert [p.number for p in doc.pages([3, 1, 3])] == [1, 3]
+    assert parsed == [1, 3]
+
+
+@needs_sample
 def test_find_tables_rejects_a_page_past_the_end():
     with pytest.raises(ValueError, match="outside"):
         find_tables(GRID_PDF, pages=[999])
