@@ -7,6 +7,7 @@ bold") is dropped, and private-use bullet glyphs of the Symbol and Wingdings fon
 from __future__ import annotations
 
 import re
+from collections import Counter
 from operator import itemgetter
 from typing import Any, Iterable, Sequence
 
@@ -72,3 +73,168 @@ def drop_doubled(chars: Iterable[Char], tolerance: float) -> list[Char]:
             kept.append(c)
             rows.setdefault((text, row), []).append(c)
     return kept
+
+
+# --- direction -----------------------------------------------------------------------------
+
+LTR, BTT, TTB, RTL = "ltr", "btt", "ttb", "rtl"
+_MATRIX = itemgetter("matrix")
+_A, _B = itemgetter(0), itemgetter(1)
+ANGLE_SLACK = 0.035  # sin of 2 degrees: a baseline this close to a page axis is along it
+
+
+def direction(c: Char) -> str | None:
+    """Which way the char's line runs on the page, from its text matrix: "ltr" (upright),
+    "btt" (turned a quarter anticlockwise, read upwards), "ttb" (a quarter clockwise), "rtl"
+    (upside down), or None for a baseline at any other angle (a diagonal watermark)."""
+    a, b = c["matrix"][0], c["matrix"][1]
+    norm = (a * a + b * b) ** 0.5
+    if norm == 0:
+        return None
+    a, b = a / norm, b / norm  # PDF space: y up, so b > 0 runs up the page
+    if abs(b) <= ANGLE_SLACK:
+        return LTR if a > 0 else RTL
+    if abs(a) <= ANGLE_SLACK:
+        return BTT if b > 0 else TTB
+    return None
+
+
+def all_upright(chars: Sequence[Char]) -> bool:
+    """True when every char runs left to right along the page (the usual page), checked at C
+    speed without a Python call per char."""
+    if not chars:
+        return True
+    matrices = list(map(_MATRIX, chars))
+    return set(map(_B, matrices)) == {0} and min(map(_A, matrices)) > 0
+
+
+# --- watermarks ----------------------------------------------------------------------------
+
+_NCS, _COLOUR = itemgetter("ncs"), itemgetter("non_stroking_color")
+
+
+def lightness(space: Any, colour: Any) -> float | None:
+    """How light a fill colour is, 0 (black) to 1 (white), or None when it cannot be told
+    (a pattern, an indexed palette). Separation and DeviceN values are ink tints."""
+    if isinstance(colour, (int, float)):
+        colour = (colour,)
+    if not isinstance(colour, (tuple, list)) or not colour or not all(
+            isinstance(v, (int, float)) for v in colour):
+        return None
+    name = str(space or "")
+    if "Separation" in name or "DeviceN" in name:
+        return 1.0 - min(1.0, max(float(v) for v in colour))
+    if "Indexed" in name or "Pattern" in name:
+        return None
+    values = [min(1.0, max(0.0, float(v))) for v in colour]
+    if len(values) == 1:
+        return values[0]
+    if len(values) == 3:
+        r, g, b = values
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    if len(values) == 4:
+        c, m, y, k = values
+        return (1 - k) * (1 - (0.2126 * c + 0.7152 * m + 0.0722 * y))
+    return None
+
+
+def _colours(chars: Sequence[Char]) -> Counter[tuple[Any, Any]]:
+    """How many chars are painted in each (colour space, colour); pdfplumber gives a char's
+    colour as a tuple, so this runs at C speed."""
+    try:
+        return Counter(zip(map(_NCS, chars), map(_COLOUR, chars)))
+    except TypeError:  # an unhashable colour component: compare them as text
+        return Counter((c.get("ncs"), _key(c)) for c in chars)
+
+
+def _key(c: Char) -> Any:
+    colour = c.get("non_stroking_color")
+    try:
+        hash(colour)
+        return colour
+    except TypeError:
+        return str(colour)
+
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+def light_colours(chars: Sequence[Char], min_lightness: float, min_contrast: float
+                  ) -> set[tuple[Any, Any]]:
+    """The (colour space, colour) pairs of the page's text that are far lighter than its body
+    text (the colour most chars have): at least ``min_lightness``, and lighter than the body
+    by ``min_contrast``."""
+    try:  # most pages have no light text: a set of the colours tells, cheaper than counts
+        if not any((lightness(*key) or 0.0) >= min_lightness
+                   for key in set(zip(map(_NCS, chars), map(_COLOUR, chars)))):
+            return set()
+    except TypeError:  # an unhashable colour component: count them below
+        pass
+    counts = _colours(chars)
+    if not counts:
+        return set()
+    body = lightness(*counts.most_common(1)[0][0]) or 0.0
+    out = set()
+    for key in counts:
+        value = lightness(*key)
+        if value is not None and value >= min_lightness and value >= body + min_contrast:
+            out.add(key)
+    return out
+
+
+def _on_backdrop(c: Char, value: float, backdrops: Sequence[tuple[Box, float | None]],
+                 min_contrast: float) -> bool:
+    """Does the char's centre sit on a fill darker than it (white text on a dark header band)
+    or on an image (whose colour is not known)?"""
+    x, y = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+    return any(box[0] <= x <= box[2] and box[1] <= y <= box[3]
+               and (shade is None or shade <= value - min_contrast)
+               for box, shade in backdrops)
+
+
+def watermark_chars(chars: Sequence[Char], light: set[tuple[Any, Any]],
+                    backdrops: Sequence[tuple[Box, float | None]], min_contrast: float
+                    ) -> list[bool]:
+    """For each char, is it watermark text: on a baseline at an angle (not along a page
+    axis), or in one of the ``light`` colours (``light_colours``) and not on a darker fill
+    or an image? ``backdrops`` are the page's filled shapes with their lightness (None for
+    images)."""
+    out = []
+    for c in chars:
+        if direction(c) is None:
+            out.append(True)
+            continue
+        key = (c.get("ncs"), _key(c))
+        value = lightness(*key) if key in light else None
+        out.append(value is not None and not _on_backdrop(c, value, backdrops, min_contrast))
+    return out
+
+
+def runs(chars: Sequence[Char], marks: Sequence[bool]) -> list[list[Char]]:
+    """The marked chars in runs as drawn: consecutive in the content stream, in one size and
+    direction (the same text matrix but for its position)."""
+    out: list[list[Char]] = []
+    last = -2
+    for k, (c, marked) in enumerate(zip(chars, marks)):
+        if not marked:
+            continue
+        if out and last == k - 1 and _same_face(out[-1][-1]["matrix"], c["matrix"]):
+            out[-1].append(c)
+        else:
+            out.append([c])
+        last = k
+    return out
+
+
+def _same_face(m: Sequence[float], n: Sequence[float]) -> bool:
+    return all(abs(m[i] - n[i]) < 0.5 for i in range(4))
+
+
+def run_text(run: Sequence[Char]) -> str:
+    """A run's text as drawn, spaces collapsed."""
+    return " ".join("".join(c["text"] for c in run).split())
+
+
+def run_box(run: Sequence[Char]) -> Box:
+    return (min(c["x0"] for c in run), min(c["top"] for c in run),
+            max(c["x1"] for c in run), max(c["bottom"] for c in run))

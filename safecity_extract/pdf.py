@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from .chars import Char, drop_doubled, has_doubled, plain_bullets
+from .chars import (Box, Char, all_upright, drop_doubled, has_doubled, light_colours,
+                    lightness, plain_bullets, run_box, run_text, runs, watermark_chars)
 from .errors import (DamagedPage, DamagedPDF, EmptyFile, EncryptedPDF, NotAPDF,
                      SafecityError, UnreadableFile)
 from .settings import Settings
@@ -74,6 +75,19 @@ class PageFailure:
 
 
 @dataclass(frozen=True, slots=True)
+class LeftOut:
+    """Text on the page that is not read into words, and why: "watermark" (text at an
+    angle, or far lighter than the body text and not on a darker fill)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class PageData:
     number: int  # 1-based
     width: float
@@ -81,6 +95,7 @@ class PageData:
     words: tuple[Word, ...]
     rules: tuple[Rule, ...]
     links: tuple[LinkArea, ...]
+    left_out: tuple[LeftOut, ...] = ()  # text set aside before words were made
 
 
 # Signatures of files that are often renamed to .pdf by mistake.
@@ -232,12 +247,51 @@ def _upright_words(chars: Sequence[Char], settings: Settings
     return [w for w, _ in pairs], chars
 
 
+def _backdrops(page: Any) -> list[tuple[Box, float | None]]:
+    """Filled shapes (with their lightness) and images: what light text may be printed on."""
+    out: list[tuple[Box, float | None]] = []
+    for shape in [*page.rects, *page.curves]:
+        if shape.get("fill"):
+            out.append(((shape["x0"], shape["top"], shape["x1"], shape["bottom"]),
+                        _fill_lightness(shape.get("non_stroking_color"))))
+    out += [((im["x0"], im["top"], im["x1"], im["bottom"]), None) for im in page.images]
+    return out
+
+
+def _fill_lightness(colour: Any) -> float | None:
+    """A shape's fill lightness when it can be told. pdfplumber drops the colour space of
+    shapes, and one value may be a grey (1 = white) or an ink tint (1 = full ink): such a
+    fill counts as possibly dark, so light text on it is kept."""
+    if not isinstance(colour, (tuple, list)) or len(colour) < 3:
+        return None
+    return lightness("", colour)
+
+
+def _set_aside(page: Any, chars: Sequence[Char], settings: Settings
+               ) -> tuple[Sequence[Char], tuple[LeftOut, ...]]:
+    """The chars to read, and the watermark text left out (each run as drawn)."""
+    light = light_colours(chars, settings.watermark_lightness, settings.watermark_contrast)
+    if not light and all_upright(chars):
+        return chars, ()
+    marks = watermark_chars(chars, light, _backdrops(page), settings.watermark_contrast)
+    if not any(marks):
+        return chars, ()
+    left = [LeftOut(run_text(r), *_xyxy(run_box(r)), "watermark") for r in runs(chars, marks)]
+    return [c for c, marked in zip(chars, marks) if not marked], tuple(
+        lo for lo in left if lo.text)
+
+
+def _xyxy(box: Box) -> tuple[float, float, float, float]:
+    """(x0, top, x1, bottom) -> the (x0, x1, top, bottom) order of our records."""
+    return float(box[0]), float(box[2]), float(box[1]), float(box[3])
+
+
 def page_data(page: Any, number: int, settings: Settings) -> PageData:
-    chars = plain_bullets(page.chars)
+    chars, left_out = _set_aside(page, plain_bullets(page.chars), settings)
     words, chars = _upright_words(chars, settings)
     return PageData(number, float(page.width), float(page.height),
                     tuple(_word(w) for w in words), _rules(page, settings),
-                    _links(page, chars, settings))
+                    _links(page, chars, settings), left_out)
 
 
 def _forget_contents(pdf: Any, page: Any) -> None:

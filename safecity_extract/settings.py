@@ -28,6 +28,10 @@ class Settings:
     # A glyph drawn again less than this (points) from an identical one is a copy ("fake
     # bold", a run painted twice) and is read once.
     doubled_glyph_gap: float = 1.0
+    # Text at least this light (0 black .. 1 white) and lighter than the page's body text by
+    # ``watermark_contrast``, not on a darker fill or an image, is a watermark: left out.
+    watermark_lightness: float = 0.7
+    watermark_contrast: float = 0.4
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -38,6 +42,8 @@ class Settings:
             raise ValueError("Settings.margin_band must be between 0 and 0.5")
         if not 1 <= self.min_header_fields <= 4:
             raise ValueError("Settings.min_header_fields must be 1..4")
+        if not (self.watermark_lightness <= 1 and self.watermark_contrast <= 1):
+            raise ValueError("Settings.watermark_lightness and watermark_contrast are 0..1")
 
     @classmethod
     def resolve(cls, value: "Settings | Mapping[str, Any] | None") -> "Settings":

@@ -57,6 +57,7 @@ class Spec:
     pad: float = 4.0
     landscape: bool = False
     watermark: dict[str, Any] = field(default_factory=dict)
+    header_fill: float | None = None  # grey of a band behind the header, labels in white
 
     @classmethod
     def of(cls, raw: dict[str, Any]) -> "Spec":
@@ -108,7 +109,11 @@ def draw(spec: Spec, path: Path) -> Path:
     tops = [60.0]
     for h in heights:
         tops.append(tops[-1] + h)
+    if spec.header_fill is not None:
+        c.setFillGray(spec.header_fill)
+        c.rect(xs[0], height - tops[1], xs[-1] - xs[0], tops[1] - tops[0], stroke=0, fill=1)
     for r, row in enumerate(rows):
+        c.setFillGray(1 if r == 0 and spec.header_fill is not None else 0)
         for k, cell in enumerate(row):
             if cell is not None:
                 bottom = tops[min(r + cell.rows, len(rows))]
@@ -163,7 +168,7 @@ def _watermark(c: Canvas, mark: dict[str, Any], width: float, height: float) -> 
     c.saveState()
     c.setFillGray(mark.get("gray", 0.85))
     c.setFont("Helvetica-Bold", mark.get("size", 110))
-    c.translate(width / 2, height / 2)
+    c.translate(mark.get("x", width / 2), height - mark.get("y", height / 2))
     c.rotate(mark.get("angle", 45))
     c.drawCentredString(0, 0, mark.get("text", "DRAFT"))
     c.restoreState()

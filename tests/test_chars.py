@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 import safecity_extract as sx
-from safecity_extract.chars import BULLET, drop_doubled, has_doubled, plain_bullets
+from safecity_extract.chars import (BULLET, BTT, LTR, RTL, TTB, all_upright, direction,
+                                    drop_doubled, has_doubled, light_colours, lightness,
+                                    plain_bullets, run_box, run_text, runs, watermark_chars)
 from safecity_extract.pdf import Document, PageData
 
 from drawn import Spec, draw
@@ -93,6 +95,70 @@ def test_has_doubled_looks_at_repeated_letters_of_words():
     assert not has_doubled([("fi", fi[:1])], 1.0)
 
 
+# --- directions and watermarks ------------------------------------------------------------
+
+
+def turned(text: str, x0: float, top: float, a: float, b: float, **extra: Any) -> dict[str, Any]:
+    """A char whose text matrix runs along (a, b) in PDF space (y up)."""
+    return char(text, x0, top, matrix=(a, b, -b, a, x0, 800 - top), **extra)
+
+
+def test_direction_from_the_text_matrix():
+    assert direction(turned("a", 0, 0, 10, 0)) == LTR
+    assert direction(turned("a", 0, 0, 0, 10)) == BTT      # a quarter turn anticlockwise
+    assert direction(turned("a", 0, 0, 0, -10)) == TTB
+    assert direction(turned("a", 0, 0, -10, 0)) == RTL     # upside down
+    assert direction(turned("a", 0, 0, 10, 0.2)) == LTR    # about 1 degree off: still along x
+    assert direction(turned("a", 0, 0, 7.07, 7.07)) is None  # 45 degrees: a watermark
+    # an oblique (synthetic italic) font skews the glyph, not the baseline
+    assert direction(char("a", 0, 0, matrix=(10, 0, 2, 10, 0, 0))) == LTR
+    assert all_upright([char("a", 0, 0), char("b", 5, 0)]) and all_upright([])
+    assert not all_upright([char("a", 0, 0), turned("b", 5, 0, 0, 10)])
+    assert not all_upright([turned("b", 5, 0, -10, 0)])
+
+
+def test_lightness_of_colours():
+    assert lightness("DeviceGray", (0,)) == 0 and lightness("DeviceGray", (1.0,)) == 1
+    assert lightness("DeviceRGB", (1, 1, 1)) == pytest.approx(1)
+    assert lightness("DeviceCMYK", (0, 0, 0, 1)) == 0
+    assert lightness("DeviceCMYK", (0, 0, 0, 0.1)) == pytest.approx(0.9)
+    assert lightness("Separation", (1.0,)) == 0  # a full tint of a spot ink
+    assert lightness("Pattern", ("P1",)) is None and lightness("DeviceRGB", None) is None
+    assert lightness("ICCBased", 0.5) == 0.5
+
+
+def test_light_colours_are_measured_against_the_body_text():
+    body = run("body text", 10, 10)
+    grey = [char("D", 10, 40, non_stroking_color=(0.85,))]
+    mid = [char("x", 10, 60, non_stroking_color=(0.5,))]
+    assert light_colours(body + grey + mid, 0.7, 0.4) == {("DeviceGray", (0.85,))}
+    # on a page whose body text is itself light grey, nothing is far lighter
+    pale = [dict(c, non_stroking_color=(0.6,)) for c in body]
+    assert light_colours(pale + grey, 0.7, 0.4) == set()
+
+
+def test_watermark_chars_keep_white_text_on_dark_fills_and_images():
+    body = run("body", 10, 10)
+    light = {("DeviceGray", (1.0,)), ("DeviceGray", (0.9,))}
+    white = char("H", 100, 100, non_stroking_color=(1.0,))
+    pale = char("D", 300, 300, non_stroking_color=(0.9,))
+    diagonal = turned("A", 200, 200, 7.07, 7.07)
+    backdrops = [((90, 90, 200, 120), 0.2),      # a dark header band behind the white text
+                 ((280, 280, 400, 400), 0.95)]   # a paler cell fill under the grey text
+    marks = watermark_chars(body + [white, pale, diagonal], light, backdrops, 0.4)
+    assert marks == [False] * 4 + [False, True, True]
+    on_image = watermark_chars([pale], light, [((280, 280, 400, 400), None)], 0.4)
+    assert on_image == [False]
+
+
+def test_runs_group_marked_chars_as_drawn():
+    chars = run("ab", 10, 10) + run("DRAFT", 100, 100) + run("cd", 10, 20) + run("X", 5, 5)
+    marks = [False] * 2 + [True] * 5 + [False] * 2 + [True]
+    got = runs(chars, marks)
+    assert [run_text(r) for r in got] == ["DRAFT", "X"]
+    assert run_box(got[0]) == (100, 100, 125, 110)
+
+
 # --- on drawn PDFs -------------------------------------------------------------------------
 
 
@@ -133,3 +199,17 @@ def test_generic_mode_reads_doubled_glyphs_once(bullets_doubled):
     grid = table.grid()
     assert grid[1][1] == "Continue to raise awareness of crime prevention."
     assert grid[2][1] == "Support victims of crime and their families."
+
+
+@pytest.mark.parametrize("name", ["watermark", "light_watermark"])
+def test_watermarks_are_left_out_and_counted(name, tmp_path):
+    spec, expected = _spec(name)
+    pdf = draw(spec, tmp_path / f"{name}.pdf")
+    (page,) = _pages(pdf)
+    mark = spec.watermark["text"]
+    assert [lo.reason for lo in page.left_out] == ["watermark"]
+    assert page.left_out[0].text == mark
+    assert not any(mark[:2] in w.text or w.text in mark for w in page.words)
+    report = sx.extract(pdf)
+    assert [{k: row.get(k) for k in expected[0]} for row in report.rows] == expected
+    assert report.warnings == []
