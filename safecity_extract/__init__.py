@@ -24,3 +24,7 @@ __all__ += ["review"]
 from .tables import find_tables  # noqa: E402  (generic table mode)
 
 __all__ += ["find_tables"]
+
+from .diff import diff_reports, timeline  # noqa: E402  (comparing reports across years)
+
+__all__ += ["diff_reports", "timeline"]

@@ -166,6 +166,54 @@ def check_command(inputs: tuple[Path, ...], golden_dir: Path, update: bool, recu
 
 
 
+# --- diff (diff.py) ------------------------------------------------------------------------
+
+
+def _format_choice(*names: str) -> click.Choice:
+    return click.Choice(list(names), case_sensitive=False)
+
+
+@main.command("diff")
+@click.argument("reports", metavar="OLD NEW [MORE...]", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=_format_choice("text", "json", "csv"), default="text",
+              show_default=True, help="Terminal report, JSON (added/dropped/changed) or CSV.")
+@click.option("--out", "-o", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of stdout.")
+@click.option("--threshold", type=click.FloatRange(0, 100), default=None, metavar="SCORE",
+              help="Similarity (0-100) two action texts need to pair [default: 81.5].")
+@password_option
+@agencies_path_option
+@verbose_option
+def diff_command(reports: tuple[Path, ...], fmt: str, out_path: Path | None,
+                 threshold: float | None, password: str | None, agencies_path: Path | None,
+                 verbose: bool) -> None:
+    """Compare reports (PDFs or our JSON): added, dropped and changed actions.
+
+    Two reports give a diff; three or more a timeline (one line per action, a status and
+    lead column per report, oldest first).
+    """
+    from .diff import PAIR_THRESHOLD, diff_reports, load_report, render, timeline
+    from .writers import atomic_write_text
+
+    if len(reports) < 2:
+        raise click.UsageError("give at least two reports: OLD NEW [MORE...]")
+    try:
+        loaded = [load_report(p, password=password, agencies=_load_agencies(agencies_path))
+                  if p.suffix.lower() != ".json" else load_report(p) for p in reports]
+        limit = PAIR_THRESHOLD if threshold is None else threshold
+        result = (diff_reports(loaded[0], loaded[1], limit) if len(loaded) == 2
+                  else timeline(loaded, limit))
+        text = render(result, fmt.lower())
+        if out_path is not None:
+            atomic_write_text(out_path, text)
+    except (SafecityError, OSError, ValueError, KeyError) as exc:
+        _fail(exc, verbose)
+        sys.exit(getattr(exc, "exit_code", 1))
+    if out_path is None:
+        click.echo(text, nl=False)
+
+
 # --- agencies (agencies.py) ----------------------------------------------------------------
 
 @main.group("agencies")

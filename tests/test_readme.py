@@ -3,10 +3,13 @@ import re
 from pathlib import Path
 
 import click
+import pytest
 
 from safecity_extract.cli import main
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text("utf-8")
+DOCS = README + "".join(p.read_text("utf-8") for p in sorted((ROOT / "docs").glob("*.md")))
 
 
 def _commands(group: click.Group, prefix: str = "") -> list[str]:
@@ -35,3 +38,30 @@ def test_readme_opens_with_install_run_and_test_commands():
 def test_ci_runs_the_readme_test_command():
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text("utf-8")
     assert "pip install -q '.[test]'" in ci and "-m pytest -q" in ci
+
+
+def _all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, cmd in group.commands.items():
+        found.append((prefix + name, cmd))
+        if isinstance(cmd, click.Group):
+            found += _all_commands(cmd, prefix + name + " ")
+    return found
+
+
+_OPTIONS = [(name, opt) for name, cmd in _all_commands(main) for p in cmd.params
+            if isinstance(p, click.Option)
+            for opt in [next((o for o in p.opts + p.secondary_opts if o.startswith("--")), None)]
+            if opt and opt != "--help"]
+
+
+@pytest.mark.parametrize("command, option", _OPTIONS, ids=[f"{c} {o}" for c, o in _OPTIONS])
+def test_every_option_is_in_the_readme_or_docs(command, option):
+    assert re.search(re.escape(option) + r"(?![\w-])", DOCS), (
+        f"{command} {option} is not mentioned in README.md or docs/")
+
+
+def test_every_command_is_in_the_readme_or_docs_with_its_name():
+    missing = [c for c, _ in _all_commands(main) if f"safecity-extract {c}" not in DOCS
+               and not (" " in c and c.split(" ")[1] in DOCS)]
+    assert not missing
