@@ -21,10 +21,13 @@ from .executors import extract_one as extract_one  # re-exported: golden.py uses
 from .executors import load_agencies_file as load_agencies_file
 from .guard import OutsideOutput, inside_root, refuse_inputs_as_outputs
 from .model import Report
-from .streaming import CombinedCsv, SqliteDb
-from .writers import read_json, write_csv, write_json
+from .outputs import write_output
+from .streaming import SqliteDb, check_output_names, combined_sink
+from .xlsx import require_xlsxwriter
+from .writers import read_json
 
-FORMATS = ("json", "csv")
+FORMATS = ("json", "csv", "jsonl", "xlsx")  # per-file outputs, in the order written
+DEFAULT_FORMATS = ("json", "csv")
 ProgressCallback = Callable[[int, int, str, int], None]  # done, total, current file, rows
 
 
@@ -184,17 +187,18 @@ class _Outputs:
     out_dir: Path
     formats: tuple[str, ...]
     csv_safe: bool
+    bom: bool = False
 
 
 def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
-              formats: Iterable[str] = FORMATS, workers: int | None = None,
+              formats: Iterable[str] = DEFAULT_FORMATS, workers: int | None = None,
               timeout: float | None = 120.0, skip_existing: bool = False,
               combined: str | Path | None = None, db: str | Path | None = None,
               csv_safe: bool = False, password: str | None = None,
               agencies_path: str | Path | None = None,
               progress_callback: ProgressCallback | None = None,
               extract_fn: ExtractFn | None = None,
-              executor: Executor | None = None) -> BatchResult:
+              executor: Executor | None = None, bom: bool = False) -> BatchResult:
     """Extract every input and write ``<out>/<rel>.json`` / ``.csv``, ``combined`` and ``db``.
 
     Files are extracted by ``executor`` (default: a pool of ``workers`` local processes).
@@ -206,7 +210,10 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
     """
     start = time.monotonic()
     load_agencies_file(str(agencies_path) if agencies_path else None)  # a bad file fails at once
-    outs = _Outputs(Path(out_dir), tuple(f for f in FORMATS if f in set(formats)), csv_safe)
+    outs = _Outputs(Path(out_dir), tuple(f for f in FORMATS if f in set(formats)), csv_safe, bom)
+    check_output_names(combined, db)
+    if "xlsx" in outs.formats:
+        require_xlsxwriter(str(out_dir))
     planned = [inp.output(outs.out_dir, fmt) for inp in inputs for fmt in outs.formats]
     refuse_inputs_as_outputs(planned + [p for p in (combined, db) if p is not None],
                              [inp.path for inp in inputs])
@@ -215,7 +222,7 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
                if skip_existing and _existing_report(inp, outs) is not None}
     todo = [inp.path for i, inp in enumerate(inputs) if i not in skipped]
     executor = executor or LocalPool(workers or os.cpu_count() or 1)
-    collections = _Collections(combined, db, csv_safe)
+    collections = _Collections(combined, db, csv_safe, bom)
     progress = _Progress(len(inputs), progress_callback)
     results: list[FileResult] = []
     outcomes = executor.outcomes(todo, job, timeout) if todo else iter(())
@@ -260,9 +267,10 @@ class _Collections:
     either becomes an OutputError naming it."""
 
     def __init__(self, combined: str | Path | None, db: str | Path | None,
-                 csv_safe: bool) -> None:
+                 csv_safe: bool, bom: bool = False) -> None:
         self.targets = [str(p) for p in (combined, db) if p is not None]
-        self.csv = _guard(combined, lambda: CombinedCsv(combined, csv_safe)) if combined else None
+        self.csv = (_guard(combined, lambda: combined_sink(combined, csv_safe, bom))
+                    if combined else None)
         try:
             self.db = _guard(db, lambda: SqliteDb(db, __version__)) if db else None
         except OutputError:
@@ -330,10 +338,7 @@ def _finish(inp: Input, report: Report, outs: _Outputs, status: str) -> FileResu
             path = inside_root(inp.output(outs.out_dir, fmt), outs.out_dir)
             if status == "skipped" and path.exists():
                 continue
-            if fmt == "json":
-                write_json(report, path)
-            else:
-                write_csv(report, path, csv_safe=outs.csv_safe)
+            write_output(report, path, fmt, outs.csv_safe, outs.bom)
     except OutsideOutput as exc:
         return FileResult(inp, "failed", error=str(exc))
     except OSError as exc:

@@ -84,16 +84,23 @@ def _progress(total: int, enabled: bool) -> Iterator[Any]:
 @click.option("--out", "-o", "out_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder for the outputs.")
 @recursive_option
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "both"]), default="both",
-              show_default=True, help="Output files per PDF.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "both", "jsonl", "xlsx"],
+                                                  case_sensitive=False),
+              default="both", show_default=True,
+              help="Output files per PDF (both: json and csv; jsonl: a row a line; xlsx: Excel).")
 @click.option("--workers", type=click.IntRange(min=1), help="Worker processes [default: CPUs].")
 @click.option("--timeout", type=click.FloatRange(min=0), default=120, show_default=True,
               help="Seconds one file may take (0: no limit).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary line.")
-@click.option("--combined", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.csv",
-              help="Also write all rows of all files to one CSV.")
+@click.option("--combined", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE.csv|FILE.xlsx",
+              help="Also write all rows of all files to one CSV, or an Excel workbook "
+                   "(a sheet per report, a summary and a flagged-rows sheet).")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.sqlite",
-              help="Also store the rows in SQLite (re-runs replace a document's rows).")
+              help="Also store the rows in SQLite (.sqlite, .sqlite3 or .db; re-runs replace "
+                   "a document's rows).")
+@click.option("--bom", is_flag=True,
+              help="Start CSV files with a UTF-8 byte-order mark, so Excel shows “–” as printed.")
 @click.option("--skip-existing", is_flag=True,
               help="Do not re-read a PDF whose JSON output was made from the same bytes.")
 @csv_safe_option
@@ -105,7 +112,8 @@ def _progress(total: int, enabled: bool) -> Iterator[Any]:
 def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fmt: str,
                     workers: int | None, timeout: float, quiet: bool, combined: Path | None,
                     db: Path | None, skip_existing: bool, csv_safe: bool, password: str | None,
-                    agencies_path: Path | None, verbose: bool, review: bool = False) -> None:
+                    agencies_path: Path | None, verbose: bool, review: bool = False,
+                    bom: bool = False) -> None:
     """Extract the progress table of each PDF (files or folders) into --out."""
     from .batch import collect_inputs, format_summary, run_batch
     from .guard import refuse_inputs_as_outputs
@@ -116,11 +124,13 @@ def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fm
                                  [p for p in inputs if p.is_dir()])
         show_bar = not quiet and sys.stderr.isatty()
         with _progress(len(files), show_bar) as callback:
+            fmt = fmt.lower()
             result = run_batch(files, out_dir, formats=["json", "csv"] if fmt == "both" else [fmt],
                                workers=workers, timeout=timeout or None,
                                skip_existing=skip_existing, combined=combined, db=db,
                                csv_safe=csv_safe, password=password,
-                               agencies_path=agencies_path, progress_callback=callback)
+                               agencies_path=agencies_path, progress_callback=callback,
+                               bom=bom)
     except SafecityError as exc:
         _fail(exc, verbose)
         sys.exit(exc.exit_code)
@@ -169,7 +179,7 @@ def check_command(inputs: tuple[Path, ...], golden_dir: Path, update: bool, recu
 # --- diff (diff.py) ------------------------------------------------------------------------
 
 
-def _format_choice(*names: str) -> click.Choice:
+def _format_choice(*names: str) -> click.Choice:  # type: ignore[type-arg]
     return click.Choice(list(names), case_sensitive=False)
 
 

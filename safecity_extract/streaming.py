@@ -12,11 +12,13 @@ import json
 import sqlite3
 import tempfile
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
+from .errors import SafecityError
 from .model import Report
+from .xlsx import CombinedXlsx
 from .writers import (_TRAILING_COLUMNS, SQLITE_SCHEMA, _check_schema, _remove_quietly,
-                      _replace_document,
+                      _replace_document, BOM,
                       atomic_write, combined_columns, csv_safe_value)
 
 
@@ -24,9 +26,10 @@ class CombinedCsv:
     """``add(name, report)`` in input order, then ``close()`` writes the CSV; ``discard()``
     removes the spool and leaves any earlier file at ``path`` as it was."""
 
-    def __init__(self, path: str | Path, csv_safe: bool = False) -> None:
+    def __init__(self, path: str | Path, csv_safe: bool = False, bom: bool = False) -> None:
         self.path = Path(path)
         self.csv_safe = csv_safe
+        self.bom = bom
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, self._spool_path = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".rows.tmp",
                                                 dir=self.path.parent)
@@ -57,6 +60,7 @@ class CombinedCsv:
 
     def _copy(self, out: IO[str], columns: list[str]) -> None:
         # The dialect pandas' to_csv uses: minimal quoting, "\n" line ends, missing cells empty.
+        out.write(BOM if self.bom else "")
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         with open(self._spool_path, encoding="utf-8", newline="") as spool:
@@ -87,3 +91,37 @@ class SqliteDb:
     def close(self) -> None:
         self._conn.close()
 
+
+
+class OutputFormatRefused(SafecityError):
+    """A --combined or --db file name whose extension names no format we write."""
+
+    exit_code = 2
+
+    def __init__(self, path: str, what: str, allowed: tuple[str, ...]) -> None:
+        super().__init__(path, f"{what} must end in {' or '.join(allowed)}: the format is "
+                         "chosen from the extension")
+
+
+COMBINED_SUFFIXES = (".csv", ".xlsx")
+DB_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+
+
+def check_output_names(combined: str | Path | None, db: str | Path | None) -> None:
+    """Refuse a combined file or database whose extension does not say its format."""
+    if combined is not None and Path(combined).suffix.lower() not in COMBINED_SUFFIXES:
+        raise OutputFormatRefused(str(combined), "--combined", COMBINED_SUFFIXES)
+    if db is not None and Path(db).suffix.lower() not in DB_SUFFIXES:
+        raise OutputFormatRefused(str(db), "--db", DB_SUFFIXES)
+    if combined is not None and Path(combined).suffix.lower() == ".xlsx":
+        from .xlsx import require_xlsxwriter
+
+        require_xlsxwriter(str(combined))
+
+
+def combined_sink(path: str | Path, csv_safe: bool = False, bom: bool = False
+                  ) -> "CombinedCsv | CombinedXlsx":
+    """The combined output for ``path``: a workbook for .xlsx, else CSV."""
+    if Path(path).suffix.lower() == ".xlsx":
+        return CombinedXlsx(path)
+    return CombinedCsv(path, csv_safe, bom)

@@ -20,6 +20,8 @@ from .model import (FIXED_FIELDS, AgencyMatch, Box, Link, Report, Row, Source, W
 # Characters that make Excel, LibreOffice and Google Sheets read a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
+BOM = "\ufeff"  # UTF-8 byte-order mark: tells Excel the CSV is UTF-8
+
 # The CSV columns whose cells are lists joined with "; " in Report.csv_records.
 _TRAILING_COLUMNS = ("status", "links", "page_start", "page_end", "flags")
 
@@ -134,18 +136,20 @@ def csv_safe_value(value: Any) -> Any:
     return value
 
 
-def write_csv(report: Report, path: str | Path, csv_safe: bool = False) -> None:
+def write_csv(report: Report, path: str | Path, csv_safe: bool = False, bom: bool = False
+              ) -> None:
     """Write one row per action, columns as ``report.csv_columns()``, UTF-8, "\\n" line ends.
 
     ``csv_safe`` guards against CSV formula injection: an update that starts with "=" or "-"
     would run as a formula in a spreadsheet. It is off by default because the apostrophe changes
     the data; turn it on for files people will open in Excel rather than load with code.
+    ``bom`` starts the file with a UTF-8 byte-order mark, so Excel reads "–" as printed.
     """
-    _write_records(report.csv_records(), report.csv_columns(), path, csv_safe)
+    _write_records(report.csv_records(), report.csv_columns(), path, csv_safe, bom)
 
 
 def write_combined_csv(reports_with_names: Iterable[tuple[str, Report]], path: str | Path,
-                       csv_safe: bool = False) -> None:
+                       csv_safe: bool = False, bom: bool = False) -> None:
     """Write every row of every report to one CSV, with ``source_path`` and ``source_file`` first.
 
     The name given with each report is its path (one document per path, so two year folders
@@ -156,7 +160,7 @@ def write_combined_csv(reports_with_names: Iterable[tuple[str, Report]], path: s
     records = [{"source_path": name, "source_file": report.source.file, **rec}
                for name, report in pairs for rec in report.csv_records()]
     columns = ["source_path", "source_file"] + combined_columns([report for _, report in pairs])
-    _write_records(records, columns, path, csv_safe)
+    _write_records(records, columns, path, csv_safe, bom)
 
 
 def combined_columns(reports: list[Report]) -> list[str]:
@@ -178,9 +182,14 @@ def report_csv_text(report: Report, csv_safe: bool = False) -> str:
 
 
 def _write_records(records: list[dict[str, Any]], columns: list[str], path: str | Path,
-                   csv_safe: bool) -> None:
+                   csv_safe: bool, bom: bool = False) -> None:
     frame = _frame(records, columns, csv_safe)
-    atomic_write(path, lambda f: frame.to_csv(f, index=False, lineterminator="\n"))
+
+    def write(f: IO[str]) -> None:
+        f.write(BOM if bom else "")
+        frame.to_csv(f, index=False, lineterminator="\n")
+
+    atomic_write(path, write)
 
 
 def _frame(records: list[dict[str, Any]], columns: list[str], csv_safe: bool) -> Any:

@@ -10,7 +10,6 @@ import sqlite3
 import time
 from pathlib import Path, PurePosixPath
 
-import pandas as pd
 import pytest
 
 from safecity_extract.batch import (Input, NoInputsFound, collect_inputs, format_summary,
@@ -201,6 +200,8 @@ def test_db_rerun_gives_the_same_row_count(tmp_path):
 
 def test_copies_are_one_document_per_path_everywhere(tmp_path):
     """4 copies of a file: the summary, the combined CSV and SQLite all count 4 documents."""
+    import pandas as pd  # here, not at the top: spawned workers import this module
+
     files = {f"{year}/report.pdf": "one two" for year in ("2017", "2018", "2019", "2020")}
     root = _tree(tmp_path / "in", files)
     db, combined = tmp_path / "r.sqlite", tmp_path / "all.csv"
