@@ -83,6 +83,7 @@ def _worker_main(conn: Connection, job: ExtractJob) -> None:
         agencies = load_agencies_file(job.agencies_path)
     except Exception as exc:  # reported for every file this worker is given
         agencies, failure = None, ("error", str(exc), traceback.format_exc())
+    conn.send(_READY)  # the parent starts a file's clock now, not while this process started
     while True:
         task = conn.recv()
         if task is None:
@@ -126,6 +127,12 @@ class InOrder:
 # --- the local pool: worker processes that survive hangs and crashes -------------------------
 
 
+# A worker's first message: it has imported the extractor. Until then a file's --timeout is
+# extended by STARTUP_GRACE, so a slow start on a loaded machine does not fail its first file.
+_READY = ("ready",)
+STARTUP_GRACE = 60.0
+
+
 class _Worker:
     def __init__(self, ctx: Any, job: ExtractJob) -> None:
         self.conn, child = ctx.Pipe()
@@ -134,6 +141,11 @@ class _Worker:
         child.close()
         self.task: int | None = None
         self.started = 0.0
+        self.ready = False
+
+    def limit(self, timeout: float) -> float:
+        """Seconds the current file may run, counted from ``started``."""
+        return timeout if self.ready else timeout + STARTUP_GRACE
 
     def give(self, index: int, path: Path) -> None:
         self.task, self.started = index, time.monotonic()
@@ -193,7 +205,7 @@ def _wait_time(busy: list[_Worker], timeout: float | None) -> float | None:
     if not timeout:
         return None
     now = time.monotonic()
-    return max(0.0, min(w.started + timeout - now for w in busy))
+    return max(0.0, min(w.started + w.limit(timeout) - now for w in busy))
 
 
 def _collect(w: _Worker, ready: list[Any], timeout: float | None, paths: Sequence[Path],
@@ -205,12 +217,15 @@ def _collect(w: _Worker, ready: list[Any], timeout: float | None, paths: Sequenc
         return None, w
     if w.conn in ready or w.process.sentinel in ready:
         message = _receive(w, paths[index])
+        if message == _READY:
+            w.ready, w.started = True, time.monotonic()
+            return None, w
         if message is not None:
             w.task = None
             return Outcome(*message), w
         w.process.join(1)
         why = f"worker process died (exit code {w.process.exitcode})"
-    elif timeout and time.monotonic() - w.started >= timeout:
+    elif timeout and time.monotonic() - w.started >= w.limit(timeout):
         why = f"timed out after {timeout:g} s"
     else:
         return None, w

@@ -218,3 +218,13 @@ def test_copies_are_one_document_per_path_everywhere(tmp_path):
         assert conn.execute("SELECT count(*), count(DISTINCT sha256) FROM documents"
                             ).fetchone() == (4, 1)
         assert conn.execute("SELECT count(*) FROM rows").fetchone() == (8,)
+
+
+def test_worker_start_up_does_not_count_against_a_files_timeout(tmp_path):
+    """The clock of a file starts when its worker has imported the extractor (here 3 s)."""
+    from tests.slow_start_extract import slow_start_extract
+
+    _tree(tmp_path / "in", {"a.pdf": "one two", "b.pdf": "three"})
+    result = run_batch(collect_inputs([tmp_path / "in"]), tmp_path / "out", workers=2,
+                       timeout=1, extract_fn=slow_start_extract)
+    assert [(f.status, f.error) for f in result.files] == [("ok", ""), ("ok", "")]
