@@ -211,12 +211,12 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
     start = time.monotonic()
     load_agencies_file(str(agencies_path) if agencies_path else None)  # a bad file fails at once
     outs = _Outputs(Path(out_dir), tuple(f for f in FORMATS if f in set(formats)), csv_safe, bom)
-    check_output_names(combined, db)
-    if "xlsx" in outs.formats:
-        require_xlsxwriter(str(out_dir))
     planned = [inp.output(outs.out_dir, fmt) for inp in inputs for fmt in outs.formats]
     refuse_inputs_as_outputs(planned + [p for p in (combined, db) if p is not None],
                              [inp.path for inp in inputs])
+    check_output_names(combined, db)
+    if "xlsx" in outs.formats:
+        require_xlsxwriter(str(out_dir))
     job = ExtractJob(password, str(agencies_path) if agencies_path else None, extract_fn)
     skipped = {i for i, inp in enumerate(inputs)
                if skip_existing and _existing_report(inp, outs) is not None}
