@@ -16,13 +16,15 @@ import platform
 import pstats
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # measure this checkout's package, whatever is installed
@@ -33,6 +35,7 @@ LONG_SOURCE = SAMPLES / "word_grid_a4.pdf"  # its header repeats on every page
 MAX_FLOOR_RATIO = 1.2
 MAX_RSS_GROWTH = 1.3
 MIN_SPEEDUP = 1.7
+MAX_CLIENT_RSS_GROWTH = 1.2  # the batch's main process, many files against few
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,11 @@ class Plan:
     batch_repeats: int
     camelot_size: int           # camelot renders every page as an image: the smallest only
     profile_size: int
+    memory_files: tuple[int, int] = (10, 1000)  # batch sizes whose client peak RSS is compared
 
 
 FULL = Plan((10, 100, 300), (10, 100), 40, 5, 3, 10, 100)
-QUICK = Plan((2,), (2,), 2, 1, 1, 2, 2)
+QUICK = Plan((2,), (2,), 2, 1, 1, 2, 2, (2, 4))
 
 
 # --- inputs ------------------------------------------------------------------------------
@@ -230,6 +234,45 @@ def batch(folder: str, workers: str) -> dict[str, float]:
     return {"machine_busy": _machine_busy() - busy}
 
 
+def batch_memory(folder: str, scheduler: str, workers: str) -> dict[str, float]:
+    """A batch with --combined and --db, JSON and CSV out; this process is the client, whose
+    peak RSS is measured. ``scheduler`` is "none" (the local pool) or a Dask address."""
+    from safecity_extract.batch import collect_inputs, run_batch
+
+    out = Path(folder).parent / f"{Path(folder).name}_out_{'pool' if scheduler == 'none' else 'dask'}"
+    shutil.rmtree(out, ignore_errors=True)
+    client = None
+    if scheduler != "none":
+        from distributed import Client
+
+        client = Client(scheduler)
+    try:
+        result = run_batch(collect_inputs([folder]), out / "files", workers=int(workers),
+                           combined=out / "all.csv", db=out / "all.sqlite", client=client)
+    finally:
+        if client is not None:
+            client.close()
+    if result.failed:
+        raise RuntimeError(f"{len(result.failed)} files failed: {result.failed[0].error}")
+    return {"files": float(len(result.files)), "rows": float(result.rows)}
+
+
+def dask_batch(folder: str, scheduler: str) -> dict[str, float]:
+    """The batch through run_batch on the Dask cluster at ``scheduler``, JSON out."""
+    from distributed import Client
+
+    from safecity_extract.batch import collect_inputs, run_batch
+
+    out = Path(folder).parent / "dask_batch_out"
+    shutil.rmtree(out, ignore_errors=True)
+    busy = _machine_busy()
+    with Client(scheduler) as client:
+        result = run_batch(collect_inputs([folder]), out, formats=("json",), client=client)
+    if result.failed:
+        raise RuntimeError(f"{len(result.failed)} files failed: {result.failed[0].error}")
+    return {"machine_busy": _machine_busy() - busy}
+
+
 def speed(path: str, repeats: str, kinds: str) -> dict[str, Any]:
     """Time the extractors in one process, taking turns, after one warm-up run of each: a
     change in what else the machine does then touches all of them alike."""
@@ -249,6 +292,7 @@ def speed(path: str, repeats: str, kinds: str) -> dict[str, Any]:
 KINDS: dict[str, Callable[..., Any]] = {
     "floor": floor, "ours": ours, "reading": ours_reading, "tables": tables,
     "camelot": camelot_lattice, "batch": batch, "stages": stages, "speed": speed,
+    "batch_memory": batch_memory, "dask_batch": dask_batch,
 }
 # Imported before the clock starts (pdf.py and extract.py import pdfplumber and rapidfuzz
 # lazily; a long-running user pays that once).
@@ -257,6 +301,8 @@ PRELOAD = {"floor": ("pdfplumber",), "tables": ("pdfplumber",), "camelot": ("cam
            "stages": ("pdfplumber", "safecity_extract.pdf"),
            "ours": ("pdfplumber", "safecity_extract.extract", "safecity_extract.agencies"),
            "batch": ("safecity_extract.batch",),
+           "batch_memory": ("safecity_extract.batch", "safecity_extract.extract"),
+           "dask_batch": ("safecity_extract.batch", "distributed"),
            "speed": ("pdfplumber", "safecity_extract.extract", "safecity_extract.agencies")}
 
 
@@ -668,10 +714,119 @@ def _short(file: str) -> str:
     return "/".join(parts[-2:]) if len(parts) > 1 else file
 
 
+# --- batches: the client's memory, and Dask workers --------------------------------------
+
+
+@contextmanager
+def dask_cluster(workers: int, work: Path) -> Iterator[str]:
+    """A real `dask scheduler` and `dask worker` (``workers`` single-threaded processes) on
+    127.0.0.1, as separate processes, stopped on exit; yields the scheduler's address."""
+    from distributed import Client
+
+    sched_file = work / f"scheduler-{workers}.json"
+    sched_file.unlink(missing_ok=True)
+    dask = [sys.executable, "-m", "dask"]
+    procs = [subprocess.Popen(dask + ["scheduler", "--host", "127.0.0.1", "--port", "0",
+                                      "--no-dashboard", "--scheduler-file", str(sched_file)],
+                              stderr=subprocess.DEVNULL, start_new_session=True)]
+    try:
+        deadline = time.monotonic() + 120
+        while not sched_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(sched_file.read_text())["address"]
+        procs.append(subprocess.Popen(dask + ["worker", address, "--nworkers", str(workers),
+                                              "--nthreads", "1", "--no-dashboard"],
+                                      stderr=subprocess.DEVNULL, cwd=ROOT,
+                                      start_new_session=True))
+        with Client(address) as client:
+            client.wait_for_workers(workers, timeout=120)
+        yield address
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+@dataclass
+class BatchResults:
+    plan: Plan
+    memory: dict[tuple[str, int], Measured] = field(default_factory=dict)
+    dask: dict[int, Measured] = field(default_factory=dict)
+    load_before: str = ""
+
+
+def run_batches(plan: Plan, work: Path) -> BatchResults:
+    res = BatchResults(plan, load_before=load_average())
+    folders = {n: work / f"batch_{n}" for n in plan.memory_files}
+    for n, folder in folders.items():
+        build_batch(n, folder)
+    for n, folder in folders.items():
+        res.memory[("pool", n)] = measure([("batch_memory", [str(folder), "none", "2"])], 1)[0]
+    with dask_cluster(2, work) as address:
+        for n, folder in folders.items():
+            res.memory[("dask", n)] = measure(
+                [("batch_memory", [str(folder), address, "2"])], 1)[0]
+    for workers in (1, 2):
+        with dask_cluster(workers, work) as address:
+            res.dask[workers] = measure([("dask_batch", [str(work / "batch"), address])],
+                                        plan.batch_repeats)[0]
+    return res
+
+
+def batches_section(res: BatchResults) -> list[str]:
+    small, big = res.plan.memory_files
+    one, two = res.dask[1], res.dask[2]
+    n = res.plan.batch_files
+    found = []
+    for backend in ("pool", "dask"):
+        s, b = res.memory[(backend, small)], res.memory[(backend, big)]
+        found.append(Target(f"client peak RSS, {big} files <= {MAX_CLIENT_RSS_GROWTH} x "
+                            f"{small} files ({'local pool' if backend == 'pool' else 'Dask'})",
+                            b.rss <= MAX_CLIENT_RSS_GROWTH * s.rss, f"{b.rss / s.rss:.2f}x"))
+    speedup = one.seconds / two.seconds
+    others = two.part("machine_busy") - two.cpu
+    found.append(Target(f"2 Dask workers >= {MIN_SPEEDUP} x one (wall)", speedup >= MIN_SPEEDUP,
+                        f"{speedup:.2f}x",
+                        f"One worker {one.seconds:.2f} s, two {two.seconds:.2f} s; other "
+                        f"processes on the machine used {others:.1f} CPU s during the "
+                        "two-worker runs (/proc/stat)."))
+    out = [HEADING_BATCHES, "", "Written by `python bench/run.py` (or `--batches` for this "
+           "section alone); inputs in bench/work/.", "",
+           f"- date: {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}, cpus: {os.cpu_count()}",
+           f"- load average (1/5/15 min) before: {res.load_before}; after: {load_average()}",
+           "", *targets_section(found), "",
+           "### Client memory (peak RSS of the batch's main process, MiB)", "",
+           "run_batch with `--combined` and `--db`, JSON and CSV out, 2 workers, on copies of "
+           "samples/*.pdf cycled (copies share a SHA-256, so the database holds one document "
+           "per sample; the combined CSV has every file's rows). For Dask, a `dask scheduler` "
+           "and a `dask worker --nworkers 2 --nthreads 1` run as separate processes, so the "
+           "figure is the client alone. One run each.", "",
+           "| executor | files | rows | peak RSS MiB | wall s |", "|---|---:|---:|---:|---:|"]
+    for (backend, files), m in sorted(res.memory.items()):
+        label = "local pool" if backend == "pool" else "Dask"
+        out.append(f"| {label} | {files} | {m.part('rows'):.0f} | {m.rss:.1f} | "
+                   f"{m.seconds:.1f} |")
+    out += ["", "### Dask workers", "",
+            f"{n} sample-sized files through run_batch(client=...) on a `dask worker` of 1 and "
+            f"of 2 single-threaded processes, JSON out, median of {res.plan.batch_repeats} "
+            "runs; the workers are started before the clock (unlike the local pool's, whose "
+            "start-up is timed), connecting the client is timed.", "",
+            "| workers | wall s | files/s | client CPU s |", "|---:|---:|---:|---:|",
+            f"| 1 | {one.seconds:.2f} | {n / one.seconds:.2f} | {one.cpu:.2f} |",
+            f"| 2 | {two.seconds:.2f} | {n / two.seconds:.2f} | {two.cpu:.2f} |",
+            "", f"speed-up with 2 workers: {speedup:.2f}x (wall)"]
+    return out
+
+
 # --- main --------------------------------------------------------------------------------
 
 
 HEADING = "## Speed, memory and workers"
+HEADING_BATCHES = "## Batches: client memory and Dask workers"
 
 
 def render(res: Results, about: list[str]) -> str:
@@ -684,14 +839,15 @@ def render(res: Results, about: list[str]) -> str:
 
 
 def write_section(path: Path, text: str) -> None:
-    """Put ``text`` in place of this script's section of ``path``; other scripts' sections
-    (bench/icdar2013.py writes one too) stay as they are."""
+    """Put ``text`` in place of its section (named by its first line) of ``path``; other
+    sections (bench/icdar2013.py writes one too) stay as they are."""
+    heading = text.split("\n", 1)[0]
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    start = old.find(HEADING + "\n")
+    start = old.find(heading + "\n")
     if start < 0:
         new = old.rstrip("\n") + "\n\n" + text
     else:
-        end = old.find("\n## ", start + len(HEADING))
+        end = old.find("\n## ", start + len(heading))
         new = old[:start] + text + (old[end:] if end >= 0 else "")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -706,6 +862,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--repeats", type=int, help="runs per measurement (median)")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
+    parser.add_argument("--batches", action="store_true",
+                        help="only the batch section: client memory, 10 vs 1000 files, local "
+                             "pool and Dask; 1 vs 2 Dask workers")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--profile", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -717,11 +876,20 @@ def main(argv: list[str] | None = None) -> None:
     if args.repeats:
         plan = replace(plan, repeats=args.repeats, batch_repeats=args.repeats)
     wait_for(LONG_SOURCE)
+    if args.batches:
+        args.work.mkdir(parents=True, exist_ok=True)
+        build_batch(plan.batch_files, args.work / "batch")
+        text = "\n".join(batches_section(run_batches(plan, args.work)))
+        print(text)
+        return write_section(args.out, text)
     about = machine()
     reports, tool = build_inputs(plan, args.work)
     about.append(f"- inputs: {', '.join(map(str, plan.sizes))}-page reports made from "
                  f"{LONG_SOURCE.name} by {tool}; {plan.batch_files} copies of samples/*.pdf")
     text = render(run_all(plan, reports, args.work), about)
+    print(text)
+    write_section(args.out, text)
+    text = "\n".join(batches_section(run_batches(plan, args.work)))
     print(text)
     write_section(args.out, text)
 

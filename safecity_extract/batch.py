@@ -198,11 +198,13 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
               agencies_path: str | Path | None = None,
               progress_callback: ProgressCallback | None = None,
               extract_fn: ExtractFn | None = None,
-              executor: Executor | None = None, bom: bool = False) -> BatchResult:
+              executor: Executor | None = None, bom: bool = False,
+              client: Any = None) -> BatchResult:
     """Extract every input and write ``<out>/<rel>.json`` / ``.csv``, ``combined`` and ``db``.
 
-    Files are extracted by ``executor`` (default: a pool of ``workers`` local processes).
-    Outputs are written as results arrive, in input order, so memory does not grow with the
+    Files are extracted by ``executor`` (default: a pool of ``workers`` local processes), or
+    on the Dask cluster of ``client`` (a ``distributed.Client``) when one is given. Outputs
+    are written as results arrive, in input order, so memory does not grow with the
     batch.
     ``extract_fn`` replaces the real extractor (a module-level function, so workers can
     import it). Files that fail are listed in the result; this function raises only for
@@ -221,7 +223,7 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
     skipped = {i for i, inp in enumerate(inputs)
                if skip_existing and _existing_report(inp, outs) is not None}
     todo = [inp.path for i, inp in enumerate(inputs) if i not in skipped]
-    executor = executor or LocalPool(workers or os.cpu_count() or 1)
+    executor = executor or _executor(client, workers)
     collections = _Collections(combined, db, csv_safe, bom)
     progress = _Progress(len(inputs), progress_callback)
     results: list[FileResult] = []
@@ -243,6 +245,15 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
         if close is not None:
             close()  # stops the workers at once if the loop ended early
     return BatchResult(results, time.monotonic() - start)
+
+
+def _executor(client: Any, workers: int | None) -> Executor:
+    if client is None:
+        return LocalPool(workers or os.cpu_count() or 1)
+    from .dask_executor import DaskExecutor
+
+    dask: Executor = DaskExecutor(client)
+    return dask
 
 
 def _reuse(inp: Input, outs: _Outputs) -> tuple[FileResult, Report | None]:

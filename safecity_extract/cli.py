@@ -79,6 +79,18 @@ def _progress(total: int, enabled: bool) -> Iterator[Any]:
         yield step
 
 
+@contextmanager
+def _dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
+    """The Dask client for --scheduler (None without it): connected before any work starts."""
+    if scheduler is None:
+        yield None
+        return
+    from .dask_executor import dask_client
+
+    with dask_client(scheduler, workers) as client:
+        yield client
+
+
 @main.command("extract")
 @inputs_argument
 @click.option("--out", "-o", "out_dir", required=True,
@@ -89,6 +101,9 @@ def _progress(total: int, enabled: bool) -> Iterator[Any]:
               default="both", show_default=True,
               help="Output files per PDF (both: json and csv; jsonl: a row a line; xlsx: Excel).")
 @click.option("--workers", type=click.IntRange(min=1), help="Worker processes [default: CPUs].")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Extract on a Dask cluster: tcp://HOST:8786 of a running scheduler, or "
+                   "'local' for a local cluster of --workers processes (needs the [dask] extra).")
 @click.option("--timeout", type=click.FloatRange(min=0), default=120, show_default=True,
               help="Seconds one file may take (0: no limit).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary line.")
@@ -113,7 +128,7 @@ def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fm
                     workers: int | None, timeout: float, quiet: bool, combined: Path | None,
                     db: Path | None, skip_existing: bool, csv_safe: bool, password: str | None,
                     agencies_path: Path | None, verbose: bool, review: bool = False,
-                    bom: bool = False) -> None:
+                    bom: bool = False, scheduler: str | None = None) -> None:
     """Extract the progress table of each PDF (files or folders) into --out."""
     from .batch import collect_inputs, format_summary, run_batch
     from .guard import refuse_inputs_as_outputs
@@ -123,14 +138,15 @@ def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fm
         refuse_inputs_as_outputs([p for p in (combined, db) if p is not None], [],
                                  [p for p in inputs if p.is_dir()])
         show_bar = not quiet and sys.stderr.isatty()
-        with _progress(len(files), show_bar) as callback:
+        with _dask_client(scheduler, workers) as client, \
+                _progress(len(files), show_bar) as callback:
             fmt = fmt.lower()
             result = run_batch(files, out_dir, formats=["json", "csv"] if fmt == "both" else [fmt],
                                workers=workers, timeout=timeout or None,
                                skip_existing=skip_existing, combined=combined, db=db,
                                csv_safe=csv_safe, password=password,
                                agencies_path=agencies_path, progress_callback=callback,
-                               bom=bom)
+                               bom=bom, client=client)
     except SafecityError as exc:
         _fail(exc, verbose)
         sys.exit(exc.exit_code)

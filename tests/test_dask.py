@@ -1,0 +1,173 @@
+"""Batches on a Dask cluster: a LocalCluster of worker processes on loopback, started and stopped
+here, gives the local pool's bytes; a worker killed mid-file has its file retried elsewhere; a
+file that kills every worker it runs on, or hangs, fails alone; an unreachable scheduler is one
+line before any work; nothing is left running.
+
+The fake extractors are module-level so the Dask workers can import them by name.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from safecity_extract.batch import collect_inputs, run_batch
+from safecity_extract.dask_executor import dask_client
+from tests.test_batch import _outputs, _tree, fake_extract
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+COMMAND = [sys.executable, "-c", "from safecity_extract.cli import main; main()"]
+
+
+def slow_extract(path: str, **kwargs):
+    """fake_extract, taking a second and a half over each file: long enough to kill mid-file."""
+    time.sleep(1.5)
+    return fake_extract(path, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def client():
+    with dask_client("local", 2) as c:
+        yield c
+
+
+@pytest.fixture
+def two_workers(client):
+    client.wait_for_workers(2, timeout=60)  # an earlier test may have had one restarted
+    return client
+
+
+def _children() -> set[int]:
+    """Live child processes of this one (Linux), leaving out multiprocessing's resource
+    tracker, which lives as long as the interpreter."""
+    pids: set[int] = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        pids.update(int(p) for p in (task / "children").read_text().split())
+    out = set()
+    for pid in pids:
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if b"resource_tracker" not in cmd and state != "Z":
+            out.add(pid)
+    return out
+
+
+def test_local_cluster_gives_the_local_pools_bytes_on_every_sample(tmp_path, two_workers):
+    inputs = collect_inputs([SAMPLES])
+    run_batch(inputs, tmp_path / "pool", workers=2, combined=tmp_path / "pool" / "all.csv")
+    result = run_batch(inputs, tmp_path / "dask", client=two_workers,
+                       combined=tmp_path / "dask" / "all.csv")
+    assert not result.failed
+    pool, dask = _outputs(tmp_path / "pool"), _outputs(tmp_path / "dask")
+    assert len(pool) == 2 * len(inputs) + 1
+    assert dask == pool
+
+
+def _kill_a_busy_worker(client, killed: list[int]):
+    """A progress callback that SIGKILLs, once, a worker process while it reads a file."""
+    def step(done, total, name, rows):
+        if killed:
+            return
+        pids = client.run(os.getpid)
+        busy = [addr for addr, keys in client.processing().items() if keys]
+        os.kill(pids[busy[0]], signal.SIGKILL)
+        killed.append(pids[busy[0]])
+    return step
+
+
+def test_a_worker_killed_mid_file_loses_no_good_file(tmp_path, two_workers):
+    _tree(tmp_path / "in", {f"f{i}.pdf": f"w{i} x{i}" for i in range(8)})
+    killed: list[int] = []
+    result = run_batch(collect_inputs([tmp_path / "in"]), tmp_path / "out", client=two_workers,
+                       extract_fn=slow_extract, combined=tmp_path / "all.csv",
+                       progress_callback=_kill_a_busy_worker(two_workers, killed))
+    assert killed
+    assert [f.status for f in result.files] == ["ok"] * 8
+    assert len(_outputs(tmp_path / "out")) == 16
+    assert len((tmp_path / "all.csv").read_text("utf-8").splitlines()) == 1 + 16
+
+
+def test_a_file_that_kills_its_workers_fails_alone_after_one_retry(tmp_path, two_workers):
+    _tree(tmp_path / "in", {"a.pdf": "one two", "die.pdf": "DIE", "bad.pdf": "BAD",
+                            "z.pdf": "three"})
+    result = run_batch(collect_inputs([tmp_path / "in"]), tmp_path / "out", client=two_workers,
+                       extract_fn=fake_extract)
+    status = {f.input.name: f.status for f in result.files}
+    assert status == {"a.pdf": "ok", "bad.pdf": "failed", "die.pdf": "failed", "z.pdf": "ok"}
+    errors = {f.input.name: f.error for f in result.failed}
+    assert errors["die.pdf"] == (f"{tmp_path / 'in' / 'die.pdf'}: worker process died while "
+                                 "reading it, also when retried on another worker")
+    # messages name the file as the client has it, not the worker's temporary copy
+    assert errors["bad.pdf"] == (f"{tmp_path / 'in' / 'bad.pdf'}: damaged or truncated PDF "
+                                 "(fake): download or export it again")
+    assert sorted(_outputs(tmp_path / "out")) == ["a.csv", "a.json", "z.csv", "z.json"]
+
+
+def test_a_hanging_file_times_out_and_the_batch_goes_on(tmp_path, two_workers):
+    _tree(tmp_path / "in", {"a.pdf": "one", "hang.pdf": "HANG", "z.pdf": "two three"})
+    result = run_batch(collect_inputs([tmp_path / "in"]), tmp_path / "out", client=two_workers,
+                       extract_fn=fake_extract, timeout=3)
+    assert [f.status for f in result.files] == ["ok", "failed", "ok"]
+    assert result.failed[0].error == f"{tmp_path / 'in' / 'hang.pdf'}: timed out after 3 s"
+    two_workers.wait_for_workers(2, timeout=60)  # the hung worker was restarted
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_1_before_any_work(tmp_path):
+    address = f"tcp://127.0.0.1:{_closed_port()}"
+    proc = subprocess.run(COMMAND + ["extract", str(SAMPLES), "--out", str(tmp_path / "out"), "--scheduler", address],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        f"error: {address}: cannot reach the Dask scheduler (Timed out trying to connect to "
+        f"{address} after 10 s): start one with `dask scheduler` (and workers with "
+        "`dask worker ADDRESS`) or check the address"]
+    assert not (tmp_path / "out").exists()
+
+
+def _in_session(sid: int) -> list[int]:
+    """Live processes of session ``sid`` (Linux)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":
+            out.append(int(stat.parent.name))
+    return out
+
+
+def test_no_process_is_left_behind_by_the_cli_or_the_library(tmp_path, client):
+    for name in ("word_grid_a4.pdf", "reportlab_shaded.pdf"):
+        (tmp_path / "in").mkdir(exist_ok=True)
+        (tmp_path / "in" / name).write_bytes((SAMPLES / name).read_bytes())
+    proc = subprocess.Popen(COMMAND + ["extract", str(tmp_path / "in"), "--out",
+                                       str(tmp_path / "out"), "-q", "--scheduler", "local",
+                                       "--workers", "1"], cwd=ROOT, start_new_session=True)
+    assert proc.wait(timeout=180) == 0
+    assert sorted(_outputs(tmp_path / "out")) == [
+        "reportlab_shaded.csv", "reportlab_shaded.json", "word_grid_a4.csv", "word_grid_a4.json"]
+    before = _children()
+    with dask_client("local", 1) as own:  # the library's own cluster, started here
+        assert len(own.run(os.getpid)) == 1
+    deadline = time.monotonic() + 30
+    while (_children() - before or _in_session(proc.pid)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _in_session(proc.pid) == []
+    assert _children() - before == set()
