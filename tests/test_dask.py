@@ -171,3 +171,14 @@ def test_no_process_is_left_behind_by_the_cli_or_the_library(tmp_path, client):
         time.sleep(0.2)
     assert _in_session(proc.pid) == []
     assert _children() - before == set()
+
+
+def test_without_dask_the_scheduler_option_is_one_line(tmp_path):
+    hide = "import sys; sys.modules['distributed'] = None; "
+    proc = subprocess.run([sys.executable, "-c", hide + COMMAND[2], "extract", str(SAMPLES),
+                           "--out", str(tmp_path / "out"), "--scheduler", "local"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == ["error: --scheduler: needs Dask, which is not "
+                                        "installed: pip install 'safecity-extract[dask]'"]
+    assert not (tmp_path / "out").exists()
