@@ -10,13 +10,10 @@ import statistics
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from .chars import LTR
 from .pdf import Word
-
-SOFT_HYPHEN = "\u00ad"
-HYPHENS = ("-", "\u2010")  # hyphen-minus and the typographic hyphen; never dashes
-# Glyphs that open a list item. Dashes are left out: a wrapped " – " must not start a list.
-BULLETS = frozenset("•◦▪▫●○■□➢►✓·\uf0b7\uf0a7\uf076\uf0d8")
-
+from .wrap import (BULLETS, HYPHENS, SOFT_HYPHEN, is_bullet, join_paragraph,  # noqa: F401
+                   join_two, tidy)
 
 _SENTENCE_END = re.compile(r"[.!?:;][\"'’”)\]]*$")
 _SENTENCE_START = re.compile(r"^[\"'‘“(\[]*[A-Z0-9•◦▪●■➢►]")
@@ -44,10 +41,17 @@ class Line:
 
 
 def group_lines(words: Iterable[Word], overlap: float = 0.5) -> list[Line]:
-    """Cluster words into visual lines: a word joins a line its vertical middle falls in."""
+    """Cluster words into visual lines: a word joins a line its vertical middle falls in.
+
+    A block of rotated text (one Word, see pdf.py) is a line of its own: it is as tall as
+    the lines of text beside it, which must not join it nor each other through it."""
     lines: list[list[Word]] = []
     extents: list[list[float]] = []  # [top, bottom] of each line so far, kept as words join
-    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+    ordered = sorted(words, key=lambda w: (w.top, w.x0))
+    turned = [w for w in ordered if w.direction != LTR]
+    if turned:
+        ordered = [w for w in ordered if w.direction == LTR]
+    for word in ordered:
         for members, extent in zip(reversed(lines[-3:]), reversed(extents[-3:])):
             top, bottom = extent
             slack = (bottom - top) * (0.5 - overlap / 2)
@@ -58,7 +62,10 @@ def group_lines(words: Iterable[Word], overlap: float = 0.5) -> list[Line]:
         else:
             lines.append([word])
             extents.append([word.top, word.bottom])
-    return [_make_line(members) for members in lines]
+    out = [_make_line(members) for members in lines]
+    if turned:  # in order of their tops, as the upright lines already are
+        out = sorted(out + [_make_line([w]) for w in turned], key=lambda ln: ln.top)
+    return out
 
 
 def _make_line(members: Sequence[Word]) -> Line:
@@ -85,40 +92,12 @@ def paragraphs(lines: Sequence[Line], pitch: float, gap_ratio: float) -> list[li
     return groups
 
 
-def join_two(left: str, right: str) -> str:
-    """Join a wrapped line to the next one following the hyphen rules."""
-    if not left:
-        return right
-    if not right:
-        return left
-    if left.endswith(SOFT_HYPHEN):
-        return left[:-1] + right
-    if left.endswith(HYPHENS) and len(left) > 1 and left[-2].isalnum():
-        return left + right
-    return left + " " + right
 
 
-def is_bullet(text: str) -> bool:
-    return bool(text) and text[0] in BULLETS
 
 
-def join_paragraph(texts: Sequence[str]) -> str:
-    """Join one paragraph's lines; a line opening with a bullet glyph starts a new line."""
-    out = ""
-    for text in texts:
-        text = tidy(text)
-        if not text:
-            continue
-        if out and is_bullet(text):
-            out = out.removesuffix(SOFT_HYPHEN) + "\n" + text
-        else:
-            out = join_two(out, text)
-    return out
 
 
-def tidy(text: str) -> str:
-    """Collapse runs of spaces and strip the ends; keeps every other character as printed."""
-    return re.sub(r"[ \t\u00a0]{2,}", " ", text.replace("\u00a0", " ")).strip()
 
 
 def cell_text(lines: Sequence[Line], pitch: float, gap_ratio: float) -> str:

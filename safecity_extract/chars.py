@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Iterable, Sequence
+
+from .wrap import join_paragraph
 
 Char = dict[str, Any]  # a pdfplumber char record, never modified here
 _TEXT = itemgetter("text")
@@ -238,3 +241,129 @@ def run_text(run: Sequence[Char]) -> str:
 def run_box(run: Sequence[Char]) -> Box:
     return (min(c["x0"] for c in run), min(c["top"] for c in run),
             max(c["x1"] for c in run), max(c["bottom"] for c in run))
+
+
+# --- text in other directions --------------------------------------------------------------
+
+
+def split_directions(chars: Sequence[Char]) -> tuple[list[Char], dict[str, list[Char]]]:
+    """The chars that run left to right, and the others by the way they run (btt, ttb, rtl).
+    Chars at other angles are watermarks, set aside before; any left go with the first."""
+    upright: list[Char] = []
+    turned: dict[str, list[Char]] = {}
+    for c in chars:
+        way = direction(c)
+        if way in (None, LTR):
+            upright.append(c)
+        else:
+            turned.setdefault(way, []).append(c)
+    return upright, turned
+
+
+def turn(c: Char, way: str, width: float, height: float) -> Char:
+    """The char as seen with the page turned so that text running ``way`` reads left to
+    right: its box in that frame (``size`` the box's height there, the font's size)."""
+    x0, x1, top, bottom = turn_box((c["x0"], c["x1"], c["top"], c["bottom"]), way,
+                                   width, height)
+    return {**c, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+            "upright": True, "width": x1 - x0, "height": bottom - top, "size": bottom - top}
+
+
+Span = tuple[float, float, float, float]  # x0, x1, top, bottom
+
+
+def turn_box(box: Span, way: str, width: float, height: float) -> Span:
+    """A page box (x0, x1, top, bottom) in the frame where ``way`` reads left to right."""
+    x0, x1, top, bottom = box
+    if way == BTT:  # the page turned a quarter clockwise
+        return height - bottom, height - top, x0, x1
+    if way == TTB:  # a quarter anticlockwise
+        return top, bottom, width - x1, width - x0
+    if way == RTL:
+        return width - x1, width - x0, height - bottom, height - top
+    return box
+
+
+def turn_back(box: Span, way: str, width: float, height: float) -> Span:
+    """A box of the ``way`` frame back on the page (the inverse of ``turn_box``)."""
+    x0, x1, top, bottom = box
+    if way == BTT:
+        return top, bottom, height - x1, height - x0
+    if way == TTB:
+        return width - bottom, width - top, x0, x1
+    if way == RTL:
+        return width - x1, width - x0, height - bottom, height - top
+    return box
+
+
+@dataclass(frozen=True)
+class Block:
+    """Lines of turned text read as one piece (a rotated cell), in its own frame."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+def blocks(words: Sequence[Char], gap_ratio: float) -> list[Block]:
+    """Words of one frame (dicts with text, x0, x1, top, bottom) -> blocks of text: words on
+    one baseline with no more than a wide space between them make a line, lines stacked
+    closely with overlapping extents make a block, a wider step between lines (more than
+    ``gap_ratio`` times the block's closest step) starts a paragraph."""
+    stacks: list[list[_Line]] = []
+    for line in _frame_lines(words):
+        for stack in reversed(stacks):
+            last = stack[-1]
+            if (0 < line.top - last.top <= 2.5 * last.size
+                    and min(line.x1, last.x1) > max(line.x0, last.x0)):
+                stack.append(line)
+                break
+        else:
+            stacks.append([line])
+    return [_block(stack, gap_ratio) for stack in stacks]
+
+
+@dataclass
+class _Line:
+    words: list[Char]
+    x0: float
+    x1: float
+    top: float
+    size: float
+
+    @property
+    def text(self) -> str:
+        return " ".join(w["text"] for w in self.words)
+
+
+def _frame_lines(words: Sequence[Char]) -> list[_Line]:
+    lines: list[_Line] = []
+    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        size = w["bottom"] - w["top"]
+        for line in reversed(lines[-8:]):
+            if abs(w["top"] - line.top) <= 0.5 * size and 0 <= w["x0"] - line.x1 <= 1.5 * size:
+                line.words.append(w)
+                line.x1 = max(line.x1, w["x1"])
+                break
+        else:
+            lines.append(_Line([w], w["x0"], w["x1"], w["top"], size))
+    return sorted(lines, key=lambda ln: (ln.top, ln.x0))
+
+
+def _block(stack: list[_Line], gap_ratio: float) -> Block:
+    steps = [b.top - a.top for a, b in zip(stack, stack[1:])]
+    closest = min(steps, default=0.0)
+    paragraphs: list[list[str]] = [[stack[0].text]]
+    for step, line in zip(steps, stack[1:]):
+        if step > gap_ratio * closest:
+            paragraphs.append([])
+        paragraphs[-1].append(line.text)
+    text = "\n\n".join(p for p in (join_paragraph(p) for p in paragraphs) if p)
+    words = [w for line in stack for w in line.words]
+    sizes = sorted(line.size for line in stack)
+    return Block(text, min(w["x0"] for w in words), max(w["x1"] for w in words),
+                 min(w["top"] for w in words), max(w["bottom"] for w in words),
+                 sizes[len(sizes) // 2])

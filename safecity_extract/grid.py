@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from .cells import Line, ends_sentence, group_lines
+from .chars import LTR
 from .headers import map_labels, match_label
 from .pdf import LinkArea, PageData, Rule, Word
 from .settings import Settings
@@ -443,12 +444,21 @@ def fill_bands(lines: dict[str, list[Line]], edges: Sequence[float], page: int,
         blocks = (text_blocks(col_lines, pitch * settings.paragraph_gap, priority_cuts)
                   if name == PRIORITY else [[ln] for ln in col_lines])
         for block in blocks:
-            y = (block[0].top + block[0].bottom) / 2
+            y = _start_y(block[0])
             if name == PRIORITY:
                 above = [c for c in priority_cuts if c < block[0].top]
                 y = max(above) + settings.rule_snap if above else y
             bands[_band_index(y, edges)].cells.setdefault(name, []).extend(block)
     return bands
+
+
+def _start_y(line: Line) -> float:
+    """Where a cell's text starts, to find its band: the middle of its first line, or for a
+    rotated block (a line far taller than its font, see pdf.Word) one font size below its
+    top, since its middle may lie several rows down."""
+    if line.bottom - line.top > 2 * line.size:
+        return line.top + line.size
+    return (line.top + line.bottom) / 2
 
 
 def text_blocks(col_lines: Sequence[Line], max_step: float, cuts: Sequence[float]
@@ -601,7 +611,12 @@ def steady_lines(words: Sequence[Word], tolerance: float = 0.3) -> list[Line]:
 
     lines: list[list[Word]] = []
     for word in sorted(words, key=lambda w: (w.ymid, w.x0)):
+        if word.direction != LTR:  # a rotated block is a line of its own (see group_lines)
+            lines.append([word])
+            continue
         for members in reversed(lines[-3:]):
+            if members[0].direction != LTR:
+                continue
             first = members[0]
             if abs(word.ymid - first.ymid) <= tolerance * (first.bottom - first.top):
                 members.append(word)

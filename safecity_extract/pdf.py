@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from .chars import (Box, Char, all_upright, drop_doubled, has_doubled, light_colours,
-                    lightness, plain_bullets, run_box, run_text, runs, watermark_chars)
+from .chars import (LTR, Box, Char, all_upright, blocks, drop_doubled, has_doubled,
+                    light_colours, lightness, plain_bullets, run_box, run_text, runs,
+                    split_directions, turn, turn_back, watermark_chars)
 from .errors import (DamagedPage, DamagedPDF, EmptyFile, EncryptedPDF, NotAPDF,
                      SafecityError, UnreadableFile)
 from .settings import Settings
@@ -32,6 +33,11 @@ class Word:
     top: float
     bottom: float
     size: float
+    # "ltr" for upright text. Text running another way ("btt" upwards, "ttb" downwards, "rtl"
+    # upside down) is read in its own direction and comes as one Word per block (a rotated
+    # cell): its text the block's lines joined as a cell's are, its box the block's box on
+    # the page, its size the font's.
+    direction: str = LTR
 
     @property
     def xmid(self) -> float:
@@ -267,11 +273,11 @@ def _fill_lightness(colour: Any) -> float | None:
     return lightness("", colour)
 
 
-def _set_aside(page: Any, chars: Sequence[Char], settings: Settings
+def _set_aside(page: Any, chars: Sequence[Char], upright: bool, settings: Settings
                ) -> tuple[Sequence[Char], tuple[LeftOut, ...]]:
     """The chars to read, and the watermark text left out (each run as drawn)."""
     light = light_colours(chars, settings.watermark_lightness, settings.watermark_contrast)
-    if not light and all_upright(chars):
+    if not light and upright:
         return chars, ()
     marks = watermark_chars(chars, light, _backdrops(page), settings.watermark_contrast)
     if not any(marks):
@@ -286,11 +292,33 @@ def _xyxy(box: Box) -> tuple[float, float, float, float]:
     return float(box[0]), float(box[2]), float(box[1]), float(box[3])
 
 
+def _turned_words(turned: dict[str, list[Char]], width: float, height: float,
+                  settings: Settings) -> list[Word]:
+    """Text running another way than left to right, read in its own direction: the page is
+    turned so that it reads left to right, words are made as for upright text, and each
+    block of lines becomes one Word placed where the block sits on the page."""
+    out = []
+    for way in sorted(turned):
+        frame = [turn(c, way, width, height) for c in turned[way]]
+        words, _ = _upright_words(frame, settings)
+        for b in blocks(words, settings.paragraph_gap):
+            x0, x1, top, bottom = turn_back((b.x0, b.x1, b.top, b.bottom), way, width, height)
+            out.append(Word(b.text, float(x0), float(x1), float(top), float(bottom),
+                            round(b.size, 2), way))
+    return out
+
+
 def page_data(page: Any, number: int, settings: Settings) -> PageData:
-    chars, left_out = _set_aside(page, plain_bullets(page.chars), settings)
+    width, height = float(page.width), float(page.height)
+    chars = plain_bullets(page.chars)
+    upright = all_upright(chars)
+    chars, left_out = _set_aside(page, chars, upright, settings)
+    turned: dict[str, list[Char]] = {}
+    if not upright:
+        chars, turned = split_directions(chars)
     words, chars = _upright_words(chars, settings)
-    return PageData(number, float(page.width), float(page.height),
-                    tuple(_word(w) for w in words), _rules(page, settings),
+    found = [_word(w) for w in words] + _turned_words(turned, width, height, settings)
+    return PageData(number, width, height, tuple(found), _rules(page, settings),
                     _links(page, chars, settings), left_out)
 
 

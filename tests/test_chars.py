@@ -9,9 +9,13 @@ from typing import Any
 import pytest
 
 import safecity_extract as sx
-from safecity_extract.chars import (BULLET, BTT, LTR, RTL, TTB, all_upright, direction,
+from safecity_extract.cells import group_lines
+from safecity_extract.chars import (BTT, BULLET, LTR, RTL, TTB, all_upright, blocks, direction,
                                     drop_doubled, has_doubled, light_colours, lightness,
-                                    plain_bullets, run_box, run_text, runs, watermark_chars)
+                                    plain_bullets, run_box, run_text, runs, split_directions,
+                                    turn, turn_back, watermark_chars)
+from safecity_extract.grid import steady_lines
+from safecity_extract.pdf import Word
 from safecity_extract.pdf import Document, PageData
 
 from drawn import Spec, draw
@@ -159,6 +163,65 @@ def test_runs_group_marked_chars_as_drawn():
     assert run_box(got[0]) == (100, 100, 125, 110)
 
 
+# --- rotated text --------------------------------------------------------------------------
+
+
+def test_split_directions_keeps_stream_order_per_direction():
+    up = [turned("a", 0, 0, 10, 0), turned("b", 5, 0, 10, 0)]
+    btt = [turned("c", 0, 50, 0, 10), turned("d", 0, 40, 0, 10)]
+    ttb = [turned("e", 0, 50, 0, -10)]
+    upright, others = split_directions([up[0], btt[0], ttb[0], btt[1], up[1]])
+    assert upright == up and others == {BTT: btt, TTB: ttb}
+
+
+@pytest.mark.parametrize("way", [BTT, TTB, RTL, LTR])
+def test_turning_a_box_and_back_gives_the_box(way):
+    box = (100.0, 110.0, 300.0, 340.0)  # x0, x1, top, bottom: a tall narrow glyph run
+    c = turn({"text": "x", "x0": 100.0, "x1": 110.0, "top": 300.0, "bottom": 340.0,
+              "size": 40.0}, way, 600, 800)
+    assert turn_back((c["x0"], c["x1"], c["top"], c["bottom"]), way, 600, 800) == box
+    assert c["x1"] - c["x0"] > 0 and c["size"] == c["bottom"] - c["top"]
+
+
+def test_text_read_upwards_becomes_left_to_right_in_its_frame():
+    # "ab" written bottom to top at x = 50: "a" below "b"
+    a = {"text": "a", "x0": 50.0, "x1": 60.0, "top": 395.0, "bottom": 400.0, "size": 5.0}
+    b = {"text": "b", "x0": 50.0, "x1": 60.0, "top": 390.0, "bottom": 395.0, "size": 5.0}
+    fa, fb = turn(a, BTT, 600, 800), turn(b, BTT, 600, 800)
+    assert fa["x0"] < fb["x0"] and fa["top"] == fb["top"] == 50.0 and fa["size"] == 10.0
+
+
+def fw(text: str, x0: float, top: float, size: float = 10.0) -> dict[str, Any]:
+    """A word in a turned frame, 5 points per character."""
+    return {"text": text, "x0": x0, "x1": x0 + 5 * len(text), "top": top,
+            "bottom": top + size}
+
+
+def test_blocks_join_lines_as_cells_do():
+    words = [fw("Reduce", 0, 0), fw("crime,", 35, 0), fw("anti-", 0, 12),
+             fw("social", 0, 24), fw("behaviour", 35, 24),
+             fw("Second", 0, 48), fw("paragraph", 40, 48)]
+    (block,) = blocks(words, 1.45)
+    assert block.text == "Reduce crime, anti-social behaviour\n\nSecond paragraph"
+    assert (block.x0, block.top, block.bottom) == (0, 0, 58)
+
+
+def test_blocks_apart_on_the_same_baseline_or_far_below_are_separate():
+    words = [fw("first", 0, 0), fw("cell", 0, 12),
+             fw("second", 200, 0), fw("cell", 200, 12),   # same baselines, far along
+             fw("third", 0, 100)]                         # far below
+    assert [b.text for b in blocks(words, 1.45)] == ["first cell", "second cell", "third"]
+
+
+def test_a_rotated_block_is_a_line_of_its_own():
+    tall = Word("Reduce crime", 10, 20, 100, 300, 9.0, BTT)
+    beside = [Word("one", 40, 60, 100, 109, 9.0), Word("two", 40, 60, 150, 159, 9.0),
+              Word("three", 40, 70, 200, 209, 9.0)]
+    for lines in (group_lines([tall, *beside]), steady_lines([tall, *beside])):
+        assert sorted(ln.text for ln in lines) == ["Reduce crime", "one", "three", "two"]
+    assert [ln.text for ln in group_lines([tall, *beside])][:2] == ["one", "Reduce crime"]
+
+
 # --- on drawn PDFs -------------------------------------------------------------------------
 
 
@@ -212,4 +275,24 @@ def test_watermarks_are_left_out_and_counted(name, tmp_path):
     assert not any(mark[:2] in w.text or w.text in mark for w in page.words)
     report = sx.extract(pdf)
     assert [{k: row.get(k) for k in expected[0]} for row in report.rows] == expected
+    assert report.warnings == []
+
+
+def test_rotated_priority_cells_are_one_word_each_in_their_column(tmp_path):
+    spec, _ = _spec("rotated_priority")
+    (page,) = _pages(draw(spec, tmp_path / "rotated.pdf"))
+    turned_words = [w for w in page.words if w.direction != LTR]
+    assert [(w.text, w.direction) for w in turned_words] == [
+        ("Reduce crime, reoffending and antisocial behaviour", BTT),
+        ("Protecting Vulnerable People", TTB)]
+    left, right = 40, 40 + spec.widths[0]
+    assert all(left < w.x0 < w.x1 < right and w.bottom - w.top > 50 for w in turned_words)
+    assert all(w.size == spec.size for w in turned_words)
+
+
+def test_table_with_a_rotated_priority_column_is_exact(tmp_path):
+    spec, expected = _spec("rotated_priority")
+    report = sx.extract(draw(spec, tmp_path / "rotated.pdf"))
+    assert [{k: row.get(k) for k in expected[0]} for row in report.rows] == expected
+    assert [row.flags for row in report.rows] == [[], ["priority_filled_down"]] * 2
     assert report.warnings == []
