@@ -401,16 +401,16 @@ def write_scores(path: Path, outcomes: Sequence[Outcome]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def write_section(path: Path, text: str) -> None:
+def write_section(path: Path, text: str, heading: str = HEADING) -> None:
     """Replace our section of the results file (or append it), leaving the others alone."""
     from safecity_extract.writers import atomic_write_text
 
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    start = old.find(HEADING)
+    start = old.find(heading + "\n")
     if start < 0:
         new = old.rstrip("\n") + "\n\n" + text
     else:
-        after = old.find("\n## ", start + len(HEADING))
+        after = old.find("\n## ", start + len(heading))
         new = old[:start] + text + (old[after:] if after >= 0 else "")
     atomic_write_text(path, new)
 
