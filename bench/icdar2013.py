@@ -444,6 +444,12 @@ Why the tables below 0.8 fail (each looked at by hand):
 Peers were run on the same regions (2 points of padding): pdfplumber's text strategy via
 `page.crop(bbox).extract_table(...)`, camelot stream with `table_areas` (PDF coordinates).
 Neither reports spanning cells, which the truth has in most headers.
+
+CPU time (user + system of this process) is the speed measure, the machine being shared; this
+run had a load average near 19 on 2 CPUs, which inflates every figure. Reading only the pages
+that hold tables (`pdf.Document.pages(numbers)`, also what `tables --pages` does) took ours
+from 31.9 to 18.3 s of CPU in back-to-back runs at a load near 8 (camelot 9.3 s in that run);
+about three quarters of ours is pdfplumber parsing the pages' characters, not table reading.
 """
 
 
