@@ -403,7 +403,7 @@ def write_scores(path: Path, outcomes: Sequence[Outcome]) -> None:
 
 def write_section(path: Path, text: str, heading: str = HEADING) -> None:
     """Replace our section of the results file (or append it), leaving the others alone."""
-    from safecity_extract.writers import atomic_write_text
+    from safecity_extract.files import atomic_write_text
 
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
     start = old.find(heading + "\n")

@@ -6,7 +6,6 @@ database as they come, so the bytes do not depend on where or how many workers r
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import time
@@ -14,38 +13,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
-from . import __version__
-from .errors import SafecityError
+from .errors import NoInputsFound, OutputError, OutsideOutput
 from .executors import ExtractFn, ExtractJob, Executor, LocalPool, Outcome
-from .executors import extract_one as extract_one  # re-exported: golden.py uses it from here
-from .executors import load_agencies_file as load_agencies_file
-from .guard import OutsideOutput, inside_root, refuse_inputs_as_outputs
+from .files import sha256_file
+from .guard import inside_root, refuse_inputs_as_outputs
 from .model import Report
+from .options import Options
 from .outputs import write_output
 from .streaming import SqliteDb, check_output_names, combined_sink
-from .xlsx import require_xlsxwriter
+from .version import __version__
 from .writers import read_json
+from .xlsx import require_xlsxwriter
 
 FORMATS = ("json", "csv", "jsonl", "xlsx")  # per-file outputs, in the order written
 DEFAULT_FORMATS = ("json", "csv")
 ProgressCallback = Callable[[int, int, str, int], None]  # done, total, current file, rows
-
-
-class OutputError(SafecityError):
-    """The combined CSV or the database could not be written."""
-
-    def __init__(self, path: str, exc: BaseException) -> None:
-        super().__init__(path, f"cannot write: {exc}")
-
-
-class NoInputsFound(SafecityError):
-    """No PDF among the paths given: a usage error, hence exit code 2."""
-
-    exit_code = 2
-
-    def __init__(self, path: str, recursive: bool) -> None:
-        hint = "" if recursive else " (add -r to look in subfolders)"
-        super().__init__(path, f"no PDF files found{hint}")
 
 
 @dataclass(frozen=True)
@@ -111,8 +93,8 @@ def collect_inputs(paths: Iterable[str | Path], recursive: bool = False) -> list
     argument; clashing names get a "-2", "-3" suffix. Raises NoInputsFound when nothing is left.
     """
     found: list[tuple[Path, PurePosixPath]] = []
-    paths = [Path(p) for p in paths]
-    for path in paths:
+    given = [Path(p) for p in paths]
+    for path in given:
         if path.is_dir():
             found += [(f, PurePosixPath(*f.relative_to(path).parts))
                       for f in pdfs_in(path, recursive)]
@@ -120,12 +102,13 @@ def collect_inputs(paths: Iterable[str | Path], recursive: bool = False) -> list
             found.append((path, PurePosixPath(path.name)))
     inputs = dedupe(found)
     if not inputs:
-        raise NoInputsFound(", ".join(str(p) for p in paths) or ".", recursive)
+        raise NoInputsFound(", ".join(str(p) for p in given) or ".", recursive)
     return inputs
 
 
 def pdfs_in(folder: Path, recursive: bool) -> list[Path]:
-    """The *.pdf files in ``folder`` (and below, if recursive), sorted; links to folders not followed."""
+    """The *.pdf files in ``folder`` (and below, if recursive), sorted; links to folders are
+    not followed."""
     if not recursive:
         return sorted(p for p in folder.iterdir() if _is_pdf(p))
     out = []
@@ -171,60 +154,60 @@ def dedupe(found: Sequence[tuple[Path, PurePosixPath]]) -> list[Input]:
     return inputs
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 # --- the batch -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _Outputs:
-    out_dir: Path
-    formats: tuple[str, ...]
-    csv_safe: bool
-    bom: bool = False
+class Outputs:
+    """What a batch writes: the per-file formats and the collections of all files."""
+
+    out_dir: Path                               # <out>/<rel>.<format> go here
+    formats: tuple[str, ...] = DEFAULT_FORMATS  # per-file outputs, of FORMATS
+    csv_safe: bool = False                      # prefix formula-like CSV cells with "'"
+    skip_existing: bool = False                 # keep outputs made from the same bytes
+    combined: Path | None = None                # one CSV of every row of every file
+    db: Path | None = None                      # SQLite file the rows are stored in
+    bom: bool = False                           # CSV files start with a UTF-8 BOM (Excel)
+
+    @classmethod
+    def of(cls, out_dir: str | Path, formats: Iterable[str] = DEFAULT_FORMATS, *,
+           csv_safe: bool = False, skip_existing: bool = False,
+           combined: str | Path | None = None, db: str | Path | None = None,
+           bom: bool = False) -> Outputs:
+        wanted = set(formats)
+        return cls(Path(out_dir), tuple(f for f in FORMATS if f in wanted), csv_safe,
+                   skip_existing, Path(combined) if combined is not None else None,
+                   Path(db) if db is not None else None, bom)
 
 
-def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
-              formats: Iterable[str] = DEFAULT_FORMATS, workers: int | None = None,
-              timeout: float | None = 120.0, skip_existing: bool = False,
-              combined: str | Path | None = None, db: str | Path | None = None,
-              csv_safe: bool = False, password: str | None = None,
-              agencies_path: str | Path | None = None,
-              progress_callback: ProgressCallback | None = None,
-              extract_fn: ExtractFn | None = None,
-              executor: Executor | None = None, bom: bool = False,
-              client: Any = None) -> BatchResult:
-    """Extract every input and write ``<out>/<rel>.json`` / ``.csv``, ``combined`` and ``db``.
+def run_batch(inputs: Sequence[Input], out: str | Path | Outputs, *,
+              options: Options | None = None, workers: int | None = None,
+              timeout: float | None = 120.0, progress_callback: ProgressCallback | None = None,
+              extract_fn: ExtractFn | None = None, client: Any = None) -> BatchResult:
+    """Extract every input and write what ``out`` asks for: an output folder (JSON and CSV
+    per file), or an ``Outputs`` (formats, --csv-safe, --skip-existing, --combined, --db).
 
-    Files are extracted by ``executor`` (default: a pool of ``workers`` local processes), or
-    on the Dask cluster of ``client`` (a ``distributed.Client``) when one is given. Outputs
-    are written as results arrive, in input order, so memory does not grow with the
-    batch.
-    ``extract_fn`` replaces the real extractor (a module-level function, so workers can
-    import it). Files that fail are listed in the result; this function raises only for
-    problems with the combined CSV or database files.
+    Files are read with ``options`` (password, agencies, settings) by a pool of ``workers``
+    local processes, or on the Dask cluster of ``client`` (a ``distributed.Client``) when one
+    is given. Outputs are written as results arrive, in input order, so memory does not grow
+    with the batch. ``extract_fn`` replaces the real extractor (see ``ExtractJob``). Files that
+    fail are listed in the result; this function raises only for problems with the combined
+    CSV or database files.
     """
     start = time.monotonic()
-    load_agencies_file(str(agencies_path) if agencies_path else None)  # a bad file fails at once
-    outs = _Outputs(Path(out_dir), tuple(f for f in FORMATS if f in set(formats)), csv_safe, bom)
+    outs = out if isinstance(out, Outputs) else Outputs.of(out)
     planned = [inp.output(outs.out_dir, fmt) for inp in inputs for fmt in outs.formats]
-    refuse_inputs_as_outputs(planned + [p for p in (combined, db) if p is not None],
+    refuse_inputs_as_outputs(planned + [p for p in (outs.combined, outs.db) if p is not None],
                              [inp.path for inp in inputs])
-    check_output_names(combined, db)
+    check_output_names(outs.combined, outs.db)
     if "xlsx" in outs.formats:
-        require_xlsxwriter(str(out_dir))
-    job = ExtractJob(password, str(agencies_path) if agencies_path else None, extract_fn)
+        require_xlsxwriter(str(outs.out_dir))
+    job = ExtractJob(options or Options(), extract_fn)
     skipped = {i for i, inp in enumerate(inputs)
-               if skip_existing and _existing_report(inp, outs) is not None}
+               if outs.skip_existing and _existing_report(inp, outs) is not None}
     todo = [inp.path for i, inp in enumerate(inputs) if i not in skipped]
-    executor = executor or _executor(client, workers)
-    collections = _Collections(combined, db, csv_safe, bom)
+    executor = _executor(client, workers)
+    collections = _Collections(outs.combined, outs.db, outs.csv_safe, outs.bom)
     progress = _Progress(len(inputs), progress_callback)
     results: list[FileResult] = []
     outcomes = executor.outcomes(todo, job, timeout) if todo else iter(())
@@ -256,7 +239,7 @@ def _executor(client: Any, workers: int | None) -> Executor:
     return dask
 
 
-def _reuse(inp: Input, outs: _Outputs) -> tuple[FileResult, Report | None]:
+def _reuse(inp: Input, outs: Outputs) -> tuple[FileResult, Report | None]:
     """A skipped file: its report read back from its JSON output (checked again, as it is
     read a second time to keep memory flat)."""
     report = _existing_report(inp, outs)
@@ -266,7 +249,7 @@ def _reuse(inp: Input, outs: _Outputs) -> tuple[FileResult, Report | None]:
     return _finish(inp, report, outs, "skipped"), report
 
 
-def _written(inp: Input, outcome: Outcome, outs: _Outputs) -> tuple[FileResult, Report | None]:
+def _written(inp: Input, outcome: Outcome, outs: Outputs) -> tuple[FileResult, Report | None]:
     if outcome.status != "ok":
         return FileResult(inp, "failed", error=outcome.payload, detail=outcome.detail), None
     result = _finish(inp, outcome.payload, outs, "ok")
@@ -330,7 +313,7 @@ class _Progress:
             self.callback(self.done, self.total, name, self.rows)
 
 
-def _existing_report(inp: Input, outs: _Outputs) -> Report | None:
+def _existing_report(inp: Input, outs: Outputs) -> Report | None:
     """The report in ``inp``'s JSON output if it was made from these exact bytes, else None."""
     path = inp.output(outs.out_dir, "json")
     try:
@@ -341,7 +324,7 @@ def _existing_report(inp: Input, outs: _Outputs) -> Report | None:
     return report if same else None
 
 
-def _finish(inp: Input, report: Report, outs: _Outputs, status: str) -> FileResult:
+def _finish(inp: Input, report: Report, outs: Outputs, status: str) -> FileResult:
     """Write the per-file outputs (only missing ones for a skipped file)."""
     report.source = replace(report.source, path=inp.source_path)
     try:
@@ -373,13 +356,3 @@ def format_summary(result: BatchResult) -> str:
             + (f" ({result.duplicates} with the same bytes as an earlier file)"
                if result.duplicates else ""))
     return "\n".join([line] + [f.error for f in result.failed])
-
-
-def result_to_dict(result: BatchResult) -> dict[str, Any]:
-    """A JSON-ready form of the result, for scripts."""
-    return {"ok": result.ok, "failed": len(result.failed), "rows": result.rows,
-            "seconds": round(result.seconds, 3),
-            "files": [{"file": str(f.input.path), "output": f.input.rel.as_posix(), "status": f.status,
-                       "rows": f.rows, "error": f.error} for f in result.files]}
-
-

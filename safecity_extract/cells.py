@@ -75,12 +75,6 @@ def _make_line(members: Sequence[Word]) -> Line:
                 statistics.median(w.size for w in ordered), ordered[0].x1 - ordered[0].x0)
 
 
-def line_pitch(lines: Sequence[Line]) -> float | None:
-    """Typical distance between consecutive line tops (the median), or None if unknown."""
-    steps = [b.top - a.top for a, b in zip(lines, lines[1:]) if b.top > a.top]
-    return statistics.median(steps) if steps else None
-
-
 def paragraphs(lines: Sequence[Line], pitch: float, gap_ratio: float) -> list[list[Line]]:
     """Split a cell's lines where the gap to the next line is clearly more than one line."""
     groups: list[list[Line]] = []

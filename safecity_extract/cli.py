@@ -1,19 +1,28 @@
 """Command line: parse options, call the library, map its errors to exit codes.
 
-No extraction logic lives here; every command is a thin wrapper over a library call.
+No extraction logic lives here; every command is a thin wrapper over a library call. Options
+become one ``Options`` record (the agencies file loaded once, here); every command runs inside
+``_boundary``, the one place where a library error becomes a line on stderr and an exit code.
 """
 from __future__ import annotations
 
+import functools
 import sys
 import traceback
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import click
 
-from . import __version__
 from .errors import SafecityError
+from .options import Options
+from .version import __version__
+
+if TYPE_CHECKING:
+    from .agencies import Agencies
+    from .batch import BatchResult
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,7 +31,34 @@ def main() -> None:
     """Read Safe City progress-update PDF reports into clean rows (JSON, CSV, SQLite)."""
 
 
-# --- extract / check (batch.py, golden.py) -------------------------------------------------
+# --- the error boundary ----------------------------------------------------------------------
+
+
+def _fail(exc: BaseException | str, verbose: bool, detail: str = "") -> None:
+    """Print an error as one line (and its traceback with -v) on stderr."""
+    if verbose and isinstance(exc, BaseException) and not detail and exc.__traceback__:
+        detail = "".join(traceback.format_exception(exc))
+    if verbose and detail:
+        click.echo(detail, err=True, nl=False)
+    click.echo(f"error: {exc}", err=True)
+
+
+def _boundary(command: Callable[..., None]) -> Callable[..., None]:
+    """Run a command; a library error (or an OS error writing outputs) becomes one line on
+    stderr, with its traceback under -v, and the error's exit code (1 for OS errors)."""
+
+    @functools.wraps(command)
+    def run(**params: Any) -> None:
+        try:
+            command(**params)
+        except (SafecityError, OSError) as exc:
+            _fail(exc, bool(params.get("verbose")))
+            sys.exit(getattr(exc, "exit_code", 1))
+
+    return run
+
+
+# --- shared options ----------------------------------------------------------------------------
 
 recursive_option = click.option("-r", "--recursive", is_flag=True,
                                 help="Also take PDFs from subfolders of folder arguments.")
@@ -31,23 +67,21 @@ verbose_option = click.option("-v", "--verbose", is_flag=True,
 password_option = click.option("--password", metavar="PW", help="Password of encrypted PDFs.")
 
 
-def _checked_agencies_path(ctx: click.Context, param: click.Parameter,
-                           value: Path | None) -> Path | None:
-    """Load the file once here so a bad line is a usage error; workers load it again."""
-    if value is not None:
-        from .batch import load_agencies_file
+def _load_agencies(ctx: click.Context, param: click.Parameter, value: Path | None
+                   ) -> Agencies | None:
+    """Load the file once, here, so that a bad line is a usage error (exit 2)."""
+    if value is None:
+        return None
+    from .agencies import load_agencies
 
-        try:
-            load_agencies_file(str(value))
-        except SafecityError as exc:
-            raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
-    return value
+    try:
+        return load_agencies(value)
+    except SafecityError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
 
 
-# Passes the path, not the loaded names: worker processes load the file themselves. The
-# callback loads it once up front so that a bad line is a usage error (exit 2).
-agencies_path_option = click.option(
-    "--agencies", "agencies_path", metavar="FILE", callback=_checked_agencies_path,
+agencies_option = click.option(
+    "--agencies", metavar="FILE", callback=_load_agencies,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Agency names file (canonical,alias,kind) [default: the built-in Southampton list].")
 csv_safe_option = click.option(
@@ -58,11 +92,22 @@ inputs_argument = click.argument("inputs", nargs=-1, required=True,
                                  type=click.Path(exists=True, path_type=Path))
 
 
-def _fail(exc: BaseException, verbose: bool, detail: str = "") -> None:
-    """Print a library error as one line (and its traceback with -v) on stderr."""
-    if verbose and (detail or exc.__traceback__):
-        click.echo(detail or "".join(traceback.format_exception(exc)), err=True, nl=False)
-    click.echo(f"error: {exc}", err=True)
+def _page_spec(ctx: click.Context, param: click.Parameter, value: str | None
+               ) -> list[int] | None:
+    """"2-3,5" -> [2, 3, 5]; whether the PDF has those pages is the library's to say."""
+    if value is None:
+        return None
+    from .inspect import parse_pages
+
+    try:
+        return parse_pages(value, 10**6)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+def pages_option(what: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    return click.option("--pages", metavar="RANGE", callback=_page_spec,
+                        help=f"Pages to {what}, e.g. 2-3 or 1,4-5 [default: all].")
 
 
 @contextmanager
@@ -89,6 +134,32 @@ def _dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
 
     with dask_client(scheduler, workers) as client:
         yield client
+
+
+# --- extract / check (batch.py, golden.py) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExtractArgs:
+    """The options of ``extract``, as click parses them."""
+
+    inputs: tuple[Path, ...]
+    out_dir: Path
+    recursive: bool
+    fmt: str
+    workers: int | None
+    timeout: float
+    quiet: bool
+    combined: Path | None
+    db: Path | None
+    skip_existing: bool
+    csv_safe: bool
+    password: str | None
+    agencies: Agencies | None
+    verbose: bool
+    review: bool
+    bom: bool
+    scheduler: str | None
 
 
 @main.command("extract")
@@ -120,46 +191,48 @@ def _dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
               help="Do not re-read a PDF whose JSON output was made from the same bytes.")
 @csv_safe_option
 @password_option
-@agencies_path_option
+@agencies_option
 @verbose_option
 @click.option("--review", is_flag=True,
               help="Also write review pages: <out>/review/<name>.html and review/index.html.")
-def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fmt: str,
-                    workers: int | None, timeout: float, quiet: bool, combined: Path | None,
-                    db: Path | None, skip_existing: bool, csv_safe: bool, password: str | None,
-                    agencies_path: Path | None, verbose: bool, review: bool = False,
-                    bom: bool = False, scheduler: str | None = None) -> None:
+@_boundary
+def extract_command(**params: Any) -> None:
     """Extract the progress table of each PDF (files or folders) into --out."""
-    from .batch import collect_inputs, format_summary, run_batch
+    from .batch import Outputs, collect_inputs, format_summary, run_batch
     from .guard import refuse_inputs_as_outputs
 
-    try:
-        files = collect_inputs(inputs, recursive)
-        refuse_inputs_as_outputs([p for p in (combined, db) if p is not None], [],
-                                 [p for p in inputs if p.is_dir()])
-        show_bar = not quiet and sys.stderr.isatty()
-        with _dask_client(scheduler, workers) as client, \
-                _progress(len(files), show_bar) as callback:
-            fmt = fmt.lower()
-            result = run_batch(files, out_dir, formats=["json", "csv"] if fmt == "both" else [fmt],
-                               workers=workers, timeout=timeout or None,
-                               skip_existing=skip_existing, combined=combined, db=db,
-                               csv_safe=csv_safe, password=password,
-                               agencies_path=agencies_path, progress_callback=callback,
-                               bom=bom, client=client)
-    except SafecityError as exc:
-        _fail(exc, verbose)
-        sys.exit(exc.exit_code)
+    args = ExtractArgs(**params)
+    options = Options(args.password, args.agencies)
+    files = collect_inputs(args.inputs, args.recursive)
+    refuse_inputs_as_outputs([p for p in (args.combined, args.db) if p is not None], [],
+                             [p for p in args.inputs if p.is_dir()])
+    fmt = args.fmt.lower()
+    outputs = Outputs.of(args.out_dir, ["json", "csv"] if fmt == "both" else [fmt],
+                         csv_safe=args.csv_safe, skip_existing=args.skip_existing,
+                         combined=args.combined, db=args.db, bom=args.bom)
+    show_bar = not args.quiet and sys.stderr.isatty()
+    with _dask_client(args.scheduler, args.workers) as client, \
+            _progress(len(files), show_bar) as callback:
+        result = run_batch(files, outputs, options=options, workers=args.workers,
+                           timeout=args.timeout or None, progress_callback=callback,
+                           client=client)
     for done in result.files:
         for line in done.warnings:
             click.echo(f"warning: {line}", err=True)
     for failed in result.failed:
-        _fail(Exception(failed.error), verbose, failed.detail)
-    if review:
-        _write_batch_review(result, out_dir, password, agencies_path, verbose)
-    if not quiet:
+        _fail(failed.error, args.verbose, failed.detail)
+    if args.review:
+        _write_batch_review(result, args.out_dir, options)
+    if not args.quiet:
         click.echo(format_summary(result).splitlines()[0], err=True)
     sys.exit(1 if result.failed else 0)
+
+
+def _write_batch_review(result: BatchResult, out_dir: Path, options: Options) -> None:
+    from .review import review_batch
+
+    index = review_batch(result, out_dir, options=options)
+    click.echo(f"review: {index}", err=True)
 
 
 @main.command("check")
@@ -170,26 +243,22 @@ def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fm
 @click.option("--update", is_flag=True, help="Rewrite golden files that differ or are missing.")
 @recursive_option
 @password_option
-@agencies_path_option
+@agencies_option
 @verbose_option
+@_boundary
 def check_command(inputs: tuple[Path, ...], golden_dir: Path, update: bool, recursive: bool,
-                  password: str | None, agencies_path: Path | None, verbose: bool) -> None:
+                  password: str | None, agencies: Agencies | None, verbose: bool) -> None:
     """Compare extractions with golden files; print a word diff of every difference."""
     from .golden import check, format_check
 
-    try:
-        results = check(inputs, golden_dir, update, recursive=recursive, password=password,
-                        agencies_path=agencies_path)
-    except SafecityError as exc:
-        _fail(exc, verbose)
-        sys.exit(exc.exit_code)
+    results = check(inputs, golden_dir, update, recursive=recursive,
+                    options=Options(password, agencies))
     click.echo(format_check(results))
     if verbose:
         for res in results:
             if res.detail:
                 click.echo(res.detail, err=True, nl=False)
     sys.exit(0 if all(res.passed for res in results) else 1)
-
 
 
 # --- diff (diff.py) ------------------------------------------------------------------------
@@ -209,10 +278,11 @@ def _format_choice(*names: str) -> click.Choice:  # type: ignore[type-arg]
 @click.option("--threshold", type=click.FloatRange(0, 100), default=None, metavar="SCORE",
               help="Similarity (0-100) two action texts need to pair [default: 81.5].")
 @password_option
-@agencies_path_option
+@agencies_option
 @verbose_option
+@_boundary
 def diff_command(reports: tuple[Path, ...], fmt: str, out_path: Path | None,
-                 threshold: float | None, password: str | None, agencies_path: Path | None,
+                 threshold: float | None, password: str | None, agencies: Agencies | None,
                  verbose: bool) -> None:
     """Compare reports (PDFs or our JSON): added, dropped and changed actions.
 
@@ -220,23 +290,23 @@ def diff_command(reports: tuple[Path, ...], fmt: str, out_path: Path | None,
     lead column per report, oldest first).
     """
     from .diff import PAIR_THRESHOLD, diff_reports, load_report, render, timeline
-    from .writers import atomic_write_text
+    from .files import atomic_write_text
 
     if len(reports) < 2:
         raise click.UsageError("give at least two reports: OLD NEW [MORE...]")
     try:
-        loaded = [load_report(p, password=password, agencies=_load_agencies(agencies_path))
+        loaded = [load_report(p, password=password, agencies=agencies)
                   if p.suffix.lower() != ".json" else load_report(p) for p in reports]
         limit = PAIR_THRESHOLD if threshold is None else threshold
         result = (diff_reports(loaded[0], loaded[1], limit) if len(loaded) == 2
                   else timeline(loaded, limit))
         text = render(result, fmt.lower())
-        if out_path is not None:
-            atomic_write_text(out_path, text)
-    except (SafecityError, OSError, ValueError, KeyError) as exc:
+    except (ValueError, KeyError) as exc:  # a JSON file that is not one of our reports
         _fail(exc, verbose)
-        sys.exit(getattr(exc, "exit_code", 1))
-    if out_path is None:
+        sys.exit(1)
+    if out_path is not None:
+        atomic_write_text(out_path, text)
+    else:
         click.echo(text, nl=False)
 
 
@@ -248,20 +318,22 @@ def agencies_group() -> None:
 
 
 @agencies_group.command("list")
-@agencies_path_option
-def agencies_list_command(agencies_path: Path | None) -> None:
+@agencies_option
+@_boundary
+def agencies_list_command(agencies: Agencies | None) -> None:
     """Print each canonical name and its other names, tab-separated."""
     from .agencies import agency_table, load_agencies
 
-    for name, aliases in agency_table(load_agencies(agencies_path)):
+    for name, aliases in agency_table(agencies or load_agencies()):
         click.echo(f"{name}\t{'; '.join(aliases)}")
 
 
 @agencies_group.command("match")
 @click.argument("texts", metavar="TEXT...", nargs=-1, required=True)
-@agencies_path_option
+@agencies_option
 @click.option("--strict", is_flag=True, help="Exit 1 if any TEXT has a part that matches nothing.")
-def agencies_match_command(texts: tuple[str, ...], agencies_path: Path | None,
+@_boundary
+def agencies_match_command(texts: tuple[str, ...], agencies: Agencies | None,
                            strict: bool) -> None:
     """Match each TEXT: prints TEXT, NAMES, METHOD, SCORE (tab-separated).
 
@@ -269,10 +341,10 @@ def agencies_match_command(texts: tuple[str, ...], agencies_path: Path | None,
     """
     from .agencies import load_agencies, match_agencies, summarise_matches
 
-    agencies = load_agencies(agencies_path)
+    table = agencies or load_agencies()
     any_unmatched = False
     for text in texts:
-        names, method, score = summarise_matches(match_agencies(text, agencies))
+        names, method, score = summarise_matches(match_agencies(text, table))
         any_unmatched = any_unmatched or method == "unmatched"
         click.echo(f"{' '.join(text.split())}\t{'; '.join(names)}\t{method}\t{score:.1f}")
     sys.exit(1 if strict and any_unmatched else 0)
@@ -287,7 +359,8 @@ def _area(ctx: click.Context, param: click.Parameter, value: str | None
     try:
         x0, top, x1, bottom = (float(v) for v in value.split(","))
     except ValueError:
-        raise click.BadParameter("give four numbers X0,TOP,X1,BOTTOM, e.g. 50,100,550,400")
+        raise click.BadParameter("give four numbers X0,TOP,X1,BOTTOM, e.g. 50,100,550,400"
+                                 ) from None
     if not (x0 < x1 and top < bottom):
         raise click.BadParameter("X0 must be less than X1 and TOP less than BOTTOM")
     return x0, top, x1, bottom
@@ -299,58 +372,29 @@ def _area(ctx: click.Context, param: click.Parameter, value: str | None
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder for <pdf name>.tables.json (all tables: cells with row/column spans) "
                    "and <pdf name>-p<N>-t<K>.csv (one grid per table).")
-@click.option("--pages", metavar="RANGE", help="Pages to read, e.g. 2-3 or 1,4-5 [default: all].")
+@pages_option("read")
 @click.option("--area", metavar="X0,TOP,X1,BOTTOM", callback=_area,
               help="Read the one table in this box of each page (points from the top-left "
                    "corner) instead of finding tables.")
 @csv_safe_option
 @password_option
 @verbose_option
-def tables_command(pdf: Path, out_dir: Path, pages: str | None,
+@_boundary
+def tables_command(pdf: Path, out_dir: Path, pages: list[int] | None,
                    area: tuple[float, float, float, float] | None, csv_safe: bool,
                    password: str | None, verbose: bool) -> None:
     """Read every table of any PDF (generic mode: ruled or rule-less) into JSON and CSV."""
-    from .inspect import parse_pages
     from .tables import find_tables, write_tables
 
-    try:
-        selected = parse_pages(pages, 10**6) if pages else None
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--pages") from None
-    try:
-        tables = find_tables(pdf, pages=selected, area=area, password=password)
-        written = write_tables(tables, out_dir, pdf.stem, csv_safe=csv_safe)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--pages") from None
-    except (SafecityError, OSError) as exc:
-        _fail(exc, verbose)
-        sys.exit(getattr(exc, "exit_code", 1))
+    tables = find_tables(pdf, pages=pages, area=area, options=Options(password))
+    written = write_tables(tables, out_dir, pdf.stem, csv_safe=csv_safe)
     if not tables:
         click.echo(f"{pdf}: no tables found", err=True)
     for path in written:
         click.echo(path)
 
 
-
 # --- inspect / review (inspect.py, review.py) ----------------------------------------------
-
-def _load_agencies(agencies_path: Path | None) -> Any:
-    from .batch import load_agencies_file
-
-    return load_agencies_file(str(agencies_path) if agencies_path else None)
-
-
-def _write_batch_review(result: Any, out_dir: Path, password: str | None,
-                        agencies_path: Path | None, verbose: bool) -> None:
-    from .review import review_batch
-
-    try:
-        index = review_batch(result, out_dir, password=password,
-                             agencies=_load_agencies(agencies_path))
-    except (SafecityError, OSError) as exc:
-        _fail(exc, verbose)
-        sys.exit(1)
-    click.echo(f"review: {index}", err=True)
 
 
 @main.command("inspect")
@@ -358,29 +402,21 @@ def _write_batch_review(result: Any, out_dir: Path, password: str | None,
 @click.option("--out", "-o", "out_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PNGs, named <pdf name>-p<N>.png.")
-@click.option("--pages", metavar="RANGE", help="Pages to draw, e.g. 2-3 or 1,4-5 [default: all].")
+@pages_option("draw")
 @click.option("--resolution", type=click.IntRange(18, 300), default=72, show_default=True,
               help="Pixels per inch of the images.")
 @password_option
-@agencies_path_option
+@agencies_option
 @verbose_option
-def inspect_command(pdf: Path, out_dir: Path, pages: str | None, resolution: int,
-                    password: str | None, agencies_path: Path | None, verbose: bool) -> None:
+@_boundary
+def inspect_command(pdf: Path, out_dir: Path, pages: list[int] | None, resolution: int,
+                    password: str | None, agencies: Agencies | None, verbose: bool) -> None:
     """Draw what the recogniser saw (table, columns, rows, flags) on pages of PDF."""
     from .extract import extract
-    from .inspect import parse_pages, write_overlays
+    from .inspect import write_overlays
 
-    try:
-        report = extract(pdf, password=password, agencies=_load_agencies(agencies_path))
-        try:
-            selected = parse_pages(pages, report.source.pages) if pages else None
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--pages") from None
-        written = write_overlays(report, pdf, out_dir, selected, resolution, password)
-    except (SafecityError, OSError) as exc:
-        _fail(exc, verbose)
-        sys.exit(getattr(exc, "exit_code", 1))
-    for path in written:
+    report = extract(pdf, options=Options(password, agencies))
+    for path in write_overlays(report, pdf, out_dir, pages, resolution, password):
         click.echo(path)
 
 
@@ -390,18 +426,15 @@ def inspect_command(pdf: Path, out_dir: Path, pages: str | None, resolution: int
               type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.html",
               help="The review page to write (one self-contained HTML file).")
 @password_option
-@agencies_path_option
+@agencies_option
 @verbose_option
-def review_command(pdf: Path, out_path: Path, password: str | None, agencies_path: Path | None,
+@_boundary
+def review_command(pdf: Path, out_path: Path, password: str | None, agencies: Agencies | None,
                    verbose: bool) -> None:
     """Write an HTML page showing every row of PDF beside the part of the page it came from."""
     from .guard import refuse_inputs_as_outputs
     from .review import review
 
-    try:
-        refuse_inputs_as_outputs([out_path], [pdf])
-        review(pdf, out_path, password=password, agencies=_load_agencies(agencies_path))
-    except (SafecityError, OSError) as exc:
-        _fail(exc, verbose)
-        sys.exit(getattr(exc, "exit_code", 1))
+    refuse_inputs_as_outputs([out_path], [pdf])
+    review(pdf, out_path, options=Options(password, agencies))
     click.echo(out_path)

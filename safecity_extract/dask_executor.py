@@ -18,7 +18,7 @@ from typing import Any, Iterator, Sequence
 
 from . import __version__
 from .errors import SafecityError, UnreadableFile
-from .executors import ExtractJob, InOrder, Outcome, extract_one, load_agencies_file
+from .executors import ExtractJob, InOrder, Outcome, extract_one
 
 CONNECT_TIMEOUT = 10.0  # seconds to reach the scheduler, and to wait for its first worker
 POLL = 1.0  # seconds between looks at what each worker runs, when files have a --timeout
@@ -117,7 +117,8 @@ def extract_bytes(client_path: str, name: str, data: bytes, job: ExtractJob,
     with tempfile.TemporaryDirectory(prefix="safecity-") as folder:
         local = Path(folder) / name
         local.write_bytes(data)
-        status, payload, detail = extract_one(local, job, agencies)
+        status, payload, detail = extract_one(
+            local, replace(job, options=replace(job.options, agencies=agencies)))
     if status != "ok":
         payload = str(payload).replace(str(local), client_path)
     return status, payload, detail
@@ -138,10 +139,10 @@ class DaskExecutor:
     def outcomes(self, paths: Sequence[Path], job: ExtractJob,
                  timeout: float | None) -> Iterator[Outcome]:
         distributed = _distributed()
-        agencies = load_agencies_file(job.agencies_path)  # workers need not see the file
+        agencies: Any = job.options.agencies  # sent once to every worker, not with each file
         if agencies is not None:
             agencies = self.client.scatter(agencies, broadcast=True, hash=False)
-        remote = replace(job, agencies_path=None)
+        remote = replace(job, options=replace(job.options, agencies=None))
         threads = sum(self.client.nthreads().values())
         order = InOrder(self.window or 2 * max(1, threads))
         running: dict[Any, int] = {}

@@ -68,7 +68,8 @@ class NoTextLayer(SafecityError):
 
 class NoTableFound(SafecityError):
     def __init__(self, path: str, looked_for: str) -> None:
-        super().__init__(path, f"no progress table found: looked for a header row with {looked_for}")
+        super().__init__(path, "no progress table found: looked for a header row with "
+                         + looked_for)
 
 
 class UnmappedColumns(SafecityError):
@@ -95,3 +96,47 @@ class ExtractionFailed(SafecityError):
         where = f" while reading page {page}" if page else ""
         detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
         super().__init__(path, f"internal error{where}: {detail}; please report it")
+
+
+class PagesOutOfRange(SafecityError, ValueError):
+    """Pages asked for that the PDF does not have: a usage error, hence exit code 2."""
+
+    exit_code = 2
+
+    def __init__(self, path: str, page: int, page_count: int) -> None:
+        super().__init__(path, f"page {page} is outside 1-{page_count}: ask for pages in "
+                         "that range (--pages)")
+
+
+class OutputError(SafecityError):
+    """An output file (the combined CSV, the database, a review page) could not be written."""
+
+    def __init__(self, path: str, exc: BaseException) -> None:
+        super().__init__(path, f"cannot write: {exc}")
+
+
+class NoInputsFound(SafecityError):
+    """No PDF among the paths given: a usage error, hence exit code 2."""
+
+    exit_code = 2
+
+    def __init__(self, path: str, recursive: bool) -> None:
+        hint = "" if recursive else " (add -r to look in subfolders)"
+        super().__init__(path, f"no PDF files found{hint}")
+
+
+class OutputIsInput(SafecityError):
+    """An output path that is one of the inputs or lies in a folder being read."""
+
+    exit_code = 2
+
+    def __init__(self, output: str, why: str) -> None:
+        super().__init__(output, f"{why}: choose an output path outside the inputs")
+
+
+class OutsideOutput(SafecityError):
+    """A link under the output folder leads somewhere else."""
+
+    def __init__(self, path: str, root: str) -> None:
+        super().__init__(path, f"a link under {root} leads outside it: remove the link or "
+                         "choose another --out")

@@ -10,24 +10,28 @@ import multiprocessing
 import time
 import traceback
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
 from .errors import SafecityError
 from .model import Report
+from .options import Options
 
 ExtractFn = Callable[..., Report]
 
 
 @dataclass(frozen=True)
 class ExtractJob:
-    """How to extract, besides the file: all picklable, so workers can receive it."""
+    """How to extract, besides the file: all picklable, so workers can receive it.
 
-    password: str | None
-    agencies_path: str | None
-    extract_fn: ExtractFn | None
+    ``extract_fn`` replaces the real extractor (a module-level function, so workers can import
+    it); it is called as ``extract_fn(path, password=..., agencies=..., settings=...)``.
+    """
+
+    options: Options = field(default_factory=Options)
+    extract_fn: ExtractFn | None = None
 
 
 @dataclass(frozen=True)
@@ -57,19 +61,14 @@ def _default_extract() -> ExtractFn:
     return extract
 
 
-def load_agencies_file(path: str | None) -> Any:
-    if path is None:
-        return None
-    from .agencies import load_agencies
-
-    return load_agencies(path)
-
-
-def extract_one(path: Path, job: ExtractJob, agencies: Any) -> tuple[str, Any, str]:
+def extract_one(path: Path, job: ExtractJob) -> tuple[str, Any, str]:
     """Run the extractor on one file: ("ok", report, "") or ("error", message, traceback)."""
+    opts = job.options
     try:
         fn = job.extract_fn or _default_extract()
-        return "ok", fn(str(path), password=job.password, agencies=agencies), ""
+        report = fn(str(path), password=opts.password, agencies=opts.agencies,
+                    settings=opts.settings)
+        return "ok", report, ""
     except SafecityError as exc:
         return "error", str(exc), traceback.format_exc()
     except Exception as exc:  # a bug or an unforeseen PDF: fail this file, not the batch
@@ -78,18 +77,13 @@ def extract_one(path: Path, job: ExtractJob, agencies: Any) -> tuple[str, Any, s
 
 def _worker_main(conn: Connection, job: ExtractJob) -> None:
     """Worker loop: receive (index, path), send back (index, status, payload, traceback)."""
-    failure: tuple[str, Any, str] | None = None
-    try:
-        agencies = load_agencies_file(job.agencies_path)
-    except Exception as exc:  # reported for every file this worker is given
-        agencies, failure = None, ("error", str(exc), traceback.format_exc())
     conn.send(_READY)  # the parent starts a file's clock now, not while this process started
     while True:
         task = conn.recv()
         if task is None:
             return
         index, path = task
-        result = failure or extract_one(path, job, agencies)
+        result = extract_one(path, job)
         try:
             conn.send((index, *result))
         except Exception as exc:  # e.g. a report that cannot be pickled
@@ -234,11 +228,11 @@ def _collect(w: _Worker, ready: list[Any], timeout: float | None, paths: Sequenc
     return Outcome(index, "error", f"{paths[index]}: {why}"), _Worker(ctx, job) if more else None
 
 
-def _receive(w: _Worker, path: Path) -> tuple[int, str, Any, str] | None:
+def _receive(w: _Worker, path: Path) -> tuple[Any, ...] | None:
     """The worker's message, or None if its end of the pipe is closed (it died)."""
     try:
         if w.conn.poll():
-            message: tuple[int, str, Any, str] = w.conn.recv()
+            message: tuple[Any, ...] = w.conn.recv()
             return message
     except (EOFError, OSError):
         pass

@@ -13,7 +13,9 @@ from .errors import (DamagedPDF, ExtractionFailed, NoTableFound, NoTextLayer,
 from .grid import (Column, PageTable, header_cells, line_words, margin_signatures, read_page,
                    visual_lines)
 from .model import FIXED_FIELDS, FLAG_UNMATCHED, Box, ColumnSpan, Report, Row, Source, Warning_
-from .pdf import Document, PageData, PageFailure, sha256_of
+from .options import Options
+from .files import sha256_file
+from .pdf import Document, PageData, PageFailure
 from .settings import Settings
 from .status import apply_status, period_of
 from .stitch import fill_down, stitch, to_rows
@@ -34,26 +36,31 @@ class _Scan:
         self.header_fields: set[str] = set()
         self.labels_seen: list[str] = []
         self.labels: dict[str, str] = {}  # field -> header label as printed (first header)
-        self.warnings: list[tuple[int, str]] = []
+        self.warnings: list[Warning_] = []
         self.layout: list[ColumnSpan] = []
         self.header_boxes: list[Box] = []
 
 
 def extract(path: str | os.PathLike[str], *, password: str | None = None,
-            agencies: Agencies | None = None, settings: Settings | Mapping[str, Any] | None = None
-            ) -> Report:
+            agencies: Agencies | None = None, settings: Settings | Mapping[str, Any] | None = None,
+            options: Options | None = None) -> Report:
     """Read the progress table of the PDF at ``path``.
 
-    ``agencies`` is a list loaded with ``load_agencies`` (the shipped one when None).
-    Raises a ``SafecityError`` child naming the file and the cause when it cannot.
+    ``agencies`` is a list loaded with ``load_agencies`` (the shipped one when None);
+    ``settings`` a ``Settings`` or a dict of its fields. ``options`` gives all three at once
+    (then leave the others out). Raises a ``SafecityError`` child naming the file and the
+    cause when it cannot.
     """
-    settings = Settings.resolve(settings)
+    if options is None:
+        options = Options.of(password, agencies, settings)
+    elif (password, agencies, settings) != (None, None, None):
+        raise TypeError("extract() takes options= or password/agencies/settings, not both")
     path = Path(path)
     doc: Document | None = None
     try:
-        doc = Document(path, password, settings)
+        doc = Document(path, options.password, options.settings)
         with doc:
-            return _report(doc, path, agencies, settings)
+            return _report(doc, path, options.agencies, options.settings)
     except SafecityError:
         raise
     except Exception as exc:  # a bug or an unforeseen PDF quirk: still one line naming the file
@@ -77,16 +84,16 @@ def _report(doc: Document, path: Path, agencies: Agencies | None, settings: Sett
     if "priority" in scan.header_fields:
         warnings += fill_down(drafts)
     else:
-        warnings.append((None, "the table has no Priority column: priority left empty"))
+        warnings.append(Warning_(None, "the table has no Priority column: priority left empty"))
     rows = to_rows(drafts, scan.columns)
     _match_leads(rows, agencies)
     status_col = apply_status(rows, scan.columns, scan.labels)
     return Report(
-        source=Source(path.name, sha256_of(path), doc.page_count),
+        source=Source(path.name, sha256_file(path), doc.page_count),
         title=scan.title or doc.metadata_title(),
         columns=scan.columns,
         rows=rows,
-        warnings=[Warning_(p, m) for p, m in sorted(warnings, key=lambda w: w[0] or 0)],
+        warnings=sorted(warnings, key=lambda w: w.page or 0),
         period=period_of([scan.labels.get("update", "")] + list(scan.labels.values())),
         status_column=status_col,
         layout=scan.layout,
@@ -107,7 +114,7 @@ def _tables(doc: Document, scan: _Scan, settings: Settings) -> Iterator[PageTabl
     repeated: frozenset[tuple[int, str]] = frozenset()
     for page in doc.pages():
         if isinstance(page, PageFailure):
-            scan.warnings.append((page.number, f"page skipped: {page.error.reason}"))
+            scan.warnings.append(Warning_(page.number, f"page skipped: {page.error.reason}"))
             continue
         if page.words:
             scan.any_text = True
@@ -125,8 +132,8 @@ def _tables(doc: Document, scan: _Scan, settings: Settings) -> Iterator[PageTabl
                 scan.header_fields = set(names)
                 scan.labels = {n: c.label for n, c in zip(names, header.cells)}
             elif set(names) != set(scan.columns):
-                scan.warnings.append((page.number, "header labels differ from the first "
-                                      f"page's: {[c.label for c in header.cells]}"))
+                scan.warnings.append(Warning_(page.number, "header labels differ from the "
+                                              f"first page's: {[c.label for c in header.cells]}"))
         elif table is None:
             scan.labels_seen = scan.labels_seen or _header_like(page, settings)
         if table is None:

@@ -12,10 +12,13 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .batch import ExtractJob, Input, load_agencies_file, collect_inputs, extract_one
-from .guard import refuse_inputs_as_outputs
+from .batch import Input, collect_inputs
+from .executors import ExtractFn, ExtractJob, extract_one
 from .model import Report
-from .writers import atomic_write_text, report_csv_text
+from .options import Options
+from .files import atomic_write_text
+from .guard import refuse_inputs_as_outputs
+from .writers import report_csv_text
 
 # Document-level keys compared, as (label, path into the report dict). The source file name
 # is left out on purpose: a renamed copy of the same bytes is the same document.
@@ -53,7 +56,8 @@ def compare(report_or_dict: Report | dict[str, Any], golden_path: str | Path) ->
     return compare_dicts(expected, found, str(golden_path))
 
 
-def compare_dicts(expected: dict[str, Any], found: dict[str, Any], file: str = "") -> list[Difference]:
+def compare_dicts(expected: dict[str, Any], found: dict[str, Any], file: str = ""
+                  ) -> list[Difference]:
     """Like :func:`compare`, on two report dicts."""
     diffs = [Difference(file, "document", label, _dig(expected, keys), _dig(found, keys))
              for label, keys in _DOCUMENT_FIELDS if _dig(expected, keys) != _dig(found, keys)]
@@ -71,9 +75,10 @@ def compare_dicts(expected: dict[str, Any], found: dict[str, Any], file: str = "
 
 
 def _dig(data: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    value: Any = data
     for key in keys:
-        data = data.get(key) if isinstance(data, dict) else None
-    return data
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
 
 
 def _action(row: dict[str, Any]) -> str:
@@ -98,7 +103,8 @@ def align_rows(expected: Sequence[dict[str, Any]],
     return pairs
 
 
-def compare_rows(expected: dict[str, Any], found: dict[str, Any], file: str = "") -> list[Difference]:
+def compare_rows(expected: dict[str, Any], found: dict[str, Any], file: str = ""
+                 ) -> list[Difference]:
     """One Difference per field that differs, in the golden row's field order."""
     names = [k for k in expected if k != "row"] + [k for k in found if k not in expected]
     return [Difference(file, "field", name, expected.get(name), found.get(name),
@@ -216,26 +222,25 @@ def golden_paths(inp: Input, golden_dir: str | Path) -> tuple[Path, Path]:
 
 
 def check(pdf_paths: Iterable[str | Path], golden_dir: str | Path, update: bool = False, *,
-          recursive: bool = False, password: str | None = None,
-          agencies_path: str | Path | None = None, extract_fn: Any = None) -> list[CheckResult]:
+          recursive: bool = False, options: Options | None = None,
+          extract_fn: ExtractFn | None = None) -> list[CheckResult]:
     """Extract each PDF and compare it with its golden files, one result per file.
 
     With ``update`` golden files that differ or are missing are (re)written atomically and
     reported as "updated" / "created"; without it a missing golden is reported, not made.
     """
-    job = ExtractJob(password, str(agencies_path) if agencies_path else None, extract_fn)
-    agencies = load_agencies_file(job.agencies_path)
+    job = ExtractJob(options or Options(), extract_fn)
     inputs = collect_inputs(pdf_paths, recursive)
     if update:
         refuse_inputs_as_outputs([p for inp in inputs for p in golden_paths(inp, golden_dir)],
                                  [inp.path for inp in inputs])
-    return [check_one(inp, golden_dir, update, job, agencies) for inp in inputs]
+    return [check_one(inp, golden_dir, update, job) for inp in inputs]
 
 
-def check_one(inp: Input, golden_dir: str | Path, update: bool, job: ExtractJob,
-              agencies: Any) -> CheckResult:
+def check_one(inp: Input, golden_dir: str | Path, update: bool, job: ExtractJob
+              ) -> CheckResult:
     json_path, csv_path = golden_paths(inp, golden_dir)
-    status, payload, detail = extract_one(inp.path, job, agencies)
+    status, payload, detail = extract_one(inp.path, job)
     if status != "ok":
         return CheckResult(inp, json_path, "error", error=payload, detail=detail)
     report: Report = payload

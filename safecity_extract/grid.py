@@ -169,7 +169,7 @@ def find_header(page: PageData, settings: Settings, lines: Sequence[Line] | None
     """The first header row on the page that maps at least ``min_header_fields`` fields."""
     lines = list(lines) if lines is not None else visual_lines(page.words, settings)
     index = WordIndex(page.words)
-    for i, first in enumerate(lines):
+    for i in range(len(lines)):
         best: tuple[tuple[int, float], list[HeaderCell]] | None = None
         window: list[Word] = []
         for j in range(i, min(i + 4, len(lines))):
@@ -306,8 +306,8 @@ def ruled_span(rules: Sequence[Rule], columns: Sequence[Column], top: float,
 
 def table_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Column],
                  top: float, body_size: float, settings: Settings, has_header: bool,
-                 skip: Sequence[Line] = ()) -> tuple[float, float, bool, list[Line]]:
-    """(body top, body bottom, table ended here, lines left out) for the body below ``top``.
+                 skip: Sequence[Line] = ()) -> tuple[float, float, bool]:
+    """(body top, body bottom, table ended here) for the body below ``top``.
 
     Where vertical rules separate the columns, the table is the span they cover. Otherwise,
     on a page without a header, lines that do not fit the grid in the top margin band are
@@ -320,22 +320,20 @@ def table_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Column
     if span is not None:
         inside = [ln for ln in below if span[0] - 1 <= ln.top < span[1]]
         after = [ln for ln in below if ln.top >= span[1]]
-        skipped = [ln for ln in below if ln.top < span[0] - 1] + after
-        return max(top, span[0] - 0.5), span[1], bool(after) or not inside, skipped
-    skipped: list[Line] = []
+        return max(top, span[0] - 0.5), span[1], bool(after) or not inside
     body_top = top
     index = WordIndex(page.words)
     while not has_header and below and below[0].bottom <= band and not _fits(
             index.line_words(below[0]), columns, body_size, settings):
-        skipped.append(below.pop(0))
+        below.pop(0)
         body_top = below[0].top - 0.5 if below else top
     for k, ln in enumerate(below):
         if _fits(index.line_words(ln), columns, body_size, settings):
             continue
         rest = below[k + 1:]
         footer_only = ln.top >= page.height - band and len(rest) <= 1
-        return body_top, ln.top - 0.5, not footer_only, skipped + below[k:]
-    return body_top, page.height, False, skipped
+        return body_top, ln.top - 0.5, not footer_only
+    return body_top, page.height, False
 
 
 # --- rows --------------------------------------------------------------------------------
@@ -534,7 +532,7 @@ def read_page(page: PageData, columns: list[Column] | None, body_size: float | N
         top = 0.0
     assert body_size is not None
     skip = furniture(lines, page, settings, repeated)
-    body_top, body_bottom, ended, _left_out = table_extent(
+    body_top, body_bottom, ended = table_extent(
         page, lines, columns, top, body_size, settings, header is not None, skip)
     words = [w for w in page.words if body_top <= w.ymid < body_bottom
              and not any(ln.top - 0.5 <= w.ymid <= ln.bottom + 0.5 for ln in skip)]

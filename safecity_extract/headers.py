@@ -44,7 +44,8 @@ def snake_case(label: str) -> str:
 @functools.lru_cache(maxsize=1)
 def load_aliases() -> tuple[tuple[str, str], ...]:
     """(normalised alias, field) pairs from the shipped data file."""
-    text = resources.files("safecity_extract").joinpath("data/header_aliases.csv").read_text("utf-8")
+    data = resources.files("safecity_extract").joinpath("data/header_aliases.csv")
+    text = data.read_text("utf-8")
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
     pairs = []
     for row in rows:
@@ -56,7 +57,8 @@ def load_aliases() -> tuple[tuple[str, str], ...]:
 
 def match_label(label: str, threshold: float,
                 aliases: tuple[tuple[str, str], ...] | None = None) -> LabelMatch:
-    """Map one header label to a fixed field: exact alias, then alias + a trailing note, then fuzzy."""
+    """Map one header label to a fixed field: exact alias, then alias + a trailing note, then
+    fuzzy."""
     aliases = aliases if aliases is not None else load_aliases()
     norm = normalise_label(label)
     if not norm:

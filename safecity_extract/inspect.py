@@ -6,11 +6,12 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
+from .errors import PagesOutOfRange
+from .files import atomic_write_bytes
 from .model import (FLAG_FILLED, FLAG_JOINED, FLAG_PRIORITY_MISSING, FLAG_SPLIT_GUESSED,
                     FLAG_UNMATCHED, Box, ColumnSpan, Report, Row)
 
@@ -244,11 +245,11 @@ def _dashed(d: "ImageDraw.ImageDraw", x: float, top: float, bottom: float, colou
 def _tag(d: "ImageDraw.ImageDraw", x: float, top: float, text: str, colour: RGB, font: "Font"
          ) -> None:
     """The row number in a filled box just left of the band (inside it if there is no room)."""
-    l, t, r, b = d.textbbox((0, 0), text, font=font)
-    w, h = r - l + 4, b - t + 4
+    x0, y0, x1, y1 = d.textbbox((0, 0), text, font=font)
+    w, h = x1 - x0 + 4, y1 - y0 + 4
     left = x - w - 1 if x - w - 1 >= 0 else x + 1
     d.rectangle((left, top + 1, left + w, top + 1 + h), fill=colour)
-    d.text((left + 2 - l, top + 3 - t), text, fill=(255, 255, 255), font=font)
+    d.text((left + 2 - x0, top + 3 - y0), text, fill=(255, 255, 255), font=font)
 
 
 def legend(width: int, scale: float, caption: str = "") -> "PILImage.Image":
@@ -260,7 +261,7 @@ def legend(width: int, scale: float, caption: str = "") -> "PILImage.Image":
     line_h = max(12, round(14 * scale))
     pad = max(4, round(6 * scale))
     items: list[list[tuple[str, str]]] = [[]]
-    x = pad
+    x: float = pad
     for key, text in LEGEND:
         w = line_h + 4 + probe.textlength(text, font=font) + 2 * pad
         if items[-1] and x + w > width - pad:
@@ -316,6 +317,9 @@ def write_overlays(report: Report, pdf_path: str | os.PathLike[str], out_dir: st
                    pages: Sequence[int] | None = None, resolution: int = 72,
                    password: str | None = None) -> list[Path]:
     """One PNG per page (all pages by default) as ``<out_dir>/<pdf stem>-p<N>.png``."""
+    outside = [n for n in pages or () if not 1 <= n <= report.source.pages]
+    if outside:
+        raise PagesOutOfRange(str(pdf_path), outside[0], report.source.pages)
     out = Path(out_dir)
     written = []
     for n in pages or range(1, report.source.pages + 1):
@@ -332,29 +336,3 @@ def png_bytes(image: "PILImage.Image", optimize: bool = False) -> bytes:
     buf = io.BytesIO()
     image.save(buf, format="PNG", optimize=optimize)
     return buf.getvalue()
-
-
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then move it over ``path``."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with open(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual file mode
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

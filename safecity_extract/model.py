@@ -94,6 +94,9 @@ class Row:
 
 @dataclass(frozen=True)
 class Warning_:
+    """Something the reader could not place or had to decide; the page it is about, or None
+    for the whole document (e.g. a table without a Priority column)."""
+
     page: int | None
     message: str
 
@@ -198,8 +201,10 @@ class Report:
 
 
 def load_schema() -> dict[str, Any]:
-    text = resources.files("safecity_extract").joinpath("data/report.schema.json").read_text("utf-8")
-    return json.loads(text)
+    text = resources.files("safecity_extract").joinpath("data/report.schema.json").read_text(
+        "utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def validate(data: dict[str, Any]) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from .model import Report
-from .writers import atomic_write_text, report_csv_text, write_csv, write_json
+from .files import atomic_write_text
+from .writers import report_csv_text, write_csv, write_json
 
 
 def jsonl_records(report: Report) -> list[dict[str, Any]]:

@@ -5,8 +5,8 @@ records and closed before the next one is read, so memory does not grow with pag
 """
 from __future__ import annotations
 
-import hashlib
 import logging
+import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +16,7 @@ from .chars import (LTR, Box, Char, all_upright, blocks, drop_doubled, has_doubl
                     light_colours, lightness, plain_bullets, run_box, run_text, runs,
                     split_directions, turn, turn_back, watermark_chars)
 from .errors import (DamagedPage, DamagedPDF, EmptyFile, EncryptedPDF, NotAPDF,
-                     SafecityError, UnreadableFile)
+                     PagesOutOfRange, SafecityError, UnreadableFile)
 from .settings import Settings
 
 # pdfminer logs font and syntax quirks at WARNING; with no handler configured Python would
@@ -116,15 +116,7 @@ _MAGIC = (
 )
 
 
-def sha256_of(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def sniff(path: str | Path) -> None:
+def sniff(path: str | os.PathLike[str]) -> None:
     """Raise EmptyFile, NotAPDF or UnreadableFile from the first bytes, before pdfminer sees
     the file."""
     try:
@@ -152,7 +144,7 @@ _ZIP_KINDS = (
 )
 
 
-def _zip_kind(path: str | Path) -> str:
+def _zip_kind(path: str | os.PathLike[str]) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
@@ -195,7 +187,7 @@ def _is_shading(rect: dict[str, Any]) -> bool:
 
 def _rules(page: Any, settings: Settings) -> tuple[Rule, ...]:
     """Horizontal and vertical edges of the page's lines, rectangles and curves."""
-    from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
+    from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
 
     edges = [(line_to_edge(ln), False) for ln in page.lines]
     edges += [(e, _is_shading(rect)) for rect in page.rects for e in rect_to_edges(rect)]
@@ -390,7 +382,7 @@ class Document:
             wanted = sorted(set(numbers))
             outside = [n for n in wanted if not 1 <= n <= self.page_count]
             if outside:
-                raise ValueError(f"page {outside[0]} is outside 1-{self.page_count}")
+                raise PagesOutOfRange(self.path, outside[0], self.page_count)
             indices = [n - 1 for n in wanted]
         for index in indices:
             self.current_page = index + 1
@@ -421,7 +413,7 @@ class Document:
         self.close()
 
 
-def render_page(path: str | Path, page_number: int, resolution: int = 72,
+def render_page(path: str | os.PathLike[str], page_number: int, resolution: int = 72,
                 password: str | None = None) -> Any:
     """Page ``page_number`` (1-based) as an RGB ``PIL.Image``; one PDF point is
     ``resolution / 72`` pixels, so a point (x, top) lands on pixel (x, top) * that scale."""

@@ -15,9 +15,10 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, Union
 from urllib.parse import quote
 
+from .files import atomic_write_text
 from .inspect import FLAG_CELLS, TABLE, Shape, overlay_shapes
 from .model import FLAG_FILLED, FLAG_JOINED, FLAG_UNMATCHED, Box, Report, Row
-from .writers import atomic_write_text
+from .options import Options
 
 if TYPE_CHECKING:
     from .batch import BatchResult
@@ -264,8 +265,7 @@ def _entry(name: str, href: str, report: Report) -> IndexEntry:
 
 
 def review(source: Source_ | Iterable[Source_], out_path: str | Path, *,
-           password: str | None = None, agencies: Any = None, settings: Any = None,
-           resolution: int = REVIEW_RESOLUTION) -> list[Path]:
+           options: Options | None = None, resolution: int = REVIEW_RESOLUTION) -> list[Path]:
     """Write review pages; returns the files written.
 
     ``source`` is a PDF path, a Report from ``extract`` (it knows its PDF), a (Report, pdf path)
@@ -274,8 +274,10 @@ def review(source: Source_ | Iterable[Source_], out_path: str | Path, *,
     """
     single = isinstance(source, (str, os.PathLike, Report)) or (
         isinstance(source, tuple) and len(source) == 2 and isinstance(source[0], Report))
-    items = [source] if single else list(source)  # type: ignore[list-item, arg-type]
-    pairs = [_resolve(item, password, agencies, settings) for item in items]
+    items = [source] if single else list(source)  # type: ignore[arg-type]
+    opts = options or Options()
+    password = opts.password
+    pairs = [_resolve(item, opts) for item in items]
     out = Path(out_path)
     if single:
         return [write_review(pairs[0][0], pairs[0][1], out, resolution, password)]
@@ -289,16 +291,14 @@ def review(source: Source_ | Iterable[Source_], out_path: str | Path, *,
     return written + [out]
 
 
-def _resolve(item: Any, password: str | None, agencies: Any, settings: Any
-             ) -> tuple[Report, str | None]:
+def _resolve(item: Any, options: Options) -> tuple[Report, str | None]:
     if isinstance(item, Report):
         return item, item.path
     if isinstance(item, tuple):
         return item[0], str(item[1]) if item[1] is not None else None
     from .extract import extract
 
-    report = extract(item, password=password, agencies=agencies, settings=settings)
-    return report, str(item)
+    return extract(item, options=options), str(item)
 
 
 def _unique(stem: str, taken: set[str]) -> str:
@@ -310,8 +310,8 @@ def _unique(stem: str, taken: set[str]) -> str:
     return name
 
 
-def review_batch(result: "BatchResult", out_dir: str | Path, *, password: str | None = None,
-                 agencies: Any = None, resolution: int = REVIEW_RESOLUTION) -> Path:
+def review_batch(result: BatchResult, out_dir: str | Path, *, options: Options | None = None,
+                 resolution: int = REVIEW_RESOLUTION) -> Path:
     """After ``run_batch``: ``<out_dir>/review/<name>.html`` per file read, and ``index.html``.
 
     Files are read again (the JSON does not keep the column layout the overlay draws); files
@@ -321,6 +321,7 @@ def review_batch(result: "BatchResult", out_dir: str | Path, *, password: str | 
     from .extract import extract
     from .guard import inside_root
 
+    opts = options or Options()
     folder = Path(out_dir) / "review"
     entries = []
     for f in result.files:
@@ -330,9 +331,9 @@ def review_batch(result: "BatchResult", out_dir: str | Path, *, password: str | 
             continue
         rel = PurePosixPath(f.input.rel.as_posix() + ".html")
         try:
-            report = extract(f.input.path, password=password, agencies=agencies)
+            report = extract(f.input.path, options=opts)
             target = inside_root(folder.joinpath(*rel.parts), out_dir)
-            write_review(report, f.input.path, target, resolution, password)
+            write_review(report, f.input.path, target, resolution, opts.password)
         except SafecityError as exc:
             entries.append(IndexEntry(name, None, error=str(exc)))
             continue

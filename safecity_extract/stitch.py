@@ -9,7 +9,7 @@ from typing import Iterable
 from .cells import Line, cell_text, ends_sentence, join_parts, starts_sentence, wrapped
 from .grid import ACTION, PRIORITY, Band, PageTable
 from .model import (FLAG_FILLED, FLAG_JOINED, FLAG_PRIORITY_MISSING, FLAG_SPLIT_GUESSED, Box,
-                    Link, Row)
+                    Link, Row, Warning_)
 from .settings import Settings
 
 @dataclass
@@ -84,13 +84,13 @@ def _links(band: Band) -> list[Link]:
 
 
 def stitch(tables: Iterable[PageTable], settings: Settings
-           ) -> tuple[list[Draft], list[tuple[int, str]]]:
+           ) -> tuple[list[Draft], list[Warning_]]:
     """Join the page tables' bands into draft rows; returns (drafts, warnings)."""
     drafts: list[Draft] = []
-    warnings: list[tuple[int, str]] = []
+    warnings: list[Warning_] = []
     pending_priority: tuple[str, int] | None = None
     for table in tables:
-        warnings += [(table.page, msg) for msg in table.warnings]
+        warnings += [Warning_(table.page, msg) for msg in table.warnings]
         for k, band in enumerate(table.bands):
             texts = band_texts(band, table.pitch, settings)
             if k == 0 and drafts and drafts[-1].pages[-1] != band.page \
@@ -102,7 +102,8 @@ def stitch(tables: Iterable[PageTable], settings: Settings
                 pending_priority = (texts[PRIORITY], band.page)
                 continue
             if not texts.get(ACTION):
-                warnings.append((band.page, f"a row without Action text: {_preview(texts)}"))
+                warnings.append(Warning_(band.page,
+                                         f"a row without Action text: {_preview(texts)}"))
             if pending_priority and not texts.get(PRIORITY):
                 texts[PRIORITY] = pending_priority[0]
             pending_priority = None
@@ -110,8 +111,8 @@ def stitch(tables: Iterable[PageTable], settings: Settings
             drafts.append(Draft(texts, _links(band), [band.page], flags, [_box(band, table)],
                                 _tails(band, table)))
     if pending_priority:
-        warnings.append((pending_priority[1],
-                         f"priority text with no action after it: {pending_priority[0]!r}"))
+        warnings.append(Warning_(pending_priority[1], "priority text with no action after it: "
+                                 f"{pending_priority[0]!r}"))
     return drafts, warnings
 
 
@@ -139,9 +140,9 @@ def _preview(texts: dict[str, str]) -> str:
     return repr(joined[:60] + ("…" if len(joined) > 60 else ""))
 
 
-def fill_down(drafts: list[Draft]) -> list[tuple[int, str]]:
+def fill_down(drafts: list[Draft]) -> list[Warning_]:
     """Copy each group's priority into the rows below it that have none, flagging them."""
-    warnings: list[tuple[int, str]] = []
+    warnings: list[Warning_] = []
     current = ""
     for draft in drafts:
         if draft.cells.get(PRIORITY):
@@ -151,7 +152,8 @@ def fill_down(drafts: list[Draft]) -> list[tuple[int, str]]:
             draft.flags.append(FLAG_FILLED)
         else:
             draft.flags.append(FLAG_PRIORITY_MISSING)
-            warnings.append((draft.pages[0], "a row before any priority text: priority left empty"))
+            warnings.append(Warning_(draft.pages[0],
+                                     "a row before any priority text: priority left empty"))
     return warnings
 
 

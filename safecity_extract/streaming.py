@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import IO
 
 from .errors import SafecityError
+from .files import atomic_write, remove_quietly
 from .model import Report
+from .writers import (_TRAILING_COLUMNS, BOM, SQLITE_SCHEMA, _check_schema, _replace_document,
+                      combined_columns, csv_safe_value)
 from .xlsx import CombinedXlsx
-from .writers import (_TRAILING_COLUMNS, SQLITE_SCHEMA, _check_schema, _remove_quietly,
-                      _replace_document, BOM,
-                      atomic_write, combined_columns, csv_safe_value)
 
 
 class CombinedCsv:
@@ -52,11 +52,11 @@ class CombinedCsv:
         try:
             atomic_write(self.path, lambda f: self._copy(f, columns))
         finally:
-            _remove_quietly(self._spool_path)
+            remove_quietly(self._spool_path)
 
     def discard(self) -> None:
         self._spool.close()
-        _remove_quietly(self._spool_path)
+        remove_quietly(self._spool_path)
 
     def _copy(self, out: IO[str], columns: list[str]) -> None:
         # The dialect pandas' to_csv uses: minimal quoting, "\n" line ends, missing cells empty.

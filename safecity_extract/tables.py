@@ -12,10 +12,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from .cells import Line, cell_text, group_lines, is_bullet, wrapped
+from .cells import Line, cell_text, group_lines, wrapped
 from .grid import body_font_size, min_coverage_x, steady_lines, whitespace_gaps
+from .options import Options
 from .pdf import Document, PageData, Rule, Word
 from .settings import Settings
+from .wrap import is_bullet
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (points, top-left origin)
 
@@ -557,10 +559,26 @@ def table_structure(page: PageData, bbox: BBox,
           or _spans_columns(rules, y, words, edges, s.rule_snap)]
     pitch = column_pitch(lines, line_pieces) or 1.2 * size
     body = [r for r in rows if r[0] >= header_end(line_pieces)] or rows
+    region = _Region(page.number, bbox, lines, line_pieces, rows, edges, pitch, s.paragraph_gap,
+                     s.rule_snap)
     if rows_are_ruled(_row_bands(lines, body), ys):
-        return _grid_table(page, bbox, lines, line_pieces, rows, rules, edges, ruled_x, ys,
-                           pitch, s)
-    return _text_table(page, bbox, lines, line_pieces, rows, edges, pitch, s)
+        return _grid_table(region, rules, ruled_x, ys)
+    return _text_table(region)
+
+
+@dataclass(frozen=True)
+class _Region:
+    """A table region read so far: its lines, their pieces, the text rows and the columns."""
+
+    page: int
+    bbox: BBox
+    lines: Sequence[Line]
+    line_pieces: Sequence[list[_Piece]]
+    rows: Sequence[list[int]]
+    edges: Sequence[float]
+    pitch: float
+    paragraph_gap: float
+    snap: float
 
 
 def column_pitch(lines: Sequence[Line], line_pieces: Sequence[list[_Piece]]) -> float | None:
@@ -582,30 +600,28 @@ def _column_rights(words: Sequence[Word], edges: Sequence[float]) -> dict[int, f
     return out
 
 
-def _text_table(page: PageData, bbox: BBox, lines: Sequence[Line],
-                line_pieces: Sequence[list[_Piece]], rows: Sequence[list[int]],
-                edges: Sequence[float], pitch: float, s: Settings) -> Table:
+def _text_table(region: _Region) -> Table:
     """Cells of a table whose rows come from text lines: a row's pieces that share a column are
     one cell, and a piece across columns makes its cell span them."""
-    n_cols = len(edges) + 1
-    slots = _Slots(len(rows), n_cols)
+    n_cols = len(region.edges) + 1
+    slots = _Slots(len(region.rows), n_cols)
     content: dict[tuple[int, int], list[Word]] = {}
-    for r, members in enumerate(rows):
+    for r, members in enumerate(region.rows):
         for k in members:
-            for p in line_pieces[k]:
+            for p in region.line_pieces[k]:
                 for c in range(p.c0, p.c1):
                     slots.join((r, c), (r, c + 1))
                 content.setdefault((r, p.c0), []).extend(p.words)
-    return Table(page.number, bbox, _cells_from(slots, content, pitch, s))
+    return Table(region.page, region.bbox, _cells_from(slots, content, region))
 
 
-def _grid_table(page: PageData, bbox: BBox, lines: Sequence[Line],
-                line_pieces: Sequence[list[_Piece]], rows: Sequence[list[int]],
-                rules: Sequence[Rule], edges: Sequence[float], ruled_x: Mapping[float, float],
-                ys: Sequence[float], pitch: float, s: Settings) -> Table:
+def _grid_table(region: _Region, rules: Sequence[Rule], ruled_x: Mapping[float, float],
+                ys: Sequence[float]) -> Table:
     """Cells of a table whose rows are the bands between horizontal rules (each holding one or
     more text rows): neighbouring slots are one cell where the rule between them is missing,
     unless text on both sides says otherwise."""
+    lines, line_pieces, rows, edges = region.lines, region.line_pieces, region.rows, region.edges
+    snap = region.snap
     n_rows, n_cols = len(ys) + 1, len(edges) + 1
     y_edges = [min(ln.top for ln in lines) - 1, *ys, max(ln.bottom for ln in lines) + 1]
     x_edges = [-1e9, *edges, 1e9]
@@ -630,13 +646,13 @@ def _grid_table(page: PageData, bbox: BBox, lines: Sequence[Line],
     for r, y in enumerate(ys):
         for c in range(n_cols):
             mid = (max(x_edges[c], x_edges[1] - 50) + min(x_edges[c + 1], x_edges[-2] + 50)) / 2
-            if not _h_rule_at(rules, y, mid, s.rule_snap):
+            if not _h_rule_at(rules, y, mid, snap):
                 slots.join((r, c), (r + 1, c))
-    return Table(page.number, bbox, _cells_from(slots, content, pitch, s))
+    return Table(region.page, region.bbox, _cells_from(slots, content, region))
 
 
-def _cells_from(slots: _Slots, content: Mapping[tuple[int, int], list[Word]], pitch: float,
-                s: Settings) -> tuple[Cell, ...]:
+def _cells_from(slots: _Slots, content: Mapping[tuple[int, int], list[Word]], region: _Region
+                ) -> tuple[Cell, ...]:
     cells = []
     for members in slots.groups().values():
         ws = [w for slot in members for w in content.get(slot, [])]
@@ -644,7 +660,7 @@ def _cells_from(slots: _Slots, content: Mapping[tuple[int, int], list[Word]], pi
             continue
         rows = [r for r, _ in members]
         cols = [c for _, c in members]
-        text = cell_text(steady_lines(ws, LINE_TOLERANCE), pitch, s.paragraph_gap)
+        text = cell_text(steady_lines(ws, LINE_TOLERANCE), region.pitch, region.paragraph_gap)
         cells.append(Cell(min(rows), min(cols), max(rows), max(cols), text))
     return _compact(cells)
 
@@ -653,13 +669,14 @@ def _cells_from(slots: _Slots, content: Mapping[tuple[int, int], list[Word]], pi
 
 
 def find_tables(path: str | Path, pages: Sequence[int] | None = None, area: BBox | None = None,
-                settings: Settings | Mapping[str, Any] | None = None,
-                password: str | None = None) -> list[Table]:
+                options: Options | None = None) -> list[Table]:
     """Every table of the PDF (or of ``pages``, 1-based), or on each page the one table inside
-    ``area`` (x0, top, x1, bottom in points from the page's top-left corner)."""
-    s = Settings.resolve(settings)
+    ``area`` (x0, top, x1, bottom in points from the page's top-left corner). Raises
+    ``PagesOutOfRange`` (a ``ValueError`` too) for pages the PDF does not have."""
+    opts = options or Options()
+    s = opts.settings
     out: list[Table] = []
-    with Document(path, password=password, settings=s) as doc:
+    with Document(path, password=opts.password, settings=s) as doc:
         for page in doc.pages(pages or None):
             if not isinstance(page, PageData):
                 continue
@@ -678,7 +695,8 @@ def write_tables(tables: Sequence[Table], out_dir: str | Path, name: str,
 
     ``csv_safe`` prefixes CSV cells a spreadsheet would run as a formula with "'" (the JSON
     keeps the text as printed)."""
-    from .writers import atomic_write, atomic_write_text, csv_safe_value
+    from .files import atomic_write_text
+    from .writers import csv_safe_value
 
     folder = Path(out_dir)
     written = [folder / f"{name}.tables.json"]
@@ -688,10 +706,16 @@ def write_tables(tables: Sequence[Table], out_dir: str | Path, name: str,
     for table in tables:
         counts[table.page] = counts.get(table.page, 0) + 1
         path = folder / f"{name}-p{table.page}-t{counts[table.page]}.csv"
-        grid = [[csv_safe_value(c) if csv_safe else c for c in line] for line in table.grid()]
-        atomic_write(path, lambda f, g=grid: csv.writer(f).writerows(g))
+        _write_grid(path, [[csv_safe_value(c) if csv_safe else c for c in line]
+                           for line in table.grid()])
         written.append(path)
     return written
+
+
+def _write_grid(path: Path, grid: list[list[str]]) -> None:
+    from .files import atomic_write
+
+    atomic_write(path, lambda f: csv.writer(f).writerows(grid))
 
 
 def find_regions(page: PageData, settings: Settings | None = None) -> list[BBox]:

@@ -1,21 +1,20 @@
 """Write Reports to JSON, CSV (one file or combined) and SQLite, and read JSON back.
 
-Every file is written atomically: a temporary file in the same folder, flushed and fsynced,
-then moved over the target, so a reader never sees half a file and a failed write keeps the old.
+Every file is written atomically (``files.atomic_write``), so a reader never sees half a file
+and a failed write keeps the old one.
 """
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import tempfile
 from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable
+from typing import IO, Any, Iterable
 
+from .files import atomic_write
+from .model import FIXED_FIELDS, AgencyMatch, Box, Link, Report, Row, Source, Warning_
 from .status import apply_status
-from .model import (FIXED_FIELDS, AgencyMatch, Box, Link, Report, Row, Source, Warning_)
 
 # Characters that make Excel, LibreOffice and Google Sheets read a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -24,60 +23,6 @@ BOM = "\ufeff"  # UTF-8 byte-order mark: tells Excel the CSV is UTF-8
 
 # The CSV columns whose cells are lists joined with "; " in Report.csv_records.
 _TRAILING_COLUMNS = ("status", "links", "page_start", "page_end", "flags")
-
-
-def atomic_write(path: str | Path, write: Callable[[IO[str]], None]) -> None:
-    """Call ``write(f)`` on a temporary text file beside ``path``, then replace ``path`` with it.
-
-    On any error the temporary file is removed and ``path`` keeps its old content.
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        # mkstemp makes the file private (0600); outputs get the mode any new file would get.
-        os.chmod(tmp, 0o666 & ~_umask())
-        with open(fd, "w", encoding="utf-8", newline="") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        _remove_quietly(tmp)
-        raise
-    _fsync_dir(target.parent)
-
-
-def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically."""
-    atomic_write(path, lambda f: f.write(text))
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _remove_quietly(path: str) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable; not every platform lets a folder be opened."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -164,7 +109,8 @@ def write_combined_csv(reports_with_names: Iterable[tuple[str, Report]], path: s
 
 
 def combined_columns(reports: list[Report]) -> list[str]:
-    """The union of the reports' CSV columns: fixed ones first, extras in order seen, then the rest."""
+    """The union of the reports' CSV columns: fixed ones first, extras in order seen, then the
+    rest."""
     columns: list[str] = []
     for report in reports:
         for name in report.csv_columns():
@@ -178,7 +124,8 @@ def combined_columns(reports: list[Report]) -> list[str]:
 def report_csv_text(report: Report, csv_safe: bool = False) -> str:
     """The exact text :func:`write_csv` writes, as a string."""
     frame = _frame(report.csv_records(), report.csv_columns(), csv_safe)
-    return frame.to_csv(index=False, lineterminator="\n")
+    text: str = frame.to_csv(index=False, lineterminator="\n")
+    return text
 
 
 def _write_records(records: list[dict[str, Any]], columns: list[str], path: str | Path,

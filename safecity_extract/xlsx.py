@@ -38,7 +38,7 @@ class XlsxUnavailable(SafecityError):
 
 def _xlsxwriter(path: str | Path) -> Any:
     try:
-        import xlsxwriter  # type: ignore[import-untyped]
+        import xlsxwriter
     except ImportError:
         raise XlsxUnavailable(str(path)) from None
     return xlsxwriter

@@ -12,7 +12,8 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from safecity_extract.batch import (Input, NoInputsFound, collect_inputs, format_summary,
+from safecity_extract.errors import NoInputsFound
+from safecity_extract.batch import (Input, Outputs, collect_inputs, format_summary,
                                     run_batch, safe_relpath)
 from safecity_extract.errors import DamagedPDF
 from safecity_extract.model import Report, Row, Source
@@ -142,7 +143,8 @@ def test_output_bytes_do_not_depend_on_worker_count(tmp_path):
     runs = []
     for n in (1, 3):
         out = tmp_path / f"out{n}"
-        run_batch(inputs, out, workers=n, extract_fn=fake_extract, combined=out / "all.csv")
+        run_batch(inputs, Outputs.of(out, combined=out / "all.csv"), workers=n,
+                  extract_fn=fake_extract)
         runs.append(_outputs(out))
     assert runs[0] == runs[1]
     assert len(runs[0]) == 15
@@ -151,8 +153,8 @@ def test_output_bytes_do_not_depend_on_worker_count(tmp_path):
 def test_formats_and_csv_safe(tmp_path):
     _tree(tmp_path / "in", {"a.pdf": "one"})
     inputs = collect_inputs([tmp_path / "in"])
-    run_batch(inputs, tmp_path / "j", formats=["json"], workers=1, extract_fn=fake_extract)
-    run_batch(inputs, tmp_path / "c", formats=["csv"], csv_safe=True, workers=1,
+    run_batch(inputs, Outputs.of(tmp_path / "j", ["json"]), workers=1, extract_fn=fake_extract)
+    run_batch(inputs, Outputs.of(tmp_path / "c", ["csv"], csv_safe=True), workers=1,
               extract_fn=fake_extract)
     assert list(_outputs(tmp_path / "j")) == ["a.json"]
     assert "'=0" in (tmp_path / "c" / "a.csv").read_text("utf-8")
@@ -174,8 +176,9 @@ def test_skip_existing_does_not_reread_unchanged_files(tmp_path):
     run_batch(collect_inputs([root]), out, workers=1, extract_fn=fake_extract)
     (root / "b.pdf").write_text("three four", "utf-8")  # b changed: it must be read again
     (out / "a.csv").unlink()                              # a's missing CSV is written again
-    result = run_batch(collect_inputs([root]), out, workers=1, skip_existing=True,
-                       extract_fn=always_fails, combined=tmp_path / "all.csv", db=db)
+    result = run_batch(collect_inputs([root]), Outputs.of(out, skip_existing=True,
+                                                          combined=tmp_path / "all.csv", db=db),
+                       workers=1, extract_fn=always_fails)
     assert [(f.input.name, f.status) for f in result.files] == [("a.pdf", "skipped"),
                                                                 ("b.pdf", "failed")]
     assert "should not have been read" in result.failed[0].error
@@ -190,8 +193,8 @@ def test_db_rerun_gives_the_same_row_count(tmp_path):
     root = _tree(tmp_path / "in", {"a.pdf": "one two", "sub/b.pdf": "three"})
     db = tmp_path / "r.sqlite"
     for _ in range(2):
-        run_batch(collect_inputs([root], recursive=True), tmp_path / "out", workers=2,
-                  extract_fn=fake_extract, db=db)
+        run_batch(collect_inputs([root], recursive=True), Outputs.of(tmp_path / "out", db=db),
+                  workers=2, extract_fn=fake_extract)
         with sqlite3.connect(db) as conn:
             assert conn.execute("SELECT count(*) FROM rows").fetchone() == (3,)
             assert conn.execute("SELECT path, file FROM documents ORDER BY path").fetchall() == [
@@ -206,8 +209,8 @@ def test_copies_are_one_document_per_path_everywhere(tmp_path):
     root = _tree(tmp_path / "in", files)
     db, combined = tmp_path / "r.sqlite", tmp_path / "all.csv"
     result = run_batch(collect_inputs([root / y for y in ("2017", "2018", "2019", "2020")]),
-                       tmp_path / "out", workers=2, extract_fn=fake_extract, db=db,
-                       combined=combined)
+                       Outputs.of(tmp_path / "out", db=db, combined=combined), workers=2,
+                       extract_fn=fake_extract)
     assert (result.ok, result.rows, result.duplicates) == (4, 8, 3)
     assert "4 files ok, 0 failed, 8 rows" in format_summary(result)
     assert "(3 with the same bytes as an earlier file)" in format_summary(result)

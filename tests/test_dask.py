@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from safecity_extract.batch import collect_inputs, run_batch
+from safecity_extract.batch import Outputs, collect_inputs, run_batch
 from safecity_extract.dask_executor import dask_client
 from tests.test_batch import _outputs, _tree, fake_extract
 
@@ -64,9 +64,10 @@ def _children() -> set[int]:
 
 def test_local_cluster_gives_the_local_pools_bytes_on_every_sample(tmp_path, two_workers):
     inputs = collect_inputs([SAMPLES])
-    run_batch(inputs, tmp_path / "pool", workers=2, combined=tmp_path / "pool" / "all.csv")
-    result = run_batch(inputs, tmp_path / "dask", client=two_workers,
-                       combined=tmp_path / "dask" / "all.csv")
+    run_batch(inputs, Outputs.of(tmp_path / "pool", combined=tmp_path / "pool" / "all.csv"),
+              workers=2)
+    result = run_batch(inputs, Outputs.of(tmp_path / "dask", combined=tmp_path / "dask" / "all.csv"),
+                       client=two_workers)
     assert not result.failed
     pool, dask = _outputs(tmp_path / "pool"), _outputs(tmp_path / "dask")
     assert len(pool) == 2 * len(inputs) + 1
@@ -88,8 +89,9 @@ def _kill_a_busy_worker(client, killed: list[int]):
 def test_a_worker_killed_mid_file_loses_no_good_file(tmp_path, two_workers):
     _tree(tmp_path / "in", {f"f{i}.pdf": f"w{i} x{i}" for i in range(8)})
     killed: list[int] = []
-    result = run_batch(collect_inputs([tmp_path / "in"]), tmp_path / "out", client=two_workers,
-                       extract_fn=slow_extract, combined=tmp_path / "all.csv",
+    result = run_batch(collect_inputs([tmp_path / "in"]),
+                       Outputs.of(tmp_path / "out", combined=tmp_path / "all.csv"),
+                       client=two_workers, extract_fn=slow_extract,
                        progress_callback=_kill_a_busy_worker(two_workers, killed))
     assert killed
     assert [f.status for f in result.files] == ["ok"] * 8

@@ -31,4 +31,6 @@ def test_sample_matches_golden(pdf: Path):
     report = extract(pdf)
     diffs = compare(report, golden)
     assert not diffs, "\n" + format_differences(diffs)
-    assert report_csv_text(report) == golden.with_suffix(".csv").read_text("utf-8")
+    # Byte for byte, not only cell for cell: a refactoring must not move one character.
+    assert report.to_json().encode("utf-8") == golden.read_bytes()
+    assert report_csv_text(report).encode("utf-8") == golden.with_suffix(".csv").read_bytes()

@@ -1,5 +1,5 @@
 """Grid steps on hand-made words and rules: header, columns, rows, table end."""
-from safecity_extract.grid import (band_edges, column_bounds, column_lines, fill_bands,
+from safecity_extract.grid import (band_edges, column_bounds, fill_bands,
                                    find_header, header_cells, read_page, separators,
                                    text_blocks, text_row_starts)
 from safecity_extract.settings import Settings
@@ -173,7 +173,7 @@ def test_centred_priority_goes_to_the_first_row_below_its_cell_rule():
 
 
 def test_a_rule_under_the_header_alone_does_not_make_the_page_ruled():
-    from safecity_extract.grid import Column, band_edges
+    from safecity_extract.grid import Column
     cols = [Column("priority", 0, 100), Column("action", 100, 300), Column("update", 300, 500)]
     lines = {"action": [line("First action.", 140, 120), line("Second action.", 140, 160)],
              "update": [line("Done.", 380, 120), line("Started.", 380, 160)]}

@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
-import signal
-import subprocess
 import sys
-import time
 import zlib
 from pathlib import Path
 

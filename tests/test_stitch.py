@@ -79,7 +79,7 @@ def test_rows_before_any_priority_are_flagged_and_warned():
     p1 = table(3, band(3, 100, action=[("Act.", 100, 110)], update=[("Done.", 380, 110)]))
     rows, warnings = run(p1)
     assert rows[0].flags == ["priority_missing"]
-    assert warnings and warnings[0][0] == 3
+    assert warnings and warnings[0].page == 3
 
 
 def test_priority_alone_above_its_first_action_goes_to_that_row():
@@ -95,4 +95,4 @@ def test_row_without_action_is_kept_and_warned():
                band(1, 200, lead_agency=[("All", 300, 210)], update=[("Orphan text.", 380, 210)]))
     rows, warnings = run(p1)
     assert len(rows) == 2
-    assert any("without Action" in m for _, m in warnings)
+    assert any("without Action" in w.message for w in warnings)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from safecity_extract.batch import collect_inputs, run_batch
+from safecity_extract.batch import Outputs, collect_inputs, run_batch
 from safecity_extract.executors import ExtractJob, InOrder, LocalPool, Outcome
 from safecity_extract.streaming import CombinedCsv, SqliteDb
 from safecity_extract.writers import read_json, write_combined_csv
@@ -108,7 +108,7 @@ def test_local_pool_starts_no_file_beyond_its_window(tmp_path, monkeypatch):
         paths.append(tmp_path / f"f{i:02d}.pdf")
         paths[-1].write_text(f"w{i}", "utf-8")
     pool = LocalPool(workers=2, window=4)
-    outcomes = list(pool.outcomes(paths, ExtractJob(None, None, logging_extract), 60))
+    outcomes = list(pool.outcomes(paths, ExtractJob(extract_fn=logging_extract), 60))
     assert [o.index for o in outcomes] == list(range(20))
     assert all(o.status == "ok" for o in outcomes)
     # while f00 ran, only f01..f03 (the window) could start; without the bound all 19 would
@@ -124,8 +124,9 @@ def test_batch_streams_skipped_and_read_files_in_input_order(tmp_path):
     run_batch(collect_inputs([root]), out, workers=2, extract_fn=fake_extract)
     (root / "f3.pdf").write_text("changed", "utf-8")
     (out / "f4.json").unlink()
-    result = run_batch(collect_inputs([root]), out, workers=2, extract_fn=fake_extract,
-                       skip_existing=True, combined=tmp_path / "all.csv", db=tmp_path / "r.db")
+    wanted = Outputs.of(out, skip_existing=True, combined=tmp_path / "all.csv",
+                        db=tmp_path / "r.db")
+    result = run_batch(collect_inputs([root]), wanted, workers=2, extract_fn=fake_extract)
     assert [f.status for f in result.files] == ["skipped"] * 3 + ["ok", "ok", "skipped"]
     sources = [line.split(",")[1] for line in
                (tmp_path / "all.csv").read_text("utf-8").splitlines()[1:]]

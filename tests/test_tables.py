@@ -51,7 +51,7 @@ def test_text_outside_the_area_is_left_out():
 
 
 def ruled_page(inner_rule_in_first_row=False):
-    xs, ys = (40, 140, 260, 380), (100, 120, 140, 170)
+    ys = (100, 120, 140, 170)
     rules = [hrule(y, 40, 380) for y in ys] + [vrule(x, 100, 170) for x in (40, 140, 380)]
     rules.append(vrule(260, 100 if inner_rule_in_first_row else 120, 170))
     ws = (words("Name", 45, 105) + words("Release totals", 145, 105)

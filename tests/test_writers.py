@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from safecity_extract.model import Link, Report, Row, Source
-from safecity_extract.writers import (atomic_write, csv_safe_value, read_json, report_csv_text,
+from safecity_extract.files import atomic_write
+from safecity_extract.writers import (csv_safe_value, read_json, report_csv_text,
                                       write_combined_csv, write_csv, write_json, write_sqlite)
 
 COLUMNS = ["priority", "action", "lead_agency", "update"]
@@ -267,7 +268,7 @@ def test_outputs_get_the_usual_file_mode(tmp_path):
     import os
     import stat
 
-    from safecity_extract.writers import atomic_write_text
+    from safecity_extract.files import atomic_write_text
 
     target = tmp_path / "out.json"
     atomic_write_text(target, "{}")
