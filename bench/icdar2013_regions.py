@@ -23,7 +23,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from icdar2013 import DEFAULT_DATA, write_section
+from icdar2013 import DEFAULT_DATA, write_section  # noqa: E402  (after the path is set)
 
 HEADING = "## ICDAR 2013 table detection"
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (top-left origin)
