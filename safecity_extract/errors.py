@@ -140,3 +140,11 @@ class OutsideOutput(SafecityError):
     def __init__(self, path: str, root: str) -> None:
         super().__init__(path, f"a link under {root} leads outside it: remove the link or "
                          "choose another --out")
+
+
+class OcrUnavailable(SafecityError):
+    """A page needs OCR (no text layer, or --ocr always) and Tesseract cannot be used."""
+
+    def __init__(self, path: str, page: int | None, install: str) -> None:
+        where = f"page {page} needs OCR" if page else "OCR is needed"
+        super().__init__(path, f"{where} but it is not installed: {install}")

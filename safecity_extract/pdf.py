@@ -38,6 +38,8 @@ class Word:
     # cell): its text the block's lines joined as a cell's are, its box the block's box on
     # the page, its size the font's.
     direction: str = LTR
+    # Tesseract's confidence (0-100) for a word read by OCR; None for a text-layer word.
+    confidence: float | None = None
 
     @property
     def xmid(self) -> float:
