@@ -1,0 +1,140 @@
+"""Build generated layouts: spec -> PDF + truth JSON, cached by spec and generator code.
+
+    python -m samples.layouts.build --seeds 0-49 --out /tmp/layouts   # reportlab/chromium
+    python -m samples.layouts.build --committed                      # LibreOffice set
+
+The truth file ``ID.json`` holds the truth rows and the full layout spec; a cached PDF is
+reused only when its truth file records the same spec and the same generator code hash.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .spec import Layout, draw, dumps, layout_from_dict
+
+HERE = Path(__file__).resolve().parent
+COMMITTED = HERE / "committed"
+
+
+@lru_cache(maxsize=1)
+def code_hash() -> str:
+    """Hash of the generator's source: a change to any producer invalidates cached PDFs."""
+    h = hashlib.sha256()
+    for path in sorted(HERE.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+MAX_REDRAWS = 6
+SHIFT = 9.0  # points added to the bottom margin per redraw: moves every page break
+
+
+def truth_record(layout: Layout, requested: Layout) -> dict[str, Any]:
+    """The truth rows, the layout as drawn and the layout the seed asked for."""
+    record = layout.truth()
+    record["generator"] = code_hash()
+    record["layout"] = layout.to_dict()
+    record["requested"] = requested.to_dict()
+    return record
+
+
+def draw_unambiguous(layout: Layout, pdf: Path, cache: Path) -> Layout:
+    """Draw ``layout``; while a page break makes a paragraph end look like a wrap, draw it
+    again with a deeper bottom margin. Returns the layout that was drawn."""
+    from .check import ambiguous_breaks
+
+    left, right, top, bottom = layout.margins
+    for n in range(MAX_REDRAWS):
+        drawn = replace(layout, margins=(left, right, top, bottom + SHIFT * n))
+        render(drawn, pdf, cache)
+        if not ambiguous_breaks(pdf, drawn):
+            return drawn
+    raise RuntimeError(f"{layout.doc_id}: every redraw left a paragraph end at a page "
+                       "break on a full line")
+
+
+def render(layout: Layout, pdf: Path, cache: Path) -> None:
+    if layout.producer == "reportlab":
+        from .render_reportlab import render as draw_pdf
+    elif layout.producer == "chromium":
+        from .render_chromium import render as draw_pdf
+    elif layout.producer == "libreoffice":
+        from .render_libreoffice import render as draw_pdf
+    else:
+        raise ValueError(f"unknown producer {layout.producer!r}")
+    draw_pdf(layout, pdf, cache)
+
+
+def build(layout: Layout, out_dir: Path, check_code: bool = True) -> tuple[Path, dict[str, Any]]:
+    """The PDF of ``layout`` in ``out_dir`` (built unless cached) and its truth record."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pdf = out_dir / f"{layout.doc_id}.pdf"
+    truth_path = out_dir / f"{layout.doc_id}.json"
+    if pdf.exists() and truth_path.exists():
+        old = json.loads(truth_path.read_text(encoding="utf-8"))
+        same = old.get("requested") == json.loads(dumps(layout.to_dict()))
+        if same and (not check_code or old.get("generator") == code_hash()):
+            return pdf, old
+    tmp = pdf.with_name(pdf.stem + f".{os.getpid()}.tmp.pdf")
+    drawn = draw_unambiguous(layout, tmp, out_dir / ".cache")
+    tmp.replace(pdf)
+    text = dumps(truth_record(drawn, layout))
+    tmp_json = truth_path.with_name(truth_path.name + f".{os.getpid()}.tmp")
+    tmp_json.write_text(text, encoding="utf-8")
+    tmp_json.replace(truth_path)
+    return pdf, json.loads(text)
+
+
+def committed() -> list[tuple[Path, dict[str, Any]]]:
+    """The committed (LibreOffice) documents: (PDF, truth record), in id order."""
+    out = []
+    for truth_path in sorted(COMMITTED.glob("*.json")):
+        record = json.loads(truth_path.read_text(encoding="utf-8"))
+        out.append((truth_path.with_suffix(".pdf"), record))
+    return out
+
+
+def committed_layouts() -> list[Layout]:
+    return [layout_from_dict(rec["layout"]) for _, rec in committed()]
+
+
+COMMITTED_SEEDS = range(90000, 90044)  # 4 per family, libreoffice producer
+
+
+def parse_seeds(text: str) -> list[int]:
+    seeds: list[int] = []
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        seeds += list(range(int(lo), int(hi or lo) + 1))
+    return seeds
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description="build generated report layouts")
+    ap.add_argument("--seeds", default="0-10", help="e.g. 0-99 or 3,7,12-20")
+    ap.add_argument("--producer", choices=("reportlab", "chromium", "libreoffice"))
+    ap.add_argument("--compact", action="store_true")
+    ap.add_argument("--out", type=Path, default=Path("bench/work/layouts"))
+    ap.add_argument("--committed", action="store_true",
+                    help="(re)build the committed LibreOffice set in samples/layouts/committed")
+    args = ap.parse_args(argv)
+    if args.committed:
+        for seed in COMMITTED_SEEDS:
+            layout = draw(seed, producer="libreoffice", compact=True)
+            pdf, _ = build(layout, COMMITTED, check_code=False)
+            print(pdf)
+        return
+    for seed in parse_seeds(args.seeds):
+        pdf, _ = build(draw(seed, producer=args.producer, compact=args.compact), args.out)
+        print(pdf)
+
+
+if __name__ == "__main__":
+    main()
