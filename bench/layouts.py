@@ -24,9 +24,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's package and samples/, whatever is installed
 
-from samples.layouts.build import build, committed, parse_seeds
-from samples.layouts.compare import Outcome, evaluate, failed
-from samples.layouts.spec import FAMILIES, PRODUCERS, draw
+from samples.layouts.build import build, committed, parse_seeds  # noqa: E402
+from samples.layouts.compare import Outcome, evaluate, failed  # noqa: E402
+from samples.layouts.spec import FAMILIES, PRODUCERS, draw  # noqa: E402
 
 HEADING = "## Generated layouts"
 WORK = ROOT / "bench" / "work" / "layouts"

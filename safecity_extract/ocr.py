@@ -51,7 +51,7 @@ def ensure_available(path: str, page: int | None = None) -> None:
     """Raise OcrUnavailable (one line: what to install) unless pytesseract and the tesseract
     program can both be found."""
     try:
-        import pytesseract  # type: ignore[import-untyped,unused-ignore]
+        import pytesseract  # type: ignore[import-untyped,import-not-found,unused-ignore]
     except ImportError:
         raise OcrUnavailable(path, page, INSTALL_HINT) from None
     command = getattr(pytesseract.pytesseract, "tesseract_cmd", "tesseract")
