@@ -9,6 +9,7 @@ from .extract import extract
 from .golden import check, compare, format_differences
 from .model import Report, Row, validate
 from .options import Options
+from .reading import load_reports, read_reports, summarise
 from .review import review
 from .settings import Settings
 from .tables import find_tables
@@ -19,4 +20,4 @@ __all__ = ["__version__", "extract", "Report", "Row", "SafecityError", "Settings
            "validate", "collect_inputs", "run_batch", "check", "compare", "format_differences",
            "write_json", "write_csv", "write_combined_csv", "write_sqlite",
            "load_agencies", "match_agencies", "review", "find_tables", "diff_reports",
-           "timeline"]
+           "timeline", "load_reports", "read_reports", "summarise"]

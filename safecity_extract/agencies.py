@@ -205,10 +205,23 @@ def _check_consistent(path: str, aliases: tuple[Alias, ...]) -> None:
 
 
 def normalize(text: str) -> str:
-    """Case-, space- and punctuation-free form used for exact and fuzzy comparison."""
+    """Case-, space- and punctuation-free form used for exact and fuzzy comparison.
+
+    Word shortenings ("Grp", "Dept.") read as the word (data/word_shortenings.csv).
+    """
     s = _IN_WORD_MARK.sub("", text.lower().replace("&", " and "))
     s = _NON_WORD.sub(" ", s).strip()
+    shortenings = _word_shortenings()
+    s = " ".join(shortenings.get(w, w) for w in s.split())
     return s[4:] if s.startswith("the ") else s
+
+
+@lru_cache(maxsize=1)
+def _word_shortenings() -> Mapping[str, str]:
+    text = resources.files("safecity_extract").joinpath("data/word_shortenings.csv").read_text(
+        "utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return MappingProxyType({row["short"].lower(): row["word"].lower() for row in rows})
 
 
 def _compact(text: str) -> str:

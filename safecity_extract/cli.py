@@ -144,7 +144,7 @@ class ExtractArgs:
     """The options of ``extract``, as click parses them."""
 
     inputs: tuple[Path, ...]
-    out_dir: Path
+    out_dir: Path | None
     recursive: bool
     fmt: str
     workers: int | None
@@ -163,9 +163,12 @@ class ExtractArgs:
 
 
 @main.command("extract")
-@inputs_argument
-@click.option("--out", "-o", "out_dir", required=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Folder for the outputs.")
+@click.argument("inputs", nargs=-1, required=True,
+                type=click.Path(exists=True, allow_dash=True, path_type=Path))
+@click.option("--out", "-o", "out_dir",
+              type=click.Path(file_okay=False, allow_dash=True, path_type=Path),
+              help="Folder for the outputs; - writes one file's JSON/CSV/JSONL to stdout "
+                   "[default: the current folder for one PDF, stdout for - (stdin)].")
 @recursive_option
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "both", "jsonl", "xlsx"],
                                                   case_sensitive=False),
@@ -197,17 +200,25 @@ class ExtractArgs:
               help="Also write review pages: <out>/review/<name>.html and review/index.html.")
 @_boundary
 def extract_command(**params: Any) -> None:
-    """Extract the progress table of each PDF (files or folders) into --out."""
+    """Extract the progress table of each PDF (files or folders) into --out.
+
+    INPUTS are PDF files and folders of them; - reads one PDF from stdin.
+    """
     from .batch import Outputs, collect_inputs, format_summary, run_batch
     from .guard import refuse_inputs_as_outputs
 
     args = ExtractArgs(**params)
     options = Options(args.password, args.agencies)
+    fmt = args.fmt.lower()
+    out_dir = _extract_target(args.inputs, args.out_dir, (args.combined, args.db, args.review))
+    if out_dir == Path("-"):
+        _extract_to_stdout(args.inputs[0], "json" if fmt == "both" else fmt, args.csv_safe,
+                           args.bom, options, args.verbose)
+        return
     files = collect_inputs(args.inputs, args.recursive)
     refuse_inputs_as_outputs([p for p in (args.combined, args.db) if p is not None], [],
                              [p for p in args.inputs if p.is_dir()])
-    fmt = args.fmt.lower()
-    outputs = Outputs.of(args.out_dir, ["json", "csv"] if fmt == "both" else [fmt],
+    outputs = Outputs.of(out_dir, ["json", "csv"] if fmt == "both" else [fmt],
                          csv_safe=args.csv_safe, skip_existing=args.skip_existing,
                          combined=args.combined, db=args.db, bom=args.bom)
     show_bar = not args.quiet and sys.stderr.isatty()
@@ -233,6 +244,62 @@ def _write_batch_review(result: BatchResult, out_dir: Path, options: Options) ->
 
     index = review_batch(result, out_dir, options=options)
     click.echo(f"review: {index}", err=True)
+
+
+def _extract_target(inputs: tuple[Path, ...], out_dir: Path | None,
+                    extras: tuple[object, ...]) -> Path:
+    """--out, its default (stdout for -, the current folder for one PDF), or a usage error."""
+    dash = [p for p in inputs if str(p) == "-"]
+    if out_dir is None:
+        if dash:
+            out_dir = Path("-")
+        elif len(inputs) == 1 and not inputs[0].is_dir():
+            out_dir = Path(".")
+        else:
+            raise click.UsageError("give --out DIR for several PDFs or a folder")
+    if dash and out_dir != Path("-"):
+        raise click.UsageError("- (a PDF on stdin) is written to stdout: leave out --out or "
+                               "give --out -")
+    if out_dir == Path("-"):
+        if len(inputs) != 1 or inputs[0].is_dir():
+            raise click.UsageError("--out - (stdout) takes one PDF")
+        if any(extras):
+            raise click.UsageError("--combined, --db and --review need --out DIR, not stdout")
+    return out_dir
+
+
+def _extract_to_stdout(pdf: Path, fmt: str, csv_safe: bool, bom: bool, options: Options,
+                       verbose: bool) -> None:
+    """One PDF (or stdin) -> its JSON, CSV or JSON Lines on stdout; warnings on stderr."""
+    import tempfile
+    from dataclasses import replace
+
+    from .batch import warning_lines
+    from .extract import extract
+    from .outputs import output_text
+
+    if fmt == "xlsx":
+        raise click.UsageError("--format xlsx cannot go to stdout: give --out DIR")
+    path = pdf
+    try:
+        with tempfile.TemporaryDirectory(prefix="safecity-stdin-") as tmp:
+            if str(pdf) == "-":
+                path = Path(tmp, "stdin.pdf")
+                path.write_bytes(sys.stdin.buffer.read())
+            report = extract(path, options=options)
+        report.source = (replace(report.source, file="-", path="-") if str(pdf) == "-"
+                         else replace(report.source, path=pdf.as_posix()))
+        text = output_text(report, fmt, csv_safe, bom)
+    except SafecityError as exc:
+        if path == pdf:
+            raise  # _boundary reports it
+        # The temporary copy of stdin is named "stdin" in the message, not by its path.
+        _fail(str(exc).replace(str(path), "stdin"), verbose,
+              "".join(traceback.format_exception(exc)) if verbose else "")
+        sys.exit(exc.exit_code)
+    for line in warning_lines(pdf, report):
+        click.echo(f"warning: {line}", err=True)
+    click.echo(text, nl=False)
 
 
 @main.command("check")
@@ -304,6 +371,41 @@ def diff_command(reports: tuple[Path, ...], fmt: str, out_path: Path | None,
     except (ValueError, KeyError) as exc:  # a JSON file that is not one of our reports
         _fail(exc, verbose)
         sys.exit(1)
+    if out_path is not None:
+        atomic_write_text(out_path, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command("summary")
+@click.argument("inputs", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=_format_choice("text", "csv"), default="text",
+              show_default=True, help="A table per agency and per status, or CSV (long form).")
+@click.option("--out", "-o", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of stdout.")
+@recursive_option
+@password_option
+@agencies_option
+@verbose_option
+@_boundary
+def summary_command(inputs: tuple[Path, ...], fmt: str, out_path: Path | None, recursive: bool,
+                    password: str | None, agencies: Agencies | None, verbose: bool) -> None:
+    """Count actions per agency and per status in each report (PDFs or our JSON)."""
+    from .diff import csv_text
+    from .reading import format_summary_table, load_reports, summarise
+    from .files import atomic_write_text
+
+    try:
+        reports = load_reports(inputs, recursive, options=Options(password, agencies))
+    except (ValueError, KeyError) as exc:  # a JSON file that is not one of our reports
+        _fail(exc, verbose)
+        sys.exit(1)
+    if not reports:
+        raise click.UsageError("no PDF or JSON files found in the inputs")
+    summary = summarise(reports)
+    text = (csv_text(summary.records(), ["report", "kind", "value", "actions"])
+            if fmt.lower() == "csv" else format_summary_table(summary) + "\n")
     if out_path is not None:
         atomic_write_text(out_path, text)
     else:

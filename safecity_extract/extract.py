@@ -42,15 +42,21 @@ class _Scan:
 
 
 def extract(path: str | os.PathLike[str], *, password: str | None = None,
-            agencies: Agencies | None = None, settings: Settings | Mapping[str, Any] | None = None,
+            agencies: Agencies | str | os.PathLike[str] | None = None,
+            settings: Settings | Mapping[str, Any] | None = None,
             options: Options | None = None) -> Report:
     """Read the progress table of the PDF at ``path``.
 
-    ``agencies`` is a list loaded with ``load_agencies`` (the shipped one when None);
-    ``settings`` a ``Settings`` or a dict of its fields. ``options`` gives all three at once
-    (then leave the others out). Raises a ``SafecityError`` child naming the file and the
-    cause when it cannot.
+    ``agencies`` is a list loaded with ``load_agencies``, or the path of an agency names file
+    (the shipped list when None); ``settings`` a ``Settings`` or a dict of its fields.
+    ``options`` gives all three at once (then leave the others out). Raises a
+    ``SafecityError`` child naming the file and the cause when it cannot (a bad agencies file
+    is an ``AgencyFileError`` naming that file).
     """
+    if isinstance(agencies, (str, os.PathLike)):
+        from .agencies import load_agencies
+
+        agencies = load_agencies(Path(agencies))
     if options is None:
         options = Options.of(password, agencies, settings)
     elif (password, agencies, settings) != (None, None, None):

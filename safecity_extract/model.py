@@ -196,10 +196,18 @@ class Report:
         return cols + ["status", "links", "page_start", "page_end", "flags"]
 
     def to_dataframe(self) -> "Any":
-        """A pandas DataFrame, one row per action, columns as in the CSV."""
+        """A pandas DataFrame, one row per action: ``source`` (the document's path), then the
+        CSV's columns."""
         import pandas as pd
 
-        return pd.DataFrame(self.csv_records(), columns=self.csv_columns())
+        source = self.source.path or self.source.file
+        return pd.DataFrame([{"source": source, **rec} for rec in self.csv_records()],
+                            columns=["source"] + self.csv_columns())
+
+    def __repr__(self) -> str:
+        period = f", {self.period}" if self.period else ""
+        return (f"<Report {self.source.path or self.source.file}{period}: {len(self.rows)} rows, "
+                f"columns {self.columns}, {len(self.warnings)} warnings>")
 
 
 def load_schema() -> dict[str, Any]:
