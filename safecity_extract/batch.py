@@ -183,7 +183,8 @@ class Outputs:
 def run_batch(inputs: Sequence[Input], out: str | Path | Outputs, *,
               options: Options | None = None, workers: int | None = None,
               timeout: float | None = 120.0, progress_callback: ProgressCallback | None = None,
-              extract_fn: ExtractFn | None = None, client: Any = None) -> BatchResult:
+              extract_fn: ExtractFn | None = None, client: Any = None,
+              on_file: Callable[[FileResult], None] | None = None) -> BatchResult:
     """Extract every input and write what ``out`` asks for: an output folder (JSON and CSV
     per file), or an ``Outputs`` (formats, --csv-safe, --skip-existing, --combined, --db).
 
@@ -192,7 +193,8 @@ def run_batch(inputs: Sequence[Input], out: str | Path | Outputs, *,
     is given. Outputs are written as results arrive, in input order, so memory does not grow
     with the batch. ``extract_fn`` replaces the real extractor (see ``ExtractJob``). Files that
     fail are listed in the result; this function raises only for problems with the combined
-    CSV or database files.
+    CSV or database files. ``on_file`` is called with each ``FileResult`` as soon as it is
+    written (or failed), in input order.
     """
     start = time.monotonic()
     outs = out if isinstance(out, Outputs) else Outputs.of(out)
@@ -218,6 +220,8 @@ def run_batch(inputs: Sequence[Input], out: str | Path | Outputs, *,
             if report is not None:
                 collections.add(inp.source_path, report)
             results.append(result)
+            if on_file is not None:
+                on_file(result)  # e.g. print a failure as it happens
             progress.step(inp.name, result.rows)
         collections.close()
     except BaseException:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import time
 import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,7 +26,22 @@ if TYPE_CHECKING:
     from .batch import BatchResult
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """A group whose command list shows each command's whole first sentence, wrapped,
+    instead of cutting it to the space left on the line with "..."."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=10**6)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="safecity-extract")
 def main() -> None:
     """Read Safe City progress-update PDF reports into clean rows (JSON, CSV, SQLite)."""
@@ -116,10 +132,17 @@ def _progress(total: int, enabled: bool) -> Iterator[Any]:
     if not enabled:
         yield None
         return
+    import shutil
+
+    columns = shutil.get_terminal_size((80, 24)).columns
+    bar_width = 20
+    # "label  [bar]  done/total": keep the whole line one column short of the terminal, so
+    # a long file name never wraps the bar onto a second line.
+    room = max(10, columns - 1 - (bar_width + 6) - (2 * len(str(total)) + 1))
     with click.progressbar(length=total, file=sys.stderr, label="extracting",
-                           show_pos=True) as bar:
+                           show_pos=True, show_eta=False, width=bar_width) as bar:
         def step(done: int, total: int, current: str, rows: int) -> None:
-            bar.label = f"{rows} rows, {current}"
+            bar.label = fit_label(f"{rows} rows, ", current, room)
             bar.update(done - bar.pos)
         yield step
 
@@ -134,6 +157,14 @@ def _dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
 
     with dask_client(scheduler, workers) as client:
         yield client
+
+
+def fit_label(prefix: str, name: str, room: int) -> str:
+    """``prefix + name`` in at most ``room`` characters, the name cut from the left ("…")."""
+    if len(prefix) + len(name) <= room:
+        return prefix + name
+    keep = max(1, room - len(prefix) - 1)
+    return prefix + "…" + name[-keep:]
 
 
 # --- extract / check (batch.py, golden.py) -------------------------------------------------
@@ -215,25 +246,32 @@ def extract_command(**params: Any) -> None:
         _extract_to_stdout(args.inputs[0], "json" if fmt == "both" else fmt, args.csv_safe,
                            args.bom, options, args.verbose)
         return
+    started = time.monotonic()
+    show_bar = not args.quiet and sys.stderr.isatty()
+
+    def report_failure(done: Any) -> None:  # as it happens, above the bar
+        if done.status == "failed":
+            if show_bar:
+                click.echo("\r\x1b[K", nl=False, err=True)
+            _fail(done.error, args.verbose, done.detail)
+
     files = collect_inputs(args.inputs, args.recursive)
     refuse_inputs_as_outputs([p for p in (args.combined, args.db) if p is not None], [],
                              [p for p in args.inputs if p.is_dir()])
     outputs = Outputs.of(out_dir, ["json", "csv"] if fmt == "both" else [fmt],
                          csv_safe=args.csv_safe, skip_existing=args.skip_existing,
                          combined=args.combined, db=args.db, bom=args.bom)
-    show_bar = not args.quiet and sys.stderr.isatty()
     with _dask_client(args.scheduler, args.workers) as client, \
             _progress(len(files), show_bar) as callback:
         result = run_batch(files, outputs, options=options, workers=args.workers,
                            timeout=args.timeout or None, progress_callback=callback,
-                           client=client)
+                           client=client, on_file=report_failure)
     for done in result.files:
         for line in done.warnings:
             click.echo(f"warning: {line}", err=True)
-    for failed in result.failed:
-        _fail(failed.error, args.verbose, failed.detail)
     if args.review:
-        _write_batch_review(result, args.out_dir, options)
+        _write_batch_review(result, out_dir, options)
+    result.seconds = time.monotonic() - started  # the review pages' time included
     if not args.quiet:
         click.echo(format_summary(result).splitlines()[0], err=True)
     sys.exit(1 if result.failed else 0)
@@ -318,9 +356,15 @@ def check_command(inputs: tuple[Path, ...], golden_dir: Path, update: bool, recu
     """Compare extractions with golden files; print a word diff of every difference."""
     from .golden import check, format_check
 
+    new_folder = not golden_dir.exists()  # a typo must not pass unnoticed
+    if new_folder and not update:
+        click.echo(f"warning: --golden {golden_dir}: no such folder (a typo?); --update "
+                   "would create it", err=True)
     results = check(inputs, golden_dir, update, recursive=recursive,
                     options=Options(password, agencies))
     click.echo(format_check(results))
+    if new_folder and golden_dir.is_dir():
+        click.echo(f"created folder: {golden_dir}")
     if verbose:
         for res in results:
             if res.detail:
@@ -414,7 +458,7 @@ def summary_command(inputs: tuple[Path, ...], fmt: str, out_path: Path | None, r
 
 # --- agencies (agencies.py) ----------------------------------------------------------------
 
-@main.group("agencies")
+@main.group("agencies", cls=_Group)
 def agencies_group() -> None:
     """List the canonical agency names, or match Lead Agency text against them."""
 
@@ -505,7 +549,7 @@ def tables_command(pdf: Path, out_dir: Path, pages: list[int] | None,
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PNGs, named <pdf name>-p<N>.png.")
 @pages_option("draw")
-@click.option("--resolution", type=click.IntRange(18, 300), default=72, show_default=True,
+@click.option("--resolution", type=click.IntRange(18, 300), default=120, show_default=True,
               help="Pixels per inch of the images.")
 @password_option
 @agencies_option
@@ -524,19 +568,24 @@ def inspect_command(pdf: Path, out_dir: Path, pages: list[int] | None, resolutio
 
 @main.command("review")
 @click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "-o", "out_path", required=True,
-              type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.html",
-              help="The review page to write (one self-contained HTML file).")
+@click.option("--out", "-o", "out_arg", required=True, type=click.Path(path_type=str),
+              metavar="FILE.html|DIR/",
+              help="The review page to write (one self-contained HTML file); a folder "
+                   "(ending in / or existing) gets <pdf name>.html inside it.")
 @password_option
 @agencies_option
 @verbose_option
 @_boundary
-def review_command(pdf: Path, out_path: Path, password: str | None, agencies: Agencies | None,
+def review_command(pdf: Path, out_arg: str, password: str | None, agencies: Agencies | None,
                    verbose: bool) -> None:
     """Write an HTML page showing every row of PDF beside the part of the page it came from."""
+    import os
+
     from .guard import refuse_inputs_as_outputs
     from .review import review
 
+    folder = out_arg.endswith(("/", os.sep)) or Path(out_arg).is_dir()
+    out_path = Path(out_arg) / f"{pdf.stem}.html" if folder else Path(out_arg)
     refuse_inputs_as_outputs([out_path], [pdf])
     review(pdf, out_path, options=Options(password, agencies))
     click.echo(out_path)

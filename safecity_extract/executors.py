@@ -218,7 +218,9 @@ def _collect(w: _Worker, ready: list[Any], timeout: float | None, paths: Sequenc
             w.task = None
             return Outcome(*message), w
         w.process.join(1)
-        why = f"worker process died (exit code {w.process.exitcode})"
+        why = (f"worker process died (exit code {w.process.exitcode})" if w.ready else
+               f"worker process could not start (exit code {w.process.exitcode}): a script "
+               "that calls run_batch must do it under if __name__ == \"__main__\":")
     elif timeout and time.monotonic() - w.started >= w.limit(timeout):
         why = f"timed out after {timeout:g} s"
     else:

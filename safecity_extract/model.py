@@ -22,6 +22,13 @@ FLAG_SPLIT_GUESSED = "row_split_from_text"  # row start found from text cues in 
 FLAG_OCR = "ocr"  # read by OCR from a page image
 FLAG_OCR_LOW = "ocr_low_confidence"  # a cell holds words OCR read with low confidence
 FLAG_STATUS_UNRECOGNISED = "status_unrecognised"  # a status cell that maps to no known status
+# Flags that only say what was done; every other flag asks for a check.
+ROUTINE_FLAGS = frozenset({FLAG_FILLED, FLAG_JOINED})
+
+
+def needs_look(flags: "list[str] | tuple[str, ...]") -> bool:
+    """True when a row carries a flag that asks for a check (not just what was done)."""
+    return any(f not in ROUTINE_FLAGS for f in flags)
 
 
 @dataclass(frozen=True)
@@ -145,7 +152,7 @@ class Report:
     # The PDF this report was read from (extract sets it), for inspect_page; not serialised.
     path: str | None = field(default=None, compare=False)
 
-    def inspect_page(self, page: int, resolution: int = 72) -> "Any":
+    def inspect_page(self, page: int, resolution: int = 120) -> "Any":
         """Page ``page`` (1-based) of the source PDF with what the recogniser saw drawn on it."""
         from .inspect import inspect_page
 

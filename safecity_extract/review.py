@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from .files import atomic_write_text
 from .inspect import FLAG_CELLS, TABLE, Shape, overlay_shapes
-from .model import FLAG_FILLED, FLAG_JOINED, FLAG_UNMATCHED, Box, Report, Row
+from .model import FLAG_FILLED, FLAG_JOINED, FLAG_UNMATCHED, Box, Report, Row, needs_look
 from .options import Options
 
 if TYPE_CHECKING:
@@ -102,14 +102,16 @@ def _page(title: str, body: str, script: str = "") -> str:
 
 def review_html(report: Report, crops: Mapping[int, Sequence[tuple[int, bytes]]]) -> str:
     """The review page of ``report``; ``crops`` maps a row number to its (page, PNG) images."""
-    flagged = sum(1 for row in report.rows if row.flags)
+    flagged = sum(1 for row in report.rows if needs_look(row.flags))
     head = [f"<h1>{escape(report.title or report.source.file)}</h1>",
             f"<p class=\"source\">{escape(report.source.file)} &middot; "
             f"{report.source.pages} pages &middot; {len(report.rows)} rows, {flagged} flagged"
             f" &middot; sha256 {escape(report.source.sha256)}</p>",
             _warnings_html(report),
             "<label class=\"filter\"><input type=\"checkbox\" id=\"only-flagged\"> "
-            f"Show only flagged rows ({flagged})</label>"]
+            f"Show only flagged rows ({flagged})</label>"
+            " <span class=\"note\">(flags that need a look; filled-down priorities and "
+            "page-break joins are marked but not counted)</span>"]
     rows = [_row_html(report, row, crops.get(row.row, ())) for row in report.rows]
     body = ("<header>\n" + "\n".join(head) + "\n</header>\n<main>\n" + "\n".join(rows)
             + "\n</main>")
@@ -137,7 +139,7 @@ def _row_html(report: Report, row: Row, images: Sequence[tuple[int, bytes]]) -> 
         f"<figure><img src=\"data:image/png;base64,{base64.b64encode(png).decode('ascii')}\" "
         f"alt=\"row {row.row} on page {page}\"><figcaption>page {page}</figcaption></figure>"
         for page, png in images) or "<p class=\"note\">No page image.</p>"
-    cls = "row flagged" if row.flags else "row"
+    cls = "row flagged" if needs_look(row.flags) else "row"
     return (f"<article class=\"{cls}\" id=\"row-{row.row}\" data-flags=\"{escape(flags)}\">\n"
             f"<div class=\"cells\"><h2 class=\"row\">Row {row.row} "
             f"<span class=\"note\">{pages}</span></h2><p>{badges}</p>"
@@ -260,7 +262,7 @@ def index_html(entries: Sequence[IndexEntry], title: str = "Review pages") -> st
 
 
 def _entry(name: str, href: str, report: Report) -> IndexEntry:
-    return IndexEntry(name, href, len(report.rows), sum(bool(r.flags) for r in report.rows),
+    return IndexEntry(name, href, len(report.rows), sum(needs_look(r.flags) for r in report.rows),
                       len(report.warnings))
 
 
@@ -310,6 +312,16 @@ def _unique(stem: str, taken: set[str]) -> str:
     return name
 
 
+def _free_name(rel: PurePosixPath, taken: set[str]) -> PurePosixPath:
+    """``rel``, or ``rel`` with "-2", "-3" ... before ".html" when the name is taken."""
+    candidate, n = rel, 1
+    while candidate.as_posix().casefold() in taken:
+        n += 1
+        candidate = rel.with_name(f"{rel.stem}-{n}.html")
+    taken.add(candidate.as_posix().casefold())
+    return candidate
+
+
 def review_batch(result: BatchResult, out_dir: str | Path, *, options: Options | None = None,
                  resolution: int = REVIEW_RESOLUTION) -> Path:
     """After ``run_batch``: ``<out_dir>/review/<name>.html`` per file read, and ``index.html``.
@@ -324,12 +336,13 @@ def review_batch(result: BatchResult, out_dir: str | Path, *, options: Options |
     opts = options or Options()
     folder = Path(out_dir) / "review"
     entries = []
+    taken = {"index.html"}  # the batch index; an input named index.pdf gets index-2.html
     for f in result.files:
         name = f.input.name
         if f.status == "failed":
             entries.append(IndexEntry(name, None, error=f.error))
             continue
-        rel = PurePosixPath(f.input.rel.as_posix() + ".html")
+        rel = _free_name(PurePosixPath(f.input.rel.as_posix() + ".html"), taken)
         try:
             report = extract(f.input.path, options=opts)
             target = inside_root(folder.joinpath(*rel.parts), out_dir)

@@ -15,10 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .errors import SafecityError
-from .model import FLAG_FILLED, FLAG_JOINED, Report
-
-# Flags that describe what was done and need no look; rows with any other flag are flagged.
-ROUTINE_FLAGS = frozenset({FLAG_FILLED, FLAG_JOINED})
+from .model import Report, needs_look
 _WIDTHS = {"row": 6, "priority": 24, "action": 48, "lead_agency": 24, "lead_agencies": 28,
            "update": 80, "status": 12, "links": 30, "page_start": 8, "page_end": 8,
            "flags": 28, "source_path": 30, "source_file": 24}
@@ -47,11 +44,6 @@ def _xlsxwriter(path: str | Path) -> Any:
 def require_xlsxwriter(path: str) -> None:
     """Raise XlsxUnavailable (one line naming ``path``) when XlsxWriter is missing."""
     _xlsxwriter(path)
-
-
-def needs_look(flags: Sequence[str]) -> bool:
-    """True when a row carries a flag that asks for a check (not just what was done)."""
-    return any(f not in ROUTINE_FLAGS for f in flags)
 
 
 class _Book:
