@@ -180,7 +180,7 @@ class Outputs:
                    Path(db) if db is not None else None, bom)
 
 
-def run_batch(inputs: Sequence[Input], out: str | Path | Outputs, *,
+def run_batch(inputs: Sequence[Input], out: str | Path | Outputs, *,  # noqa: PLR0913
               options: Options | None = None, workers: int | None = None,
               timeout: float | None = 120.0, progress_callback: ProgressCallback | None = None,
               extract_fn: ExtractFn | None = None, client: Any = None,

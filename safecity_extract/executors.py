@@ -211,7 +211,7 @@ def _collect(w: _Worker, ready: list[Any], timeout: float | None, paths: Sequenc
         return None, w
     if w.conn in ready or w.process.sentinel in ready:
         message = _receive(w, paths[index])
-        if message == _READY:  # type: ignore[comparison-overlap]  # the first message
+        if message == _READY:  # the first message
             w.ready, w.started = True, time.monotonic()
             return None, w
         if message is not None:

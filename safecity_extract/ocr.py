@@ -178,7 +178,7 @@ def read_image(image: Any, dpi: float, settings: Settings, path: str = "",
                page: int | None = None) -> OcrPage:
     """Words and rules of a page image rendered at ``dpi`` (pixels per inch), in points."""
     ensure_available(path, page)
-    import pytesseract  # type: ignore[import-untyped,unused-ignore]
+    import pytesseract  # type: ignore[import-untyped,import-not-found,unused-ignore]
     from PIL import Image
 
     # One thread per page: Tesseract's OpenMP threads only fight each other (and the batch
