@@ -95,3 +95,71 @@ class ExtractionFailed(SafecityError):
         where = f" while reading page {page}" if page else ""
         detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
         super().__init__(path, f"internal error{where}: {detail}; please report it")
+
+
+# --- hostile files and runs (issue 16) --------------------------------------------------------
+
+
+class OutputIsInput(SafecityError):
+    """An output path that is one of the inputs or lies in a folder being read."""
+
+    exit_code = 2
+
+    def __init__(self, output: str, why: str) -> None:
+        super().__init__(output, f"{why}: choose an output path outside the inputs")
+
+
+class OutsideOutput(SafecityError):
+    """A link under the output folder leads somewhere else."""
+
+    def __init__(self, path: str, root: str) -> None:
+        super().__init__(path, f"a link under {root} leads outside it: remove the link or "
+                         "choose another --out")
+
+
+class HostilePDF(SafecityError):
+    """A PDF that would need unbounded memory or time: a decompression bomb, a giant CMap."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(path, f"damaged or hostile PDF ({detail}): not read; if it is "
+                         "genuine, export or print it to a new PDF")
+
+
+class OutOfMemory(SafecityError):
+    def __init__(self, path: str, megabytes: int | None) -> None:
+        cap = f" (over --max-memory {megabytes} MB)" if megabytes else ""
+        super().__init__(path, f"ran out of memory{cap}: a damaged or hostile PDF, or raise "
+                         "--max-memory")
+
+
+class DataFileError(SafecityError):
+    """A golden or agencies file that is not a regular file, too large, or malformed."""
+
+    def __init__(self, path: str, what: str, message: str) -> None:
+        self.what = what
+        super().__init__(path, f"{what} {message}")
+
+
+class NotARegularFile(SafecityError):
+    """A FIFO, device or socket given as a PDF: reading it could block for ever."""
+
+    def __init__(self, path: str, kind: str) -> None:
+        super().__init__(path, f"is {kind}, not a PDF file: give the path of a regular file")
+
+
+
+class Terminated(BaseException):
+    """Raised in the main process by the CLI's SIGTERM handler (like KeyboardInterrupt)."""
+
+
+class BatchInterrupted(SafecityError):
+    """Ctrl-C (exit 130) or SIGTERM (exit 143) during a run; finished outputs are complete."""
+
+    def __init__(self, done: int, total: int, cause: BaseException) -> None:
+        self.exit_code = 143 if isinstance(cause, Terminated) else 130
+        self.path, self.reason = "", (f"interrupted: {done} of {total} files done; outputs "
+                                      "written so far are complete")
+        Exception.__init__(self, self.reason)
+
+    def __str__(self) -> str:
+        return self.reason

@@ -10,24 +10,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import SafecityError
-
-
-class OutputIsInput(SafecityError):
-    """An output path that is one of the inputs or lies in a folder being read."""
-
-    exit_code = 2
-
-    def __init__(self, output: str, why: str) -> None:
-        super().__init__(output, f"{why}: choose an output path outside the inputs")
-
-
-class OutsideOutput(SafecityError):
-    """A link under the output folder leads somewhere else."""
-
-    def __init__(self, path: str, root: str) -> None:
-        super().__init__(path, f"a link under {root} leads outside it: remove the link or "
-                         "choose another --out")
+from .errors import OutputIsInput, OutsideOutput
 
 
 def real(path: str | Path) -> Path:
