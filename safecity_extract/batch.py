@@ -15,11 +15,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from . import __version__
-from .errors import SafecityError
+from .errors import BatchInterrupted, OutsideOutput, SafecityError, Terminated
 from .executors import ExtractFn, ExtractJob, Executor, LocalPool, Outcome
 from .executors import extract_one as extract_one  # re-exported: golden.py uses it from here
 from .executors import load_agencies_file as load_agencies_file
-from .guard import OutsideOutput, inside_root, refuse_inputs_as_outputs
+from .guard import inside_root, refuse_inputs_as_outputs
+from .limits import DEFAULT_MAX_MEMORY_MB
 from .model import Report
 from .outputs import write_output
 from .streaming import SqliteDb, check_output_names, combined_sink
@@ -81,6 +82,7 @@ class FileResult:
 class BatchResult:
     files: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
+    output_errors: list[str] = field(default_factory=list)  # --combined / --db failures
 
     @property
     def ok(self) -> int:
@@ -199,7 +201,8 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
               progress_callback: ProgressCallback | None = None,
               extract_fn: ExtractFn | None = None,
               executor: Executor | None = None, bom: bool = False,
-              client: Any = None) -> BatchResult:
+              client: Any = None,
+              max_memory: int | None = DEFAULT_MAX_MEMORY_MB) -> BatchResult:
     """Extract every input and write ``<out>/<rel>.json`` / ``.csv``, ``combined`` and ``db``.
 
     Files are extracted by ``executor`` (default: a pool of ``workers`` local processes), or
@@ -207,8 +210,11 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
     are written as results arrive, in input order, so memory does not grow with the
     batch.
     ``extract_fn`` replaces the real extractor (a module-level function, so workers can
-    import it). Files that fail are listed in the result; this function raises only for
-    problems with the combined CSV or database files.
+    import it). Files that fail are listed in the result, and so is a combined CSV or
+    database that cannot be written (``output_errors``: the other outputs still are). Raises
+    OutputIsInput before anything runs if an output would overwrite an input, and
+    BatchInterrupted on Ctrl-C or SIGTERM (what was written until then is complete).
+    ``max_memory``: MiB each worker process may use (None: no cap).
     """
     start = time.monotonic()
     load_agencies_file(str(agencies_path) if agencies_path else None)  # a bad file fails at once
@@ -219,7 +225,8 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
     check_output_names(combined, db)
     if "xlsx" in outs.formats:
         require_xlsxwriter(str(out_dir))
-    job = ExtractJob(password, str(agencies_path) if agencies_path else None, extract_fn)
+    job = ExtractJob(password, str(agencies_path) if agencies_path else None, extract_fn,
+                     timeout, max_memory)
     skipped = {i for i, inp in enumerate(inputs)
                if skip_existing and _existing_report(inp, outs) is not None}
     todo = [inp.path for i, inp in enumerate(inputs) if i not in skipped]
@@ -237,6 +244,9 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
             results.append(result)
             progress.step(inp.name, result.rows)
         collections.close()
+    except (KeyboardInterrupt, Terminated) as exc:
+        collections.discard()
+        raise BatchInterrupted(progress.done, len(inputs), exc) from None
     except BaseException:
         collections.discard()
         raise
@@ -244,7 +254,7 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
         close = getattr(outcomes, "close", None)
         if close is not None:
             close()  # stops the workers at once if the loop ended early
-    return BatchResult(results, time.monotonic() - start)
+    return BatchResult(results, time.monotonic() - start, collections.errors)
 
 
 def _executor(client: Any, workers: int | None) -> Executor:
@@ -274,31 +284,47 @@ def _written(inp: Input, outcome: Outcome, outs: _Outputs) -> tuple[FileResult, 
 
 
 class _Collections:
-    """--combined and --db, fed one report at a time in input order; a failure to write
-    either becomes an OutputError naming it."""
+    """--combined and --db, fed one report at a time in input order. A target that cannot be
+    written is dropped with one message in ``errors``; the files and the other target go on,
+    so every file's outcome is still reported."""
 
     def __init__(self, combined: str | Path | None, db: str | Path | None,
                  csv_safe: bool, bom: bool = False) -> None:
         self.targets = [str(p) for p in (combined, db) if p is not None]
-        self.csv = (_guard(combined, lambda: combined_sink(combined, csv_safe, bom))
-                    if combined else None)
+        self.errors: list[str] = []
+        self.csv: Any = None
+        self.db: SqliteDb | None = None
+        if combined is not None:
+            self.csv = self._try(combined, lambda: combined_sink(combined, csv_safe, bom))
+        if db is not None:
+            self.db = self._try(db, lambda: SqliteDb(db, __version__))
+
+    def _try(self, path: str | Path, action: Callable[[], _T]) -> _T | None:
         try:
-            self.db = _guard(db, lambda: SqliteDb(db, __version__)) if db else None
-        except OutputError:
-            self.discard()
-            raise
+            return _guard(path, action)
+        except OutputError as exc:
+            self.errors.append(str(exc))
+            return None
+
+    def _ok(self, path: str | Path, action: Callable[[], None]) -> bool:
+        failed = len(self.errors)
+        self._try(path, action)
+        return len(self.errors) == failed
 
     def add(self, name: str, report: Report) -> None:
-        if self.csv is not None:
-            _guard(self.csv.path, lambda: self.csv.add(name, report))  # type: ignore[union-attr]
-        if self.db is not None:
-            _guard(self.db.path, lambda: self.db.add(name, report))  # type: ignore[union-attr]
+        csv, db = self.csv, self.db
+        if csv is not None and not self._ok(csv.path, lambda: csv.add(name, report)):
+            csv.discard()
+            self.csv = None
+        if db is not None and not self._ok(db.path, lambda: db.add(name, report)):
+            db.close()
+            self.db = None
 
     def close(self) -> None:
         if self.db is not None:
-            _guard(self.db.path, self.db.close)
+            self._try(self.db.path, self.db.close)
         if self.csv is not None:
-            _guard(self.csv.path, self.csv.close)
+            self._try(self.csv.path, self.csv.close)
 
     def discard(self) -> None:
         """After an error or an interrupt: no combined CSV is written (any older one is kept);

@@ -4,22 +4,73 @@ No extraction logic lives here; every command is a thin wrapper over a library c
 """
 from __future__ import annotations
 
+import math
+import signal
 import sys
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any, Iterator
 
 import click
 
 from . import __version__
-from .errors import SafecityError
+from .errors import BatchInterrupted, SafecityError, Terminated
+from .limits import DEFAULT_MAX_MEMORY_MB
+
+MAX_TIMEOUT = 1_000_000.0  # seconds (11.6 days): beyond it a timer would overflow
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated()
+
+
+class _Main(click.Group):
+    """The group: SIGTERM raises Terminated like Ctrl-C raises KeyboardInterrupt, and either
+    ends a command with one line and exit code 130 (Ctrl-C) or 143 (SIGTERM), no traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+        try:
+            return super().invoke(ctx)
+        except BatchInterrupted as exc:
+            click.echo(str(exc), err=True)
+            ctx.exit(exc.exit_code)
+        except (KeyboardInterrupt, Terminated) as exc:
+            done = BatchInterrupted(0, 1, exc)
+            click.echo(str(done), err=True)
+            ctx.exit(done.exit_code)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="safecity-extract")
 def main() -> None:
     """Read Safe City progress-update PDF reports into clean rows (JSON, CSV, SQLite)."""
+
+
+def _checked_timeout(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not (math.isfinite(value) and 0 <= value <= MAX_TIMEOUT):
+        raise click.BadParameter(f"give a number of seconds from 0 (no limit) to "
+                                 f"{MAX_TIMEOUT:,.0f}, not {value}", ctx=ctx, param=param)
+    return value
+
+
+timeout_option = click.option(
+    "--timeout", type=float, default=120, show_default=True, callback=_checked_timeout,
+    help="Seconds one file may take (0: no limit).")
+max_memory_option = click.option(
+    "--max-memory", type=click.IntRange(min=0), default=DEFAULT_MAX_MEMORY_MB,
+    show_default=True, metavar="MB",
+    help="Memory each worker process may use, in MiB (0: no cap); past it the file fails.")
+
+
+def _bounds(timeout: float, max_memory: int) -> Any:
+    from .workers import Bounds
+
+    return Bounds(timeout or None, max_memory or None)
 
 
 # --- extract / check (batch.py, golden.py) -------------------------------------------------
@@ -104,8 +155,8 @@ def _dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
 @click.option("--scheduler", metavar="ADDRESS",
               help="Extract on a Dask cluster: tcp://HOST:8786 of a running scheduler, or "
                    "'local' for a local cluster of --workers processes (needs the [dask] extra).")
-@click.option("--timeout", type=click.FloatRange(min=0), default=120, show_default=True,
-              help="Seconds one file may take (0: no limit).")
+@timeout_option
+@max_memory_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary line.")
 @click.option("--combined", type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE.csv|FILE.xlsx",
@@ -125,7 +176,8 @@ def _dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
 @click.option("--review", is_flag=True,
               help="Also write review pages: <out>/review/<name>.html and review/index.html.")
 def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fmt: str,
-                    workers: int | None, timeout: float, quiet: bool, combined: Path | None,
+                    workers: int | None, timeout: float, max_memory: int, quiet: bool,
+                    combined: Path | None,
                     db: Path | None, skip_existing: bool, csv_safe: bool, password: str | None,
                     agencies_path: Path | None, verbose: bool, review: bool = False,
                     bom: bool = False, scheduler: str | None = None) -> None:
@@ -146,7 +198,9 @@ def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fm
                                skip_existing=skip_existing, combined=combined, db=db,
                                csv_safe=csv_safe, password=password,
                                agencies_path=agencies_path, progress_callback=callback,
-                               bom=bom, client=client)
+                               bom=bom, client=client, max_memory=max_memory or None)
+    except BatchInterrupted:
+        raise
     except SafecityError as exc:
         _fail(exc, verbose)
         sys.exit(exc.exit_code)
@@ -155,11 +209,13 @@ def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fm
             click.echo(f"warning: {line}", err=True)
     for failed in result.failed:
         _fail(Exception(failed.error), verbose, failed.detail)
-    if review:
-        _write_batch_review(result, out_dir, password, agencies_path, verbose)
+    for message in result.output_errors:
+        _fail(Exception(message), False)
+    review_failed = review and not _write_batch_review(
+        result, out_dir, password, agencies_path, verbose, _bounds(timeout, max_memory))
     if not quiet:
         click.echo(format_summary(result).splitlines()[0], err=True)
-    sys.exit(1 if result.failed else 0)
+    sys.exit(1 if result.failed or result.output_errors or review_failed else 0)
 
 
 @main.command("check")
@@ -169,17 +225,23 @@ def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fm
               help="Folder of golden files: X.pdf is checked against X.json and X.csv.")
 @click.option("--update", is_flag=True, help="Rewrite golden files that differ or are missing.")
 @recursive_option
+@timeout_option
+@max_memory_option
 @password_option
 @agencies_path_option
 @verbose_option
 def check_command(inputs: tuple[Path, ...], golden_dir: Path, update: bool, recursive: bool,
-                  password: str | None, agencies_path: Path | None, verbose: bool) -> None:
+                  timeout: float, max_memory: int, password: str | None,
+                  agencies_path: Path | None, verbose: bool) -> None:
     """Compare extractions with golden files; print a word diff of every difference."""
     from .golden import check, format_check
 
     try:
         results = check(inputs, golden_dir, update, recursive=recursive, password=password,
-                        agencies_path=agencies_path)
+                        agencies_path=agencies_path, timeout=timeout or None,
+                        max_memory=max_memory or None)
+    except BatchInterrupted:
+        raise
     except SafecityError as exc:
         _fail(exc, verbose)
         sys.exit(exc.exit_code)
@@ -304,53 +366,62 @@ def _area(ctx: click.Context, param: click.Parameter, value: str | None
               help="Read the one table in this box of each page (points from the top-left "
                    "corner) instead of finding tables.")
 @csv_safe_option
+@timeout_option
+@max_memory_option
 @password_option
 @verbose_option
 def tables_command(pdf: Path, out_dir: Path, pages: str | None,
                    area: tuple[float, float, float, float] | None, csv_safe: bool,
-                   password: str | None, verbose: bool) -> None:
+                   timeout: float, max_memory: int, password: str | None, verbose: bool) -> None:
     """Read every table of any PDF (generic mode: ruled or rule-less) into JSON and CSV."""
     from .inspect import parse_pages
-    from .tables import find_tables, write_tables
+    from .jobs import tables_job
 
     try:
         selected = parse_pages(pages, 10**6) if pages else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--pages") from None
-    try:
-        tables = find_tables(pdf, pages=selected, area=area, password=password)
-        written = write_tables(tables, out_dir, pdf.stem, csv_safe=csv_safe)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--pages") from None
-    except (SafecityError, OSError) as exc:
-        _fail(exc, verbose)
-        sys.exit(getattr(exc, "exit_code", 1))
-    if not tables:
-        click.echo(f"{pdf}: no tables found", err=True)
-    for path in written:
-        click.echo(path)
+    _run_job(tables_job, (str(pdf), str(out_dir), selected, area, password, csv_safe), pdf,
+             _bounds(timeout, max_memory), verbose)
 
 
 
 # --- inspect / review (inspect.py, review.py) ----------------------------------------------
 
-def _load_agencies(agencies_path: Path | None) -> Any:
-    from .batch import load_agencies_file
+def _run_job(fn: Any, args: tuple[Any, ...], pdf: Path, bounds: Any, verbose: bool) -> None:
+    """Run a single-file command in a bounded worker; print its paths, warnings or error."""
+    from .workers import UsageInWorker, WorkerError, run_bounded
 
-    return load_agencies_file(str(agencies_path) if agencies_path else None)
+    try:
+        written, notes = run_bounded(fn, args, str(pdf), bounds)
+    except UsageInWorker as exc:
+        raise click.BadParameter(str(exc), param_hint="--pages") from None
+    except WorkerError as exc:
+        _fail(exc, verbose, exc.detail)
+        sys.exit(exc.exit_code)
+    for note in notes:
+        click.echo(f"warning: {note}", err=True)
+    for path in written:
+        click.echo(path)
 
 
 def _write_batch_review(result: Any, out_dir: Path, password: str | None,
-                        agencies_path: Path | None, verbose: bool) -> None:
+                        agencies_path: Path | None, verbose: bool, bounds: Any) -> bool:
+    """The review pages of a batch, each file read in a bounded worker; False if it failed."""
     from .review import review_batch
 
+    notes: list[str] = []
     try:
-        index = review_batch(result, out_dir, password=password,
-                             agencies=_load_agencies(agencies_path))
+        index = review_batch(result, out_dir, password=password, bounds=bounds,
+                             agencies_path=str(agencies_path) if agencies_path else None,
+                             notes=notes)
     except (SafecityError, OSError) as exc:
         _fail(exc, verbose)
-        sys.exit(1)
+        return False
+    for note in notes:
+        click.echo(f"warning: {note}", err=True)
     click.echo(f"review: {index}", err=True)
+    return True
 
 
 @main.command("inspect")
@@ -361,27 +432,20 @@ def _write_batch_review(result: Any, out_dir: Path, password: str | None,
 @click.option("--pages", metavar="RANGE", help="Pages to draw, e.g. 2-3 or 1,4-5 [default: all].")
 @click.option("--resolution", type=click.IntRange(18, 300), default=72, show_default=True,
               help="Pixels per inch of the images.")
+@timeout_option
+@max_memory_option
 @password_option
 @agencies_path_option
 @verbose_option
 def inspect_command(pdf: Path, out_dir: Path, pages: str | None, resolution: int,
-                    password: str | None, agencies_path: Path | None, verbose: bool) -> None:
+                    timeout: float, max_memory: int, password: str | None,
+                    agencies_path: Path | None, verbose: bool) -> None:
     """Draw what the recogniser saw (table, columns, rows, flags) on pages of PDF."""
-    from .extract import extract
-    from .inspect import parse_pages, write_overlays
+    from .jobs import inspect_job
 
-    try:
-        report = extract(pdf, password=password, agencies=_load_agencies(agencies_path))
-        try:
-            selected = parse_pages(pages, report.source.pages) if pages else None
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--pages") from None
-        written = write_overlays(report, pdf, out_dir, selected, resolution, password)
-    except (SafecityError, OSError) as exc:
-        _fail(exc, verbose)
-        sys.exit(getattr(exc, "exit_code", 1))
-    for path in written:
-        click.echo(path)
+    _run_job(inspect_job, (str(pdf), str(out_dir), pages, resolution, password,
+                           str(agencies_path) if agencies_path else None),
+             pdf, _bounds(timeout, max_memory), verbose)
 
 
 @main.command("review")
@@ -389,19 +453,22 @@ def inspect_command(pdf: Path, out_dir: Path, pages: str | None, resolution: int
 @click.option("--out", "-o", "out_path", required=True,
               type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.html",
               help="The review page to write (one self-contained HTML file).")
+@timeout_option
+@max_memory_option
 @password_option
 @agencies_path_option
 @verbose_option
-def review_command(pdf: Path, out_path: Path, password: str | None, agencies_path: Path | None,
-                   verbose: bool) -> None:
+def review_command(pdf: Path, out_path: Path, timeout: float, max_memory: int,
+                   password: str | None, agencies_path: Path | None, verbose: bool) -> None:
     """Write an HTML page showing every row of PDF beside the part of the page it came from."""
     from .guard import refuse_inputs_as_outputs
-    from .review import review
+    from .jobs import review_job
 
     try:
         refuse_inputs_as_outputs([out_path], [pdf])
-        review(pdf, out_path, password=password, agencies=_load_agencies(agencies_path))
-    except (SafecityError, OSError) as exc:
+    except SafecityError as exc:
         _fail(exc, verbose)
-        sys.exit(getattr(exc, "exit_code", 1))
-    click.echo(out_path)
+        sys.exit(exc.exit_code)
+    _run_job(review_job, (str(pdf), str(out_path), password,
+                          str(agencies_path) if agencies_path else None),
+             pdf, _bounds(timeout, max_memory), verbose)

@@ -7,6 +7,7 @@ be handed over in order, so the caller's memory does not grow with the number of
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 import traceback
 from collections import deque
@@ -15,8 +16,9 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
-from .errors import SafecityError
+from .errors import OutOfMemory, SafecityError
 from .model import Report
+from .workers import GRACE_SECONDS, SoftTimeout, soft_deadline, timeout_message, worker_start
 
 ExtractFn = Callable[..., Report]
 
@@ -28,6 +30,8 @@ class ExtractJob:
     password: str | None
     agencies_path: str | None
     extract_fn: ExtractFn | None
+    timeout: float | None = None      # seconds per file: the worker's own soft deadline
+    max_memory: int | None = None     # MiB per worker process (None: no cap)
 
 
 @dataclass(frozen=True)
@@ -72,12 +76,22 @@ def extract_one(path: Path, job: ExtractJob, agencies: Any) -> tuple[str, Any, s
         return "ok", fn(str(path), password=job.password, agencies=agencies), ""
     except SafecityError as exc:
         return "error", str(exc), traceback.format_exc()
+    except MemoryError:
+        return "error", str(OutOfMemory(str(path), job.max_memory)), ""
     except Exception as exc:  # a bug or an unforeseen PDF: fail this file, not the batch
         return "error", f"{path}: {type(exc).__name__}: {exc}", traceback.format_exc()
 
 
 def _worker_main(conn: Connection, job: ExtractJob) -> None:
     """Worker loop: receive (index, path), send back (index, status, payload, traceback)."""
+    worker_start(job.max_memory)
+    try:
+        _serve(conn, job)
+    except MemoryError:  # no memory left even to report: the parent says the worker died
+        os._exit(70)
+
+
+def _serve(conn: Connection, job: ExtractJob) -> None:
     failure: tuple[str, Any, str] | None = None
     try:
         agencies = load_agencies_file(job.agencies_path)
@@ -89,7 +103,11 @@ def _worker_main(conn: Connection, job: ExtractJob) -> None:
         if task is None:
             return
         index, path = task
-        result = failure or extract_one(path, job, agencies)
+        try:
+            with soft_deadline(job.timeout):
+                result = failure or extract_one(path, job, agencies)
+        except SoftTimeout as exc:
+            result = ("error", timeout_message(str(path), job.timeout, exc), "")
         try:
             conn.send((index, *result))
         except Exception as exc:  # e.g. a report that cannot be pickled
@@ -149,7 +167,10 @@ class _Worker:
 
     def give(self, index: int, path: Path) -> None:
         self.task, self.started = index, time.monotonic()
-        self.conn.send((index, path))
+        try:
+            self.conn.send((index, path))
+        except OSError:  # it died at start-up: the next wait sees its exit and reports it
+            pass
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -177,6 +198,8 @@ class LocalPool:
     def outcomes(self, paths: Sequence[Path], job: ExtractJob,
                  timeout: float | None) -> Iterator[Outcome]:
         ctx = multiprocessing.get_context("spawn")
+        # the worker's own soft deadline reports a slow file; the kill comes a little later
+        hard = timeout + GRACE_SECONDS if timeout and job.timeout else timeout
         order = InOrder(self.window)
         pending = deque(range(len(paths)))
         pool: list[_Worker] = [_Worker(ctx, job) for _ in range(min(self.workers, len(paths)))]
@@ -187,10 +210,10 @@ class LocalPool:
                         w.give(pending[0], paths[pending.popleft()])
                 busy = [w for w in pool if w.task is not None]
                 ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
-                             _wait_time(busy, timeout))
+                             _wait_time(busy, hard))
                 kept: list[_Worker] = []
                 for w in pool:
-                    outcome, still = _collect(w, ready, timeout, paths, ctx, job, bool(pending))
+                    outcome, still = _collect(w, ready, hard, paths, ctx, job, bool(pending))
                     kept += [still] if still is not None else []
                     if outcome is not None:
                         order.add(outcome)
@@ -226,7 +249,7 @@ def _collect(w: _Worker, ready: list[Any], timeout: float | None, paths: Sequenc
         w.process.join(1)
         why = f"worker process died (exit code {w.process.exitcode})"
     elif timeout and time.monotonic() - w.started >= w.limit(timeout):
-        why = f"timed out after {timeout:g} s"
+        why = f"timed out after {job.timeout or timeout:g} s"
     else:
         return None, w
     w.stop(kill=True)

@@ -17,10 +17,11 @@ from typing import Any
 
 from .errors import DataFileError
 
-# No content stream of a real report comes near this; a decompression bomb passes it quickly.
-MAX_STREAM_BYTES = 128 * 2**20
-# A 2-byte code space has 65,536 codes; CJK CMaps have some 100,000 CIDs.
-MAX_CMAP_ENTRIES = 2**20
+# No content stream of a real report comes near this (a dense page is some 100 KB); a
+# decompression bomb passes it quickly.
+MAX_STREAM_BYTES = 64 * 2**20
+# A 2-byte code space has 65,536 codes: four times that is room for any real font.
+MAX_CMAP_ENTRIES = 2**18
 # Page images (inspect, review): about 6,300 x 6,300 pixels, some 120 MB as RGB.
 MAX_PAGE_PIXELS = 40_000_000
 # Default memory cap of one worker process (its address space), in MiB.
@@ -130,11 +131,11 @@ def install_pdfminer_limits() -> None:
     from pdfminer import cmapdb, pdftypes
     from pdfminer.lzw import LZWDecoder
 
-    if isinstance(pdftypes.zlib, _BoundedZlib):  # type: ignore[attr-defined]
+    if isinstance(getattr(pdftypes, "zlib", None), _BoundedZlib):
         return
-    pdftypes.zlib = _BoundedZlib(MAX_STREAM_BYTES)  # type: ignore[attr-defined]
-    pdftypes.decompress_corrupted = _decompress_corrupted
-    pdftypes.lzwdecode = _bounded_lzw(lambda fp: LZWDecoder(fp).run())  # type: ignore[attr-defined]
+    setattr(pdftypes, "zlib", _BoundedZlib(MAX_STREAM_BYTES))  # noqa: B010 (not exported)
+    setattr(pdftypes, "decompress_corrupted", _decompress_corrupted)  # noqa: B010
+    setattr(pdftypes, "lzwdecode", _bounded_lzw(lambda fp: LZWDecoder(fp).run()))  # noqa: B010
     for cls, name in ((cmapdb.FileUnicodeMap, "add_cid2unichr"), (cmapdb.FileCMap, "add_code2cid")):
         setattr(cls, name, _counted(getattr(cls, name)))
 
@@ -143,12 +144,14 @@ def install_pdfminer_limits() -> None:
 
 
 def capped_resolution(width_pt: float, height_pt: float, resolution: float,
-                      max_pixels: int = MAX_PAGE_PIXELS) -> float:
-    """``resolution``, lowered so that the page image has at most ``max_pixels`` pixels."""
+                      max_pixels: int | None = None) -> float:
+    """``resolution``, lowered so that the page image has at most ``max_pixels`` pixels
+    (default: MAX_PAGE_PIXELS)."""
+    max_pixels = max_pixels or MAX_PAGE_PIXELS
     pixels = (width_pt * resolution / 72) * (height_pt * resolution / 72)
     if pixels <= max_pixels:
         return resolution
-    return resolution * (max_pixels / pixels) ** 0.5 * 0.999
+    return float(resolution * (max_pixels / pixels) ** 0.5 * 0.999)
 
 
 # --- process memory -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from .errors import (DamagedPage, DamagedPDF, EmptyFile, EncryptedPDF, HostilePD
                      NotARegularFile, SafecityError, UnreadableFile)
 from .limits import (LimitExceeded, capped_resolution, install_pdfminer_limits,
                      regular_file_problem)
+from . import limits
 from .settings import Settings
 
 # pdfminer logs font and syntax quirks at WARNING; with no handler configured Python would
@@ -174,7 +176,7 @@ def _classify(path: str, exc: BaseException, password: str | None,
     """Turn a pdfminer/pdfplumber failure into one of our errors (DamagedPage for one page)."""
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
     if isinstance(inner, LimitExceeded):
-        return HostilePDF(path, str(inner))
+        return HostilePDF(path, f"page {page}: {inner}" if page else str(inner))
     name = type(inner).__name__
     if name == "PDFPasswordIncorrect":
         return EncryptedPDF(path, wrong_password=bool(password))
@@ -405,11 +407,12 @@ class Document:
             page = self._pdf.pages[index]
             try:
                 data: PageData | PageFailure = page_data(page, index + 1, self.settings)
-            except LimitExceeded as exc:  # a bomb is not a damaged page to skip: stop here
-                raise HostilePDF(self.path, f"page {index + 1}: {exc}") from exc
             except Exception as exc:  # a broken content stream spoils one page, not the file
                 logging.getLogger(__name__).debug("page %d failed", index + 1, exc_info=True)
-                data = PageFailure(index + 1, _classify(self.path, exc, None, index + 1))
+                error = _classify(self.path, exc, None, index + 1)
+                if isinstance(error, HostilePDF):  # not a damaged page to skip: stop here
+                    raise error from exc
+                data = PageFailure(index + 1, error)
                 self.failures.append(data)
             finally:
                 page.close()  # drops the parsed objects pdfplumber caches on the page
@@ -439,14 +442,14 @@ def render_page(path: str | Path, page_number: int, resolution: int = 72,
     return render_page_capped(path, page_number, resolution, password)[0]
 
 
-def render_page_capped(path: str | Path, page_number: int, resolution: float = 72,
+def render_page_capped(path: str | os.PathLike[str], page_number: int, resolution: float = 72,
                        password: str | None = None) -> tuple[Any, float, str]:
     """(image, the resolution used, a warning or ""): ``resolution`` is lowered for a page
     whose image would pass limits.MAX_PAGE_PIXELS, and the warning says so."""
     import pdfplumber
 
     install_pdfminer_limits()
-    sniff(path)
+    sniff(str(path))
     try:
         pdf = pdfplumber.open(str(path), password=password or "")
     except Exception as exc:  # pdfminer raises many unrelated types
@@ -459,7 +462,7 @@ def render_page_capped(path: str | Path, page_number: int, resolution: float = 7
         note = "" if used == resolution else (
             f"page {page_number}: drawn at {used:.1f} pixels per inch, not {resolution:g}: the "
             f"page is {float(page.width) / 72:.0f} x {float(page.height) / 72:.0f} inches and "
-            "page images are capped at 40 million pixels")
+            f"page images are capped at {limits.MAX_PAGE_PIXELS:,} pixels")
         try:
             # pdfplumber draws with pypdfium2; copy so the image outlives the open file.
             image = page.to_image(resolution=used).original.convert("RGB").copy()
