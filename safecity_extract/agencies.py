@@ -98,7 +98,7 @@ class Agencies:
         return tuple(sorted({(a.canonical, normalize(a.text)) for a in names if a.kind == "name"}))
 
     @cached_property
-    def fuzzy_index(self) -> "FuzzyIndex":
+    def fuzzy_index(self) -> FuzzyIndex:
         return FuzzyIndex(self.fuzzy_candidates)
 
     @cached_property

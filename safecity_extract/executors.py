@@ -18,7 +18,13 @@ from typing import Any, Callable, Iterator, Protocol, Sequence
 
 from .errors import OutOfMemory, SafecityError
 from .model import Report
-from .workers import GRACE_SECONDS, SoftTimeout, soft_deadline, timeout_message, worker_start
+from .workers import (
+    GRACE_SECONDS,
+    SoftTimeout,
+    soft_deadline,
+    timeout_message,
+    worker_start,
+)
 
 ExtractFn = Callable[..., Report]
 

@@ -325,7 +325,7 @@ def _csv_difference(text: str, csv_path: Path) -> list[Difference]:
     except DataFileError as exc:
         if not csv_path.exists() and not csv_path.is_symlink():
             return [Difference(str(csv_path), "csv", "file", "(a golden CSV)", "(no file)")]
-        raise exc
+        raise
     except UnicodeDecodeError:
         raise DataFileError(str(csv_path), "golden CSV", "is not UTF-8 text: write it again "
                             "with check --update") from None

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 
-
 def _agencies(agencies_path: str | None) -> Any:
     from .batch import load_agencies_file
 

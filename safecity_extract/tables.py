@@ -7,10 +7,11 @@ regions (ruled boxes, blocks of aligned lines) when none is given.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import IO, Any, Iterable, Mapping, Sequence
 
 from .cells import Line, cell_text, group_lines, is_bullet, wrapped
 from .grid import body_font_size, min_coverage_x, steady_lines, whitespace_gaps
@@ -688,10 +689,15 @@ def write_tables(tables: Sequence[Table], out_dir: str | Path, name: str,
     for table in tables:
         counts[table.page] = counts.get(table.page, 0) + 1
         path = folder / f"{name}-p{table.page}-t{counts[table.page]}.csv"
-        grid = [[csv_safe_value(c) if csv_safe else c for c in line] for line in table.grid()]
-        atomic_write(path, lambda f, g=grid: csv.writer(f).writerows(g))
+        grid: list[list[str]] = [[csv_safe_value(c) if csv_safe else c for c in line]
+                                 for line in table.grid()]
+        atomic_write(path, functools.partial(_write_grid, grid=grid))
         written.append(path)
     return written
+
+
+def _write_grid(f: IO[str], grid: list[list[str]]) -> None:
+    csv.writer(f).writerows(grid)
 
 
 def find_regions(page: PageData, settings: Settings | None = None) -> list[BBox]:

@@ -133,7 +133,7 @@ def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...], labe
         result = ("error", str(OutOfMemory(label, bounds.max_memory)), 1, "")
     except ValueError as exc:  # bad option values (page ranges) are raised as ValueError
         result = ("usage", str(exc), 2, traceback.format_exc())
-    except Exception as exc:  # a bug or an unforeseen PDF: one line, traceback with -v
+    except Exception as exc:  # noqa: BLE001 (a bug or an unforeseen PDF: one line)
         result = ("error", f"{label}: {type(exc).__name__}: {exc}", 1, traceback.format_exc())
     conn.send(result)
 

@@ -206,8 +206,8 @@ def cmap_bomb_pdf() -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
-        b" /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
+         b" /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>"),
         stream(b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET"),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
         stream(cmap),
