@@ -16,7 +16,7 @@ from typing import Any, Iterator
 import click
 
 from . import __version__
-from .errors import BatchInterrupted, SafecityError, Terminated
+from .errors import BatchInterrupted, SafecityError, Terminated, shown
 from .limits import DEFAULT_MAX_MEMORY_MB
 
 MAX_TIMEOUT = 1_000_000.0  # seconds (11.6 days): beyond it a timer would overflow
@@ -113,7 +113,7 @@ def _fail(exc: BaseException, verbose: bool, detail: str = "") -> None:
     """Print a library error as one line (and its traceback with -v) on stderr."""
     if verbose and (detail or exc.__traceback__):
         click.echo(detail or "".join(traceback.format_exception(exc)), err=True, nl=False)
-    click.echo(f"error: {exc}", err=True)
+    click.echo(f"error: {shown(exc)}", err=True)
 
 
 @contextmanager
@@ -125,7 +125,7 @@ def _progress(total: int, enabled: bool) -> Iterator[Any]:
     with click.progressbar(length=total, file=sys.stderr, label="extracting",
                            show_pos=True) as bar:
         def step(done: int, total: int, current: str, rows: int) -> None:
-            bar.label = f"{rows} rows, {current}"
+            bar.label = f"{rows} rows, {shown(current)}"
             bar.update(done - bar.pos)
         yield step
 
@@ -206,7 +206,7 @@ def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fm
         sys.exit(exc.exit_code)
     for done in result.files:
         for line in done.warnings:
-            click.echo(f"warning: {line}", err=True)
+            click.echo(f"warning: {shown(line)}", err=True)
     for failed in result.failed:
         _fail(Exception(failed.error), verbose, failed.detail)
     for message in result.output_errors:
@@ -214,7 +214,7 @@ def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fm
     review_failed = review and not _write_batch_review(
         result, out_dir, password, agencies_path, verbose, _bounds(timeout, max_memory))
     if not quiet:
-        click.echo(format_summary(result).splitlines()[0], err=True)
+        click.echo(shown(format_summary(result).splitlines()[0]), err=True)
     sys.exit(1 if result.failed or result.output_errors or review_failed else 0)
 
 
@@ -316,7 +316,7 @@ def agencies_list_command(agencies_path: Path | None) -> None:
     from .agencies import agency_table, load_agencies
 
     for name, aliases in agency_table(load_agencies(agencies_path)):
-        click.echo(f"{name}\t{'; '.join(aliases)}")
+        click.echo(f"{shown(name)}\t{shown('; '.join(aliases))}")
 
 
 @agencies_group.command("match")
@@ -336,7 +336,8 @@ def agencies_match_command(texts: tuple[str, ...], agencies_path: Path | None,
     for text in texts:
         names, method, score = summarise_matches(match_agencies(text, agencies))
         any_unmatched = any_unmatched or method == "unmatched"
-        click.echo(f"{' '.join(text.split())}\t{'; '.join(names)}\t{method}\t{score:.1f}")
+        click.echo(f"{shown(' '.join(text.split()))}\t{shown('; '.join(names))}\t{method}\t"
+                   f"{score:.1f}")
     sys.exit(1 if strict and any_unmatched else 0)
 
 
@@ -400,9 +401,9 @@ def _run_job(fn: Any, args: tuple[Any, ...], pdf: Path, bounds: Any, verbose: bo
         _fail(exc, verbose, exc.detail)
         sys.exit(exc.exit_code)
     for note in notes:
-        click.echo(f"warning: {note}", err=True)
+        click.echo(f"warning: {shown(note)}", err=True)
     for path in written:
-        click.echo(path)
+        click.echo(shown(path))
 
 
 def _write_batch_review(result: Any, out_dir: Path, password: str | None,
@@ -419,8 +420,8 @@ def _write_batch_review(result: Any, out_dir: Path, password: str | None,
         _fail(exc, verbose)
         return False
     for note in notes:
-        click.echo(f"warning: {note}", err=True)
-    click.echo(f"review: {index}", err=True)
+        click.echo(f"warning: {shown(note)}", err=True)
+    click.echo(f"review: {shown(index)}", err=True)
     return True
 
 

@@ -4,6 +4,27 @@ Every message is one line that names the file and says what to do; the CLI print
 """
 from __future__ import annotations
 
+import unicodedata
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_CONTROL = ("Cc", "Zl", "Zp")
+_BIDI = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # reorder text
+
+
+def shown(text: object) -> str:
+    """``text`` on one line with no raw control characters: a file name holding a newline or
+    a terminal escape sequence is printed as ``\\n`` or ``\\x1b``, never acted on."""
+    out = []
+    for ch in str(text):
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif unicodedata.category(ch) in _CONTROL or ch in _BIDI:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
 
 class SafecityError(Exception):
     """Base of every error this library raises on purpose."""
@@ -13,7 +34,7 @@ class SafecityError(Exception):
     def __init__(self, path: str, message: str) -> None:
         self.path = str(path)
         self.reason = message
-        super().__init__(f"{self.path}: {message}")
+        super().__init__(f"{shown(self.path)}: {message}")
 
 
 class UnreadableFile(SafecityError):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from .batch import ExtractJob, Input, load_agencies_file, collect_inputs, extract_one
-from .errors import BatchInterrupted, DataFileError, SafecityError, Terminated
+from .errors import BatchInterrupted, DataFileError, SafecityError, Terminated, shown
 from .executors import LocalPool
 from .guard import refuse_inputs_as_outputs
 from .limits import MAX_GOLDEN_BYTES, read_small_file
@@ -143,7 +143,7 @@ def _trim(words: list[str], context: int | None, first: bool, last: bool) -> lis
 def show(value: Any, limit: int = 100) -> str:
     """A value on one line: text as is, lists and dicts as JSON, cut at ``limit`` characters."""
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    text = re.sub(r"\s+", " ", text)
+    text = shown(re.sub(r"\s+", " ", text))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -186,7 +186,7 @@ def summary(diffs: Sequence[Difference]) -> str:
 
 def format_differences(diffs: Sequence[Difference], file: str | None = None) -> str:
     """A readable report: the file, each difference by row and field, then a summary line."""
-    name = file or (diffs[0].file if diffs else "")
+    name = shown(file or (diffs[0].file if diffs else ""))
     lines = [f"--- {name}"] if name else []
     for diff in diffs:
         lines += ["  " + line for line in describe(diff)]
@@ -365,15 +365,15 @@ def format_check(results: Sequence[CheckResult]) -> str:
 
 
 def _result_lines(res: CheckResult) -> list[str]:
-    src = res.input.path
+    src, golden = shown(res.input.path), shown(res.golden)
     if res.status == "same":
         return [f"same: {src}"]
     if res.status == "missing":
-        return [f"missing golden: {res.golden} for {src} (run with --update to create it)"]
+        return [f"missing golden: {golden} for {src} (run with --update to create it)"]
     if res.status == "error":
-        return [f"error: {res.error}"]
+        return [f"error: {shown(res.error)}"]
     if res.status == "created":
-        return [f"created: {res.golden} (JSON and CSV) for {src}"]
+        return [f"created: {golden} (JSON and CSV) for {src}"]
     verb = "updated" if res.status == "updated" else "different"
-    return [f"{verb}: {src} vs {res.golden}",
+    return [f"{verb}: {src} vs {golden}",
             format_differences(res.differences, str(res.golden))]

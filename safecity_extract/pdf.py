@@ -27,6 +27,9 @@ from .settings import Settings
 # print them on stderr, burying the one-line errors. Applications that set up logging still
 # receive them through propagation.
 logging.getLogger("pdfminer").addHandler(logging.NullHandler())
+# pdfplumber too: its "[WARNING] Metadata key ... could not be parsed" would reach stderr
+# without the file's name (a metadata value we cannot read only loses the title).
+logging.getLogger("pdfplumber").addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True, slots=True)

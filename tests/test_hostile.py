@@ -446,3 +446,166 @@ def test_a_failing_combined_target_still_reports_every_file_and_the_summary(tmp_
     assert f"error: {tmp_path / 'file' / 'all.csv'}: cannot write" in err
     assert err.splitlines()[-1].startswith("1 file ok, 1 failed,")
     assert (tmp_path / "o" / "a.json").exists()
+
+
+# --- bad companion files and names ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_report():  # type: ignore[no-untyped-def]
+    from safecity_extract import extract
+
+    return extract(SAMPLE)
+
+
+GOLDEN_CASES = {
+    "cut_short": (lambda good: good[: len(good) // 2], "is not valid JSON"),
+    "not_utf8": (lambda good: "\u00e9".encode("latin-1") + good, "is not UTF-8 text"),
+    "a_list": (lambda good: b"[1, 2]", "holds a JSON list, not an object"),
+    "rows_as_string": (lambda good: b'{"rows": "no"}', "has rows as a str, not a list"),
+}
+
+
+@pytest.mark.parametrize("case", [*GOLDEN_CASES, "a_folder"])
+def test_a_broken_golden_file_is_one_error_naming_it(tmp_path, sample_report, case):
+    from safecity_extract.batch import collect_inputs
+    from safecity_extract.golden import judge
+
+    (inp,) = collect_inputs([SAMPLE])
+    golden = tmp_path / "word_grid_a4.json"
+    if case == "a_folder":
+        golden.mkdir()
+        expected = "golden file is a folder, not a file"
+    else:
+        make, expected = GOLDEN_CASES[case]
+        golden.write_bytes(make(sample_report.to_json().encode("utf-8")))
+    result = judge(inp, tmp_path, False, "ok", sample_report, "")
+    assert result.status == "error" and not result.passed
+    assert result.error.startswith(f"{golden}: golden file ") and expected in result.error
+
+
+def test_check_prints_a_broken_golden_as_one_line_and_exits_1(tmp_path):
+    (tmp_path / "word_grid_a4.json").write_text('{"rows": [', "utf-8")
+    result = run("check", SAMPLE, "--golden", tmp_path, "--timeout", 0, "--max-memory", 0)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert f"error: {tmp_path / 'word_grid_a4.json'}: golden file is not valid JSON" in result.output
+
+
+def test_check_update_that_cannot_write_is_one_line(tmp_path, sample_report):
+    from safecity_extract.batch import collect_inputs
+    from safecity_extract.golden import judge
+
+    (inp,) = collect_inputs([SAMPLE])
+    golden = tmp_path / "golden"
+    golden.write_text("a file where the golden folder should be", "utf-8")
+    result = judge(inp, golden, True, "ok", sample_report, "")
+    assert result.status == "error"
+    assert result.error.startswith(f"{golden / 'word_grid_a4.json'}: golden file cannot be "
+                                   "written (")
+
+
+def test_an_agencies_field_of_200000_characters_is_a_usage_error(tmp_path):
+    path = tmp_path / "agencies.csv"
+    path.write_text("canonical,alias,kind\nBody," + "x" * 200_000 + ",name\n", "utf-8")
+    result = run("agencies", "list", "--agencies", path)
+    assert result.exit_code == 2
+    assert "line 2: line is 200,010 characters long" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _long_agencies(n: int):  # type: ignore[no-untyped-def]
+    from safecity_extract.agencies import parse_agencies
+
+    lines = ["canonical,alias,kind"] + [f"Body {k:06d},Zone {k:06d} Trust,name" for k in range(n)]
+    return parse_agencies(("\n".join(lines) + "\n").encode(), "long.csv")
+
+
+def test_fuzzy_matching_on_a_long_list_scores_only_aliases_sharing_a_word(monkeypatch):
+    from safecity_extract import agencies as ag
+
+    long = _long_agencies(20_000)
+    scored: list[str] = []
+    real = ag._normalized_score
+    monkeypatch.setattr(ag, "_normalized_score", lambda a, b: scored.append(b) or real(a, b))
+    assert ag.best_fuzzy("Hampshire Fire and Rescue Service", long) == (None, 0.0)
+    assert scored == []
+    name, score = ag.best_fuzzy("Zone 001234 Trsut", long)
+    assert name == "Body 001234" and score > 88
+    assert len(scored) < 100
+
+
+def _best_fuzzy_by_scoring_all(text: str, agencies) -> tuple:  # type: ignore[no-untyped-def]
+    """The original definition: every alias scored, ties refused."""
+    from safecity_extract.agencies import _normalized_score, normalize
+
+    key, best = normalize(text), {}
+    for canonical, alias in agencies.fuzzy_candidates:
+        best[canonical] = max(_normalized_score(key, alias), best.get(canonical, 0.0))
+    ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
+    if not ranked:
+        return None, 0.0
+    if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        return None, ranked[0][1]
+    return ranked[0]
+
+
+def test_fast_fuzzy_matching_gives_exactly_the_results_of_scoring_every_alias():
+    from safecity_extract.agencies import best_fuzzy, load_agencies
+
+    shipped = load_agencies()
+    cases = Path(__file__).parent / "data"
+    texts = [row[0] for name in ("agency_cases.csv", "agency_threshold_cases.csv")
+             for row in csv.reader((cases / name).open(encoding="utf-8"))]
+    texts += ["", "Hampshire", "Fire", "City Council", "Southampton City Councel", "Polise"]
+    for agencies in (shipped, _long_agencies(300)):
+        for text in texts + ["Zone 000123 Trust", "Zone 0012 Trust", "Body 000007"]:
+            assert best_fuzzy(text, agencies) == _best_fuzzy_by_scoring_all(text, agencies), text
+
+
+def test_a_timeout_during_matching_says_it_was_matching():
+    from safecity_extract.agencies import match_agencies
+    from safecity_extract.workers import SoftTimeout, soft_deadline, timeout_message
+
+    long = _long_agencies(3000)
+    with pytest.raises(SoftTimeout) as caught:
+        with soft_deadline(0.3):
+            while True:
+                match_agencies("Zone 0012 Trust / Body 7 Trust", long)
+    assert timeout_message("r.pdf", 120, caught.value) == (
+        "r.pdf: timed out after 120 s while matching lead agencies (the agencies file is too "
+        "long or odd)")
+    assert timeout_message("r.pdf", 120, SoftTimeout()) == "r.pdf: timed out after 120 s"
+
+
+def test_library_warnings_never_reach_stderr_without_the_file_name(tmp_path, capfd, caplog):
+    from safecity_extract import extract
+    from safecity_extract.errors import SafecityError
+
+    # an Info value that refers to itself: pdfplumber logs "[WARNING] Metadata key ..."
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+               stream(b"BT ET"), b"<< /Title 6 0 R >>", b"[6 0 R]"]
+    data = pdf_bytes(objects).replace(b"/Root 1 0 R", b"/Root 1 0 R /Info 5 0 R")
+    pdf = tmp_path / "meta.pdf"
+    pdf.write_bytes(data)
+    with pytest.raises(SafecityError):
+        extract(pdf)
+    assert any("[WARNING] Metadata key" in r.getMessage() for r in caplog.records)
+    assert "WARNING" not in capfd.readouterr().err
+
+
+def test_file_names_with_newlines_and_escapes_are_printed_escaped(tmp_path):
+    name = "bad\nname\x1b[2J\x1b[31m.pdf"
+    (tmp_path / name).write_bytes(b"%PDF-1.4\nbroken")
+    shutil.copyfile(SAMPLE, tmp_path / "good\x07.pdf")
+    result = run("extract", tmp_path, "--out", tmp_path / "o", "--workers", 1)
+    assert result.exit_code == 1
+    err = result.stderr
+    assert "\x1b" not in err and "\x07" not in err
+    lines = err.splitlines()
+    assert lines[0].startswith("error: ") and "bad\\nname\\x1b[2J\\x1b[31m.pdf: " in lines[0]
+    assert lines[1].startswith("1 file ok, 1 failed")
+    check = run("check", tmp_path / "good\x07.pdf", "--golden", tmp_path / "g",
+                "--timeout", 0, "--max-memory", 0)
+    assert "\x07" not in check.output and "good\\x07.pdf" in check.output
