@@ -322,7 +322,7 @@ def _csv_difference(text: str, csv_path: Path) -> list[Difference]:
     """A "csv" difference when the golden CSV is missing or not these exact bytes."""
     try:
         old = read_small_file(csv_path, MAX_GOLDEN_BYTES, "golden CSV").decode("utf-8")
-    except DataFileError as exc:
+    except DataFileError:
         if not csv_path.exists() and not csv_path.is_symlink():
             return [Difference(str(csv_path), "csv", "file", "(a golden CSV)", "(no file)")]
         raise

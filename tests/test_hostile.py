@@ -568,10 +568,9 @@ def test_a_timeout_during_matching_says_it_was_matching():
     from safecity_extract.workers import SoftTimeout, soft_deadline, timeout_message
 
     long = _long_agencies(3000)
-    with pytest.raises(SoftTimeout) as caught:
-        with soft_deadline(0.3):
-            while True:
-                match_agencies("Zone 0012 Trust / Body 7 Trust", long)
+    with pytest.raises(SoftTimeout) as caught, soft_deadline(0.3):
+        while True:
+            match_agencies("Zone 0012 Trust / Body 7 Trust", long)
     assert timeout_message("r.pdf", 120, caught.value) == (
         "r.pdf: timed out after 120 s while matching lead agencies (the agencies file is too "
         "long or odd)")
