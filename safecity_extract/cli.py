@@ -389,6 +389,12 @@ def tables_command(pdf: Path, out_dir: Path, pages: str | None,
 
 # --- inspect / review (inspect.py, review.py) ----------------------------------------------
 
+def _load_agencies(agencies_path: Path | None) -> Any:
+    from .batch import load_agencies_file
+
+    return load_agencies_file(str(agencies_path) if agencies_path else None)
+
+
 def _run_job(fn: Any, args: tuple[Any, ...], pdf: Path, bounds: Any, verbose: bool) -> None:
     """Run a single-file command in a bounded worker; print its paths, warnings or error."""
     from .workers import UsageInWorker, WorkerError, run_bounded
