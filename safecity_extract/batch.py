@@ -199,7 +199,7 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
               progress_callback: ProgressCallback | None = None,
               extract_fn: ExtractFn | None = None,
               executor: Executor | None = None, bom: bool = False,
-              client: Any = None) -> BatchResult:
+              client: Any = None, ocr: str = "auto") -> BatchResult:
     """Extract every input and write ``<out>/<rel>.json`` / ``.csv``, ``combined`` and ``db``.
 
     Files are extracted by ``executor`` (default: a pool of ``workers`` local processes), or
@@ -219,7 +219,7 @@ def run_batch(inputs: Sequence[Input], out_dir: str | Path, *,
     check_output_names(combined, db)
     if "xlsx" in outs.formats:
         require_xlsxwriter(str(out_dir))
-    job = ExtractJob(password, str(agencies_path) if agencies_path else None, extract_fn)
+    job = ExtractJob(password, str(agencies_path) if agencies_path else None, extract_fn, ocr)
     skipped = {i for i, inp in enumerate(inputs)
                if skip_existing and _existing_report(inp, outs) is not None}
     todo = [inp.path for i, inp in enumerate(inputs) if i not in skipped]

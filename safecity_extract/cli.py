@@ -29,6 +29,10 @@ recursive_option = click.option("-r", "--recursive", is_flag=True,
 verbose_option = click.option("-v", "--verbose", is_flag=True,
                               help="Show tracebacks for errors.")
 password_option = click.option("--password", metavar="PW", help="Password of encrypted PDFs.")
+ocr_option = click.option(
+    "--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+    help="Read pages by OCR (Tesseract, the [ocr] extra): auto = pages without a text layer, "
+         "always = every page, never = none.")
 
 
 def _checked_agencies_path(ctx: click.Context, param: click.Parameter,
@@ -121,13 +125,14 @@ def _dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
 @csv_safe_option
 @password_option
 @agencies_path_option
+@ocr_option
 @verbose_option
 @click.option("--review", is_flag=True,
               help="Also write review pages: <out>/review/<name>.html and review/index.html.")
 def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fmt: str,
                     workers: int | None, timeout: float, quiet: bool, combined: Path | None,
                     db: Path | None, skip_existing: bool, csv_safe: bool, password: str | None,
-                    agencies_path: Path | None, verbose: bool, review: bool = False,
+                    agencies_path: Path | None, ocr: str, verbose: bool, review: bool = False,
                     bom: bool = False, scheduler: str | None = None) -> None:
     """Extract the progress table of each PDF (files or folders) into --out."""
     from .batch import collect_inputs, format_summary, run_batch
@@ -146,7 +151,7 @@ def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fm
                                skip_existing=skip_existing, combined=combined, db=db,
                                csv_safe=csv_safe, password=password,
                                agencies_path=agencies_path, progress_callback=callback,
-                               bom=bom, client=client)
+                               bom=bom, client=client, ocr=ocr)
     except SafecityError as exc:
         _fail(exc, verbose)
         sys.exit(exc.exit_code)
@@ -156,7 +161,7 @@ def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fm
     for failed in result.failed:
         _fail(Exception(failed.error), verbose, failed.detail)
     if review:
-        _write_batch_review(result, out_dir, password, agencies_path, verbose)
+        _write_batch_review(result, out_dir, password, agencies_path, verbose, ocr)
     if not quiet:
         click.echo(format_summary(result).splitlines()[0], err=True)
     sys.exit(1 if result.failed else 0)
@@ -171,15 +176,17 @@ def extract_command(inputs: tuple[Path, ...], out_dir: Path, recursive: bool, fm
 @recursive_option
 @password_option
 @agencies_path_option
+@ocr_option
 @verbose_option
 def check_command(inputs: tuple[Path, ...], golden_dir: Path, update: bool, recursive: bool,
-                  password: str | None, agencies_path: Path | None, verbose: bool) -> None:
+                  password: str | None, agencies_path: Path | None, ocr: str,
+                  verbose: bool) -> None:
     """Compare extractions with golden files; print a word diff of every difference."""
     from .golden import check, format_check
 
     try:
         results = check(inputs, golden_dir, update, recursive=recursive, password=password,
-                        agencies_path=agencies_path)
+                        agencies_path=agencies_path, ocr=ocr)
     except SafecityError as exc:
         _fail(exc, verbose)
         sys.exit(exc.exit_code)
@@ -305,10 +312,11 @@ def _area(ctx: click.Context, param: click.Parameter, value: str | None
                    "corner) instead of finding tables.")
 @csv_safe_option
 @password_option
+@ocr_option
 @verbose_option
 def tables_command(pdf: Path, out_dir: Path, pages: str | None,
                    area: tuple[float, float, float, float] | None, csv_safe: bool,
-                   password: str | None, verbose: bool) -> None:
+                   password: str | None, ocr: str, verbose: bool) -> None:
     """Read every table of any PDF (generic mode: ruled or rule-less) into JSON and CSV."""
     from .inspect import parse_pages
     from .tables import find_tables, write_tables
@@ -318,7 +326,7 @@ def tables_command(pdf: Path, out_dir: Path, pages: str | None,
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--pages") from None
     try:
-        tables = find_tables(pdf, pages=selected, area=area, password=password)
+        tables = find_tables(pdf, pages=selected, area=area, password=password, ocr=ocr)
         written = write_tables(tables, out_dir, pdf.stem, csv_safe=csv_safe)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--pages") from None
@@ -341,12 +349,12 @@ def _load_agencies(agencies_path: Path | None) -> Any:
 
 
 def _write_batch_review(result: Any, out_dir: Path, password: str | None,
-                        agencies_path: Path | None, verbose: bool) -> None:
+                        agencies_path: Path | None, verbose: bool, ocr: str = "auto") -> None:
     from .review import review_batch
 
     try:
         index = review_batch(result, out_dir, password=password,
-                             agencies=_load_agencies(agencies_path))
+                             agencies=_load_agencies(agencies_path), ocr=ocr)
     except (SafecityError, OSError) as exc:
         _fail(exc, verbose)
         sys.exit(1)
@@ -363,15 +371,18 @@ def _write_batch_review(result: Any, out_dir: Path, password: str | None,
               help="Pixels per inch of the images.")
 @password_option
 @agencies_path_option
+@ocr_option
 @verbose_option
 def inspect_command(pdf: Path, out_dir: Path, pages: str | None, resolution: int,
-                    password: str | None, agencies_path: Path | None, verbose: bool) -> None:
+                    password: str | None, agencies_path: Path | None, ocr: str,
+                    verbose: bool) -> None:
     """Draw what the recogniser saw (table, columns, rows, flags) on pages of PDF."""
     from .extract import extract
     from .inspect import parse_pages, write_overlays
 
     try:
-        report = extract(pdf, password=password, agencies=_load_agencies(agencies_path))
+        report = extract(pdf, password=password, agencies=_load_agencies(agencies_path),
+                         ocr=ocr)
         try:
             selected = parse_pages(pages, report.source.pages) if pages else None
         except ValueError as exc:
@@ -391,16 +402,18 @@ def inspect_command(pdf: Path, out_dir: Path, pages: str | None, resolution: int
               help="The review page to write (one self-contained HTML file).")
 @password_option
 @agencies_path_option
+@ocr_option
 @verbose_option
 def review_command(pdf: Path, out_path: Path, password: str | None, agencies_path: Path | None,
-                   verbose: bool) -> None:
+                   ocr: str, verbose: bool) -> None:
     """Write an HTML page showing every row of PDF beside the part of the page it came from."""
     from .guard import refuse_inputs_as_outputs
     from .review import review
 
     try:
         refuse_inputs_as_outputs([out_path], [pdf])
-        review(pdf, out_path, password=password, agencies=_load_agencies(agencies_path))
+        review(pdf, out_path, password=password, agencies=_load_agencies(agencies_path),
+               ocr=ocr)
     except (SafecityError, OSError) as exc:
         _fail(exc, verbose)
         sys.exit(getattr(exc, "exit_code", 1))

@@ -7,6 +7,8 @@ be handed over in order, so the caller's memory does not grow with the number of
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import time
 import traceback
 from collections import deque
@@ -28,6 +30,7 @@ class ExtractJob:
     password: str | None
     agencies_path: str | None
     extract_fn: ExtractFn | None
+    ocr: str = "auto"  # extract(ocr=...): auto | always | never
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,10 @@ def extract_one(path: Path, job: ExtractJob, agencies: Any) -> tuple[str, Any, s
     """Run the extractor on one file: ("ok", report, "") or ("error", message, traceback)."""
     try:
         fn = job.extract_fn or _default_extract()
-        return "ok", fn(str(path), password=job.password, agencies=agencies), ""
+        # ocr is passed only when not the default, so extract_fn replacements written
+        # before it existed still work.
+        more = {"ocr": job.ocr} if job.ocr != "auto" else {}
+        return "ok", fn(str(path), password=job.password, agencies=agencies, **more), ""
     except SafecityError as exc:
         return "error", str(exc), traceback.format_exc()
     except Exception as exc:  # a bug or an unforeseen PDF: fail this file, not the batch
@@ -78,6 +84,9 @@ def extract_one(path: Path, job: ExtractJob, agencies: Any) -> tuple[str, Any, s
 
 def _worker_main(conn: Connection, job: ExtractJob) -> None:
     """Worker loop: receive (index, path), send back (index, status, payload, traceback)."""
+    # A process group of its own, so that killing a hung worker also kills what it started
+    # (the tesseract processes of OCR) instead of leaving them running.
+    os.setpgrp()
     failure: tuple[str, Any, str] | None = None
     try:
         agencies = load_agencies_file(job.agencies_path)
@@ -153,7 +162,7 @@ class _Worker:
 
     def stop(self, kill: bool = False) -> None:
         if kill:
-            self.process.kill()
+            self._kill_group()
         else:
             try:
                 self.conn.send(None)
@@ -161,9 +170,18 @@ class _Worker:
                 self.process.kill()
         self.process.join(5)
         if self.process.is_alive():
-            self.process.kill()
+            self._kill_group()
             self.process.join()
         self.conn.close()
+
+    def _kill_group(self) -> None:
+        """Kill the worker and its children (its process group, see ``_worker_main``)."""
+        try:
+            if self.process.pid is not None and os.getpgid(self.process.pid) == self.process.pid:
+                os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.process.kill()
 
 
 class LocalPool:

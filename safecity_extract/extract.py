@@ -13,7 +13,8 @@ from .errors import (DamagedPDF, ExtractionFailed, NoTableFound, NoTextLayer,
 from .grid import (Column, PageTable, header_cells, line_words, margin_signatures, read_page,
                    visual_lines)
 from .model import FIXED_FIELDS, FLAG_UNMATCHED, Box, ColumnSpan, Report, Row, Source, Warning_
-from .pdf import Document, PageData, PageFailure, sha256_of
+from .ocr import check_mode, flag_ocr_rows, low_confidence
+from .pdf import Document, PageData, PageFailure, Word, sha256_of
 from .settings import Settings
 from .status import apply_status, period_of
 from .stitch import fill_down, stitch, to_rows
@@ -37,21 +38,25 @@ class _Scan:
         self.warnings: list[tuple[int, str]] = []
         self.layout: list[ColumnSpan] = []
         self.header_boxes: list[Box] = []
+        self.ocr_pages: set[int] = set()
+        self.weak_words: list[tuple[int, Word]] = []  # OCR words read with low confidence
 
 
 def extract(path: str | os.PathLike[str], *, password: str | None = None,
-            agencies: Agencies | None = None, settings: Settings | Mapping[str, Any] | None = None
-            ) -> Report:
+            agencies: Agencies | None = None, settings: Settings | Mapping[str, Any] | None = None,
+            ocr: str = "auto") -> Report:
     """Read the progress table of the PDF at ``path``.
 
     ``agencies`` is a list loaded with ``load_agencies`` (the shipped one when None).
+    ``ocr``: "auto" reads pages without a text layer by OCR, "always" every page, "never" none.
     Raises a ``SafecityError`` child naming the file and the cause when it cannot.
     """
     settings = Settings.resolve(settings)
+    check_mode(ocr)
     path = Path(path)
     doc: Document | None = None
     try:
-        doc = Document(path, password, settings)
+        doc = Document(path, password, settings, ocr)
         with doc:
             return _report(doc, path, agencies, settings)
     except SafecityError:
@@ -68,7 +73,7 @@ def _report(doc: Document, path: Path, agencies: Agencies | None, settings: Sett
         raise DamagedPDF(str(path), f"none of its {doc.page_count} pages can be read: "
                          + _page_failure_detail(doc.failures[0]))
     if not scan.any_text:
-        raise NoTextLayer(str(path))
+        raise NoTextLayer(str(path), ocr_tried=bool(scan.ocr_pages))
     if scan.columns is None:
         if scan.labels_seen:
             raise UnmappedColumns(str(path), scan.labels_seen, _missing(scan.labels_seen))
@@ -81,6 +86,8 @@ def _report(doc: Document, path: Path, agencies: Agencies | None, settings: Sett
     rows = to_rows(drafts, scan.columns)
     _match_leads(rows, agencies)
     status_col = apply_status(rows, scan.columns, scan.labels)
+    if scan.ocr_pages:
+        warnings += flag_ocr_rows(rows, scan.ocr_pages, scan.weak_words, scan.layout)
     return Report(
         source=Source(path.name, sha256_of(path), doc.page_count),
         title=scan.title or doc.metadata_title(),
@@ -111,6 +118,10 @@ def _tables(doc: Document, scan: _Scan, settings: Settings) -> Iterator[PageTabl
             continue
         if page.words:
             scan.any_text = True
+        if page.ocr:
+            scan.ocr_pages.add(page.number)
+            scan.weak_words += [(page.number, w) for w in
+                                low_confidence(page.words, settings.ocr_min_confidence)]
         if not scan.title and page.words:
             scan.title = title_of(page, settings)
         table, header = read_page(page, columns, body_size, settings, extent, repeated)

@@ -217,13 +217,14 @@ def golden_paths(inp: Input, golden_dir: str | Path) -> tuple[Path, Path]:
 
 def check(pdf_paths: Iterable[str | Path], golden_dir: str | Path, update: bool = False, *,
           recursive: bool = False, password: str | None = None,
-          agencies_path: str | Path | None = None, extract_fn: Any = None) -> list[CheckResult]:
+          agencies_path: str | Path | None = None, extract_fn: Any = None,
+          ocr: str = "auto") -> list[CheckResult]:
     """Extract each PDF and compare it with its golden files, one result per file.
 
     With ``update`` golden files that differ or are missing are (re)written atomically and
     reported as "updated" / "created"; without it a missing golden is reported, not made.
     """
-    job = ExtractJob(password, str(agencies_path) if agencies_path else None, extract_fn)
+    job = ExtractJob(password, str(agencies_path) if agencies_path else None, extract_fn, ocr)
     agencies = load_agencies_file(job.agencies_path)
     inputs = collect_inputs(pdf_paths, recursive)
     if update:

@@ -20,6 +20,8 @@ FLAG_UNMATCHED = "agency_unmatched"
 FLAG_PRIORITY_MISSING = "priority_missing"
 FLAG_SPLIT_GUESSED = "row_split_from_text"  # row start found from text cues in touching rows
 FLAG_STATUS_UNRECOGNISED = "status_unrecognised"  # a status cell that maps to no known status
+FLAG_OCR = "ocr"  # read by OCR from a page image
+FLAG_OCR_LOW = "ocr_low_confidence"  # a cell holds words OCR read with low confidence
 
 
 @dataclass(frozen=True)

@@ -265,7 +265,7 @@ def _entry(name: str, href: str, report: Report) -> IndexEntry:
 
 def review(source: Source_ | Iterable[Source_], out_path: str | Path, *,
            password: str | None = None, agencies: Any = None, settings: Any = None,
-           resolution: int = REVIEW_RESOLUTION) -> list[Path]:
+           resolution: int = REVIEW_RESOLUTION, ocr: str = "auto") -> list[Path]:
     """Write review pages; returns the files written.
 
     ``source`` is a PDF path, a Report from ``extract`` (it knows its PDF), a (Report, pdf path)
@@ -275,7 +275,7 @@ def review(source: Source_ | Iterable[Source_], out_path: str | Path, *,
     single = isinstance(source, (str, os.PathLike, Report)) or (
         isinstance(source, tuple) and len(source) == 2 and isinstance(source[0], Report))
     items = [source] if single else list(source)  # type: ignore[list-item, arg-type]
-    pairs = [_resolve(item, password, agencies, settings) for item in items]
+    pairs = [_resolve(item, password, agencies, settings, ocr) for item in items]
     out = Path(out_path)
     if single:
         return [write_review(pairs[0][0], pairs[0][1], out, resolution, password)]
@@ -289,7 +289,7 @@ def review(source: Source_ | Iterable[Source_], out_path: str | Path, *,
     return written + [out]
 
 
-def _resolve(item: Any, password: str | None, agencies: Any, settings: Any
+def _resolve(item: Any, password: str | None, agencies: Any, settings: Any, ocr: str = "auto"
              ) -> tuple[Report, str | None]:
     if isinstance(item, Report):
         return item, item.path
@@ -297,7 +297,7 @@ def _resolve(item: Any, password: str | None, agencies: Any, settings: Any
         return item[0], str(item[1]) if item[1] is not None else None
     from .extract import extract
 
-    report = extract(item, password=password, agencies=agencies, settings=settings)
+    report = extract(item, password=password, agencies=agencies, settings=settings, ocr=ocr)
     return report, str(item)
 
 
@@ -311,7 +311,8 @@ def _unique(stem: str, taken: set[str]) -> str:
 
 
 def review_batch(result: "BatchResult", out_dir: str | Path, *, password: str | None = None,
-                 agencies: Any = None, resolution: int = REVIEW_RESOLUTION) -> Path:
+                 agencies: Any = None, resolution: int = REVIEW_RESOLUTION,
+                 ocr: str = "auto") -> Path:
     """After ``run_batch``: ``<out_dir>/review/<name>.html`` per file read, and ``index.html``.
 
     Files are read again (the JSON does not keep the column layout the overlay draws); files
@@ -330,7 +331,7 @@ def review_batch(result: "BatchResult", out_dir: str | Path, *, password: str | 
             continue
         rel = PurePosixPath(f.input.rel.as_posix() + ".html")
         try:
-            report = extract(f.input.path, password=password, agencies=agencies)
+            report = extract(f.input.path, password=password, agencies=agencies, ocr=ocr)
             target = inside_root(folder.joinpath(*rel.parts), out_dir)
             write_review(report, f.input.path, target, resolution, password)
         except SafecityError as exc:

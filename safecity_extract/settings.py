@@ -32,6 +32,15 @@ class Settings:
     # ``watermark_contrast``, not on a darker fill or an image, is a watermark: left out.
     watermark_lightness: float = 0.7
     watermark_contrast: float = 0.4
+    # OCR (scanned pages): the resolution pages are rendered at for Tesseract (pixels/inch),
+    # the shortest line (points) taken as a rule on a page image, Tesseract's page
+    # segmentation mode and language, and the word confidence (0-100) below which a cell is
+    # flagged ocr_low_confidence.
+    ocr_dpi: int = 200
+    raster_min_rule: float = 24.0
+    ocr_psm: int = 3
+    ocr_language: str = "eng"
+    ocr_min_confidence: float = 60.0
 
     def __post_init__(self) -> None:
         for f in fields(self):

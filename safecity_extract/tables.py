@@ -654,12 +654,12 @@ def _cells_from(slots: _Slots, content: Mapping[tuple[int, int], list[Word]], pi
 
 def find_tables(path: str | Path, pages: Sequence[int] | None = None, area: BBox | None = None,
                 settings: Settings | Mapping[str, Any] | None = None,
-                password: str | None = None) -> list[Table]:
+                password: str | None = None, ocr: str = "auto") -> list[Table]:
     """Every table of the PDF (or of ``pages``, 1-based), or on each page the one table inside
     ``area`` (x0, top, x1, bottom in points from the page's top-left corner)."""
     s = Settings.resolve(settings)
     out: list[Table] = []
-    with Document(path, password=password, settings=s) as doc:
+    with Document(path, password=password, settings=s, ocr=ocr) as doc:
         for page in doc.pages(pages or None):
             if not isinstance(page, PageData):
                 continue
