@@ -81,6 +81,10 @@ recursive_option = click.option("-r", "--recursive", is_flag=True,
 verbose_option = click.option("-v", "--verbose", is_flag=True,
                               help="Show tracebacks for errors.")
 password_option = click.option("--password", metavar="PW", help="Password of encrypted PDFs.")
+ocr_option = click.option(
+    "--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+    help="Read pages by OCR (Tesseract, the [ocr] extra): auto = pages without a text layer, "
+         "always = every page, never = none.")
 
 
 def _load_agencies(ctx: click.Context, param: click.Parameter, value: Path | None
@@ -187,6 +191,7 @@ class ExtractArgs:
     csv_safe: bool
     password: str | None
     agencies: Agencies | None
+    ocr: str
     verbose: bool
     review: bool
     bom: bool
@@ -226,6 +231,7 @@ class ExtractArgs:
 @csv_safe_option
 @password_option
 @agencies_option
+@ocr_option
 @verbose_option
 @click.option("--review", is_flag=True,
               help="Also write review pages: <out>/review/<name>.html and review/index.html.")
@@ -239,7 +245,7 @@ def extract_command(**params: Any) -> None:
     from .guard import refuse_inputs_as_outputs
 
     args = ExtractArgs(**params)
-    options = Options(args.password, args.agencies)
+    options = Options(args.password, args.agencies, ocr=args.ocr)
     fmt = args.fmt.lower()
     out_dir = _extract_target(args.inputs, args.out_dir, (args.combined, args.db, args.review))
     if out_dir == Path("-"):
@@ -349,10 +355,12 @@ def _extract_to_stdout(pdf: Path, fmt: str, csv_safe: bool, bom: bool, options: 
 @recursive_option
 @password_option
 @agencies_option
+@ocr_option
 @verbose_option
 @_boundary
 def check_command(inputs: tuple[Path, ...], golden_dir: Path, update: bool, recursive: bool,
-                  password: str | None, agencies: Agencies | None, verbose: bool) -> None:
+                  password: str | None, agencies: Agencies | None, ocr: str,
+                  verbose: bool) -> None:
     """Compare extractions with golden files; print a word diff of every difference."""
     from .golden import check, format_check
 
@@ -361,7 +369,7 @@ def check_command(inputs: tuple[Path, ...], golden_dir: Path, update: bool, recu
         click.echo(f"warning: --golden {golden_dir}: no such folder (a typo?); --update "
                    "would create it", err=True)
     results = check(inputs, golden_dir, update, recursive=recursive,
-                    options=Options(password, agencies))
+                    options=Options(password, agencies, ocr=ocr))
     click.echo(format_check(results))
     if new_folder and golden_dir.is_dir():
         click.echo(f"created folder: {golden_dir}")
@@ -524,15 +532,16 @@ def _area(ctx: click.Context, param: click.Parameter, value: str | None
                    "corner) instead of finding tables.")
 @csv_safe_option
 @password_option
+@ocr_option
 @verbose_option
 @_boundary
 def tables_command(pdf: Path, out_dir: Path, pages: list[int] | None,
                    area: tuple[float, float, float, float] | None, csv_safe: bool,
-                   password: str | None, verbose: bool) -> None:
+                   password: str | None, ocr: str, verbose: bool) -> None:
     """Read every table of any PDF (generic mode: ruled or rule-less) into JSON and CSV."""
     from .tables import find_tables, write_tables
 
-    tables = find_tables(pdf, pages=pages, area=area, options=Options(password))
+    tables = find_tables(pdf, pages=pages, area=area, options=Options(password, ocr=ocr))
     written = write_tables(tables, out_dir, pdf.stem, csv_safe=csv_safe)
     if not tables:
         click.echo(f"{pdf}: no tables found", err=True)
@@ -553,15 +562,17 @@ def tables_command(pdf: Path, out_dir: Path, pages: list[int] | None,
               help="Pixels per inch of the images.")
 @password_option
 @agencies_option
+@ocr_option
 @verbose_option
 @_boundary
 def inspect_command(pdf: Path, out_dir: Path, pages: list[int] | None, resolution: int,
-                    password: str | None, agencies: Agencies | None, verbose: bool) -> None:
+                    password: str | None, agencies: Agencies | None, ocr: str,
+                    verbose: bool) -> None:
     """Draw what the recogniser saw (table, columns, rows, flags) on pages of PDF."""
     from .extract import extract
     from .inspect import write_overlays
 
-    report = extract(pdf, options=Options(password, agencies))
+    report = extract(pdf, options=Options(password, agencies, ocr=ocr))
     for path in write_overlays(report, pdf, out_dir, pages, resolution, password):
         click.echo(path)
 
@@ -574,10 +585,11 @@ def inspect_command(pdf: Path, out_dir: Path, pages: list[int] | None, resolutio
                    "(ending in / or existing) gets <pdf name>.html inside it.")
 @password_option
 @agencies_option
+@ocr_option
 @verbose_option
 @_boundary
 def review_command(pdf: Path, out_arg: str, password: str | None, agencies: Agencies | None,
-                   verbose: bool) -> None:
+                   ocr: str, verbose: bool) -> None:
     """Write an HTML page showing every row of PDF beside the part of the page it came from."""
     import os
 
@@ -587,5 +599,5 @@ def review_command(pdf: Path, out_arg: str, password: str | None, agencies: Agen
     folder = out_arg.endswith(("/", os.sep)) or Path(out_arg).is_dir()
     out_path = Path(out_arg) / f"{pdf.stem}.html" if folder else Path(out_arg)
     refuse_inputs_as_outputs([out_path], [pdf])
-    review(pdf, out_path, options=Options(password, agencies))
+    review(pdf, out_path, options=Options(password, agencies, ocr=ocr))
     click.echo(out_path)

@@ -62,8 +62,12 @@ class EncryptedPDF(SafecityError):
 
 
 class NoTextLayer(SafecityError):
-    def __init__(self, path: str) -> None:
-        super().__init__(path, "no text layer, looks scanned: run OCR first, e.g. ocrmypdf")
+    def __init__(self, path: str, ocr_tried: bool = False) -> None:
+        if ocr_tried:
+            msg = "no text layer and OCR read no text on its pages: check the scan"
+        else:
+            msg = "no text layer, looks scanned: read it with --ocr auto (ocr=\"auto\" in Python)"
+        super().__init__(path, msg)
 
 
 class NoTableFound(SafecityError):

@@ -7,6 +7,8 @@ be handed over in order, so the caller's memory does not grow with the number of
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import time
 import traceback
 from collections import deque
@@ -27,7 +29,8 @@ class ExtractJob:
     """How to extract, besides the file: all picklable, so workers can receive it.
 
     ``extract_fn`` replaces the real extractor (a module-level function, so workers can import
-    it); it is called as ``extract_fn(path, password=..., agencies=..., settings=...)``.
+    it); it is called as ``extract_fn(path, password=..., agencies=..., settings=...)``, and
+    with ``ocr=...`` too when the options' ocr is not the default "auto".
     """
 
     options: Options = field(default_factory=Options)
@@ -66,8 +69,9 @@ def extract_one(path: Path, job: ExtractJob) -> tuple[str, Any, str]:
     opts = job.options
     try:
         fn = job.extract_fn or _default_extract()
+        more = {"ocr": opts.ocr} if opts.ocr != "auto" else {}
         report = fn(str(path), password=opts.password, agencies=opts.agencies,
-                    settings=opts.settings)
+                    settings=opts.settings, **more)
         return "ok", report, ""
     except SafecityError as exc:
         return "error", str(exc), traceback.format_exc()
@@ -77,6 +81,9 @@ def extract_one(path: Path, job: ExtractJob) -> tuple[str, Any, str]:
 
 def _worker_main(conn: Connection, job: ExtractJob) -> None:
     """Worker loop: receive (index, path), send back (index, status, payload, traceback)."""
+    # A process group of its own, so that killing a hung worker also kills what it started
+    # (the tesseract processes of OCR) instead of leaving them running.
+    os.setpgrp()
     conn.send(_READY)  # the parent starts a file's clock now, not while this process started
     while True:
         task = conn.recv()
@@ -147,7 +154,7 @@ class _Worker:
 
     def stop(self, kill: bool = False) -> None:
         if kill:
-            self.process.kill()
+            self._kill_group()
         else:
             try:
                 self.conn.send(None)
@@ -155,9 +162,18 @@ class _Worker:
                 self.process.kill()
         self.process.join(5)
         if self.process.is_alive():
-            self.process.kill()
+            self._kill_group()
             self.process.join()
         self.conn.close()
+
+    def _kill_group(self) -> None:
+        """Kill the worker and its children (its process group, see ``_worker_main``)."""
+        try:
+            if self.process.pid is not None and os.getpgid(self.process.pid) == self.process.pid:
+                os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.process.kill()
 
 
 class LocalPool:

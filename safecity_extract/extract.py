@@ -15,7 +15,8 @@ from .grid import (Column, PageTable, header_cells, line_words, margin_signature
 from .model import FIXED_FIELDS, FLAG_UNMATCHED, Box, ColumnSpan, Report, Row, Source, Warning_
 from .options import Options
 from .files import sha256_file
-from .pdf import Document, PageData, PageFailure
+from .ocr import flag_ocr_rows, low_confidence
+from .pdf import Document, PageData, PageFailure, Word
 from .settings import Settings
 from .status import apply_status, period_of
 from .stitch import fill_down, stitch, to_rows
@@ -39,17 +40,20 @@ class _Scan:
         self.warnings: list[Warning_] = []
         self.layout: list[ColumnSpan] = []
         self.header_boxes: list[Box] = []
+        self.ocr_pages: set[int] = set()
+        self.weak_words: list[tuple[int, Word]] = []  # OCR words read with low confidence
 
 
 def extract(path: str | os.PathLike[str], *, password: str | None = None,
             agencies: Agencies | str | os.PathLike[str] | None = None,
             settings: Settings | Mapping[str, Any] | None = None,
-            options: Options | None = None) -> Report:
+            ocr: str | None = None, options: Options | None = None) -> Report:
     """Read the progress table of the PDF at ``path``.
 
     ``agencies`` is a list loaded with ``load_agencies``, or the path of an agency names file
-    (the shipped list when None); ``settings`` a ``Settings`` or a dict of its fields.
-    ``options`` gives all three at once (then leave the others out). Raises a
+    (the shipped list when None); ``settings`` a ``Settings`` or a dict of its fields; ``ocr``
+    "auto" (default: pages without a text layer are read by OCR), "always" or "never".
+    ``options`` gives all four at once (then leave the others out). Raises a
     ``SafecityError`` child naming the file and the cause when it cannot (a bad agencies file
     is an ``AgencyFileError`` naming that file).
     """
@@ -58,13 +62,13 @@ def extract(path: str | os.PathLike[str], *, password: str | None = None,
 
         agencies = load_agencies(Path(agencies))
     if options is None:
-        options = Options.of(password, agencies, settings)
-    elif (password, agencies, settings) != (None, None, None):
-        raise TypeError("extract() takes options= or password/agencies/settings, not both")
+        options = Options.of(password, agencies, settings, ocr or "auto")
+    elif (password, agencies, settings, ocr) != (None, None, None, None):
+        raise TypeError("extract() takes options= or password/agencies/settings/ocr, not both")
     path = Path(path)
     doc: Document | None = None
     try:
-        doc = Document(path, options.password, options.settings)
+        doc = Document(path, options.password, options.settings, options.ocr)
         with doc:
             return _report(doc, path, options.agencies, options.settings)
     except SafecityError:
@@ -81,7 +85,7 @@ def _report(doc: Document, path: Path, agencies: Agencies | None, settings: Sett
         raise DamagedPDF(str(path), f"none of its {doc.page_count} pages can be read: "
                          + _page_failure_detail(doc.failures[0]))
     if not scan.any_text:
-        raise NoTextLayer(str(path))
+        raise NoTextLayer(str(path), ocr_tried=bool(scan.ocr_pages))
     if scan.columns is None:
         if scan.labels_seen:
             raise UnmappedColumns(str(path), scan.labels_seen, _missing(scan.labels_seen))
@@ -94,6 +98,8 @@ def _report(doc: Document, path: Path, agencies: Agencies | None, settings: Sett
     rows = to_rows(drafts, scan.columns)
     _match_leads(rows, agencies)
     status_col = apply_status(rows, scan.columns, scan.labels)
+    if scan.ocr_pages:
+        warnings += flag_ocr_rows(rows, scan.ocr_pages, scan.weak_words, scan.layout)
     return Report(
         source=Source(path.name, sha256_file(path), doc.page_count),
         title=scan.title or doc.metadata_title(),
@@ -124,6 +130,10 @@ def _tables(doc: Document, scan: _Scan, settings: Settings) -> Iterator[PageTabl
             continue
         if page.words:
             scan.any_text = True
+        if page.ocr:
+            scan.ocr_pages.add(page.number)
+            scan.weak_words += [(page.number, w) for w in
+                                low_confidence(page.words, settings.ocr_min_confidence)]
         if not scan.title and page.words:
             scan.title = title_of(page, settings)
         table, header = read_page(page, columns, body_size, settings, extent, repeated)

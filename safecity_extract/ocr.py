@@ -17,13 +17,12 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from .errors import OcrUnavailable
-from .model import FLAG_OCR, FLAG_OCR_LOW, ColumnSpan, Row
+from .model import FLAG_OCR, FLAG_OCR_LOW, ColumnSpan, Row, Warning_
 from .pdf import Rule, Word
 from .raster import (PixelLine, dark_mask, estimate_skew, horizontal_lines, line_mask,
                      vertical_lines)
 from .settings import Settings
 
-OCR_MODES = ("auto", "always", "never")
 INSTALL_HINT = ("pip install 'safecity-extract[ocr]' and install Tesseract "
                 "(Debian/Ubuntu: apt install tesseract-ocr tesseract-ocr-eng)")
 # Skew below this (degrees) is left alone: turning the image would only blur it.
@@ -39,12 +38,6 @@ class OcrPage:
     words: tuple[Word, ...]
     rules: tuple[Rule, ...]
     skew: float  # degrees the scan was turned (counter-clockwise); the page was read upright
-
-
-def check_mode(mode: str) -> str:
-    if mode not in OCR_MODES:
-        raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, got {mode!r}")
-    return mode
 
 
 def ensure_available(path: str, page: int | None = None) -> None:
@@ -203,13 +196,13 @@ def low_confidence(words: Sequence[Word], threshold: float) -> list[Word]:
 
 def flag_ocr_rows(rows: Sequence[Row], ocr_pages: set[int],
                   weak: Sequence[tuple[int, Word]], layout: Sequence[ColumnSpan]
-                  ) -> list[tuple[int, str]]:
+                  ) -> list[Warning_]:
     """Flag rows read (in part) from OCR pages ``ocr``, and those with a low-confidence word
     ``ocr_low_confidence``; returns one warning per such row naming its weak cells and words.
 
     A weak word belongs to the row whose box holds its middle, in the column whose span does.
     """
-    warnings: list[tuple[int, str]] = []
+    warnings: list[Warning_] = []
     for row in rows:
         if any(box.page in ocr_pages for box in row.boxes):
             row.flags = sorted(set(row.flags) | {FLAG_OCR})
@@ -224,6 +217,6 @@ def flag_ocr_rows(rows: Sequence[Row], ocr_pages: set[int],
         if cells:
             row.flags = sorted(set(row.flags) | {FLAG_OCR_LOW})
             detail = "; ".join(f"{name}: {', '.join(ws)}" for name, ws in cells.items())
-            warnings.append((row.page_start, f"row {row.row}: OCR read words with low "
-                             f"confidence, check them: {detail}"))
+            warnings.append(Warning_(row.page_start, f"row {row.row}: OCR read words with "
+                                     f"low confidence, check them: {detail}"))
     return warnings

@@ -16,7 +16,8 @@ from .chars import (LTR, Box, Char, all_upright, blocks, drop_doubled, has_doubl
                     light_colours, lightness, plain_bullets, run_box, run_text, runs,
                     split_directions, turn, turn_back, watermark_chars)
 from .errors import (DamagedPage, DamagedPDF, EmptyFile, EncryptedPDF, NotAPDF,
-                     PagesOutOfRange, SafecityError, UnreadableFile)
+                     OcrUnavailable, PagesOutOfRange, SafecityError, UnreadableFile)
+from .options import OCR_MODES
 from .settings import Settings
 
 # pdfminer logs font and syntax quirks at WARNING; with no handler configured Python would
@@ -104,6 +105,7 @@ class PageData:
     rules: tuple[Rule, ...]
     links: tuple[LinkArea, ...]
     left_out: tuple[LeftOut, ...] = ()  # text set aside before words were made
+    ocr: bool = False  # words read by OCR from the page image (rules too, if it drew none)
 
 
 # Signatures of files that are often renamed to .pdf by mistake.
@@ -302,7 +304,10 @@ def _turned_words(turned: dict[str, list[Char]], width: float, height: float,
     return out
 
 
-def page_data(page: Any, number: int, settings: Settings) -> PageData:
+def page_data(page: Any, number: int, settings: Settings, ocr: str = "never",
+              path: str = "") -> PageData:
+    """The page's words, rules and links. With ``ocr`` "auto" a page that has no text but an
+    image (a scan) is read by OCR; with "always" every page is (ocr.py)."""
     width, height = float(page.width), float(page.height)
     chars = plain_bullets(page.chars)
     upright = all_upright(chars)
@@ -312,8 +317,24 @@ def page_data(page: Any, number: int, settings: Settings) -> PageData:
         chars, turned = split_directions(chars)
     words, chars = _upright_words(chars, settings)
     found = [_word(w) for w in words] + _turned_words(turned, width, height, settings)
-    return PageData(number, width, height, tuple(found), _rules(page, settings),
-                    _links(page, chars, settings), left_out)
+    rules = _rules(page, settings)
+    links = _links(page, chars, settings)
+    if ocr == "always" or (ocr == "auto" and not found and page.images):
+        return _ocr_page(page, number, settings, rules, links, path)
+    return PageData(number, width, height, tuple(found), rules, links, left_out)
+
+
+def _ocr_page(page: Any, number: int, settings: Settings, rules: tuple[Rule, ...],
+              links: tuple[LinkArea, ...], path: str) -> PageData:
+    """Words read by OCR from the page rendered at ``settings.ocr_dpi``; rules from the image
+    unless the page draws vector ones (a text page OCR'd again keeps its own)."""
+    from .ocr import ensure_available, read_image
+
+    ensure_available(path, number)
+    image = page.to_image(resolution=settings.ocr_dpi).original
+    scanned = read_image(image, settings.ocr_dpi, settings, path, number)
+    return PageData(number, float(page.width), float(page.height), scanned.words,
+                    rules or scanned.rules, links, ocr=True)
 
 
 def _forget_contents(pdf: Any, page: Any) -> None:
@@ -330,9 +351,12 @@ class Document:
     """An open PDF: page count, metadata, and pages read one at a time."""
 
     def __init__(self, path: str | Path, password: str | None = None,
-                 settings: Settings | None = None) -> None:
+                 settings: Settings | None = None, ocr: str = "auto") -> None:
+        if ocr not in OCR_MODES:
+            raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, got {ocr!r}")
         self.path = str(path)
         self.settings = settings or Settings()
+        self.ocr = ocr
         sniff(self.path)
         self._pdf = self._open(password)
         self.failures: list[PageFailure] = []
@@ -390,7 +414,10 @@ class Document:
             self.current_page = index + 1
             page = self._pdf.pages[index]
             try:
-                data: PageData | PageFailure = page_data(page, index + 1, self.settings)
+                data: PageData | PageFailure = page_data(page, index + 1, self.settings,
+                                                         self.ocr, self.path)
+            except OcrUnavailable:
+                raise  # the whole file needs it: one error, not a warning per page
             except Exception as exc:  # a broken content stream spoils one page, not the file
                 logging.getLogger(__name__).debug("page %d failed", index + 1, exc_info=True)
                 data = PageFailure(index + 1, _classify(self.path, exc, None, index + 1))

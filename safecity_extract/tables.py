@@ -676,7 +676,7 @@ def find_tables(path: str | Path, pages: Sequence[int] | None = None, area: BBox
     opts = options or Options()
     s = opts.settings
     out: list[Table] = []
-    with Document(path, password=opts.password, settings=s) as doc:
+    with Document(path, password=opts.password, settings=s, ocr=opts.ocr) as doc:
         for page in doc.pages(pages or None):
             if not isinstance(page, PageData):
                 continue

@@ -29,7 +29,6 @@ CASES = {
     "renamed_docx.pdf": (NotAPDF, r"not a PDF \(looks like a Word \.docx file\): convert it"),
     "truncated.pdf": (DamagedPDF, r"damaged or truncated PDF \(.+\): download or export it again"),
     "encrypted.pdf": (EncryptedPDF, r"encrypted PDF: give its password with --password"),
-    "image_only.pdf": (NoTextLayer, r"no text layer, looks scanned: run OCR first, e\.g\. ocrmypdf"),
     "no_table.pdf": (NoTableFound, r"no progress table found: looked for a header row with "
                                    r"labels like Priority / Action / Lead Agency / Update"),
     "unmapped.pdf": (UnmappedColumns, r"columns cannot be mapped: saw header labels 'Ref', "
@@ -53,6 +52,13 @@ def _message_line(cls: type[SafecityError], pattern: str, path: Path) -> str:
 def test_bad_file_raises_its_error_with_a_one_line_message(name):
     cls, pattern = CASES[name]
     _message_line(cls, pattern, BAD / name)
+
+
+def test_scan_without_ocr_says_how_to_read_it():
+    path = BAD / "image_only.pdf"
+    with pytest.raises(NoTextLayer, match=r"no text layer, looks scanned: read it with "
+                                          r"--ocr auto \(ocr=\"auto\" in Python\)"):
+        extract(path, ocr="never")
 
 
 def test_empty_file_is_empty_not_damaged(tmp_path):
@@ -213,10 +219,11 @@ def test_cli_prints_one_error_line_per_bad_file(bad_batch, name):
 
 def test_cli_single_bad_file_is_exactly_one_stderr_line(tmp_path):
     path = BAD / "image_only.pdf"
-    result = run("extract", path, "--out", tmp_path / "out", "--workers", 1, "-q")
+    result = run("extract", path, "--out", tmp_path / "out", "--workers", 1, "-q",
+                 "--ocr", "never")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [f"error: {path}: no text layer, looks scanned: "
-                                          "run OCR first, e.g. ocrmypdf"]
+                                          "read it with --ocr auto (ocr=\"auto\" in Python)"]
     assert result.stdout == ""
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
@@ -264,7 +271,7 @@ def test_cli_batch_converts_every_good_file_and_lists_every_bad_one(tmp_path):
     for name in bad:
         shutil.copyfile(BAD / name, folder / name)
     out = tmp_path / "out"
-    result = run("extract", folder, "--out", out, "--workers", 2)
+    result = run("extract", folder, "--out", out, "--workers", 2, "--ocr", "never")
     assert result.exit_code == 1
     written = sorted(p.name for p in out.iterdir())
     assert written == sorted(f"{Path(n).stem}.{ext}" for n in good for ext in ("csv", "json"))
@@ -276,5 +283,5 @@ def test_cli_batch_converts_every_good_file_and_lists_every_bad_one(tmp_path):
 
 def extract_error(path: Path) -> str:
     with pytest.raises(SafecityError) as info:
-        extract(path)
+        extract(path, ocr="never")
     return str(info.value)
