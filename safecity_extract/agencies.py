@@ -14,13 +14,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from .errors import AgencyFileError
+from .limits import MAX_AGENCIES_BYTES, read_small_file
 from .model import AgencyMatch
 
 HEADER = ("canonical", "alias", "kind")
+# The longest line an agencies file may have: a name and an alias, with room to spare.
+MAX_LINE_CHARS = 2000
 KINDS = ("name", "abbreviation", "all")
 
 # Chosen from tests/data/agency_threshold_cases.csv (docs/agencies.md has the table): it sits
@@ -95,6 +98,10 @@ class Agencies:
         return tuple(sorted({(a.canonical, normalize(a.text)) for a in names if a.kind == "name"}))
 
     @cached_property
+    def fuzzy_index(self) -> FuzzyIndex:
+        return FuzzyIndex(self.fuzzy_candidates)
+
+    @cached_property
     def max_pieces(self) -> int:
         """The most separator-cut pieces any known name has: no join needs to be longer."""
         # One spare piece: a misspelt variant may carry one separator more ("Fire, Rescue").
@@ -103,12 +110,10 @@ class Agencies:
 
     def _with_canonicals(self) -> list[Alias]:
         # A canonical name always matches itself, whether or not the file lists it as an alias.
-        own = [Alias(c, c, _kind_of(c, self.aliases), 0) for c in self.names]
+        # (The "all" names are found once: asking per name is quadratic in a long list.)
+        alls = {a.canonical for a in self.aliases if a.kind == "all"}
+        own = [Alias(c, c, "all" if c in alls else "name", 0) for c in self.names]
         return own + list(self.aliases)
-
-
-def _kind_of(canonical: str, aliases: tuple[Alias, ...]) -> str:
-    return "all" if any(a.kind == "all" and a.canonical == canonical for a in aliases) else "name"
 
 
 # --- loading --------------------------------------------------------------------------------
@@ -118,7 +123,7 @@ def load_agencies(path: str | Path | None = None) -> Agencies:
     """Read an agencies file; ``None`` means the shipped Southampton file (read once)."""
     if path is None:
         return _shipped_agencies()
-    return parse_agencies(Path(path).read_bytes(), str(path))
+    return parse_agencies(read_small_file(path, MAX_AGENCIES_BYTES, "agencies file"), str(path))
 
 
 @lru_cache(maxsize=1)
@@ -135,6 +140,10 @@ def parse_agencies(data: bytes, path: str) -> Agencies:
     if not rows:
         raise AgencyFileError(path, max(len(lines), 1),
                               "no header line: start the file with canonical,alias,kind")
+    for n, line in rows:
+        if len(line) > MAX_LINE_CHARS:
+            raise AgencyFileError(path, n, f"line is {len(line):,} characters long; a line "
+                                  f"of names has at most {MAX_LINE_CHARS:,}: is it the right file?")
     header_line, header = rows[0]
     if tuple(f.strip().lower() for f in _fields(header)) != HEADER:
         raise AgencyFileError(path, header_line,
@@ -285,8 +294,11 @@ def _tokens_close(a: str, b: str, max_edits: int = 2) -> bool:
     return OSA.distance(a, b, score_cutoff=allowed) <= allowed
 
 
+@lru_cache(maxsize=2**16)
 def _is_generic(token: str) -> bool:
-    return any(_tokens_close(token, word) for word in GENERIC_WORDS)
+    # (A length more than two apart is more than two edits: most tokens stop there.)
+    return any(abs(len(token) - len(word)) <= 2 and _tokens_close(token, word)
+               for word in GENERIC_WORDS)
 
 
 @lru_cache(maxsize=4096)
@@ -342,18 +354,66 @@ def _normalized_score(a: str, b: str) -> float:
 
 
 def best_fuzzy(text: str, agencies: Agencies) -> tuple[str | None, float]:
-    """Best canonical name by fuzzy_score and its score; None if two names tie for best."""
-    key = normalize(text)
-    best: dict[str, float] = {}
-    for canonical, alias in agencies.fuzzy_candidates:
-        score = _normalized_score(key, alias)
-        best[canonical] = max(score, best.get(canonical, 0.0))
-    ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
-    if not ranked:
+    """Best canonical name by fuzzy_score and its score; None if two names tie for best.
+
+    The same result as scoring every alias, without doing so (a list may hold 200,000):
+    an alias sharing no word (within two edits) with ``text`` has no coverage, so scores 0;
+    the others are scored in falling order of their character ratio, which bounds the score
+    from above, until no later one can reach the best.
+    """
+    index = agencies.fuzzy_index
+    if not index.canonicals:
         return None, 0.0
-    if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
-        return None, ranked[0][1]
-    return ranked[0]
+    key = normalize(text)
+    scores: dict[str, float] = {}
+    best = 0.0
+    for ratio, i in index.by_ratio(key):
+        if ratio < best:
+            break
+        score = _normalized_score(key, index.aliases[i])
+        best = max(best, score)
+        canonical = index.canonicals[i]
+        scores[canonical] = max(score, scores.get(canonical, 0.0))
+    if best == 0.0:  # every alias scores 0: a tie unless only one name is known
+        names = index.names
+        return (names[0], 0.0) if len(names) == 1 else (None, 0.0)
+    top = [name for name, score in scores.items() if score == best]
+    return (top[0], best) if len(top) == 1 else (None, best)
+
+
+class FuzzyIndex:
+    """The fuzzy candidates prepared once: aliases, their canonical names, and which aliases
+    hold each distinctive word, so a text is scored only against aliases that share one."""
+
+    def __init__(self, candidates: tuple[tuple[str, str], ...]) -> None:
+        self.canonicals = [c for c, _ in candidates]
+        self.aliases = [a for _, a in candidates]
+        self.names = list(dict.fromkeys(self.canonicals))
+        holders: dict[str, list[int]] = {}
+        for i, alias in enumerate(self.aliases):
+            for token in dict.fromkeys(_distinctive(alias)):
+                holders.setdefault(token, []).append(i)
+        self.vocabulary = list(holders)
+        self.holders = [holders[t] for t in self.vocabulary]
+
+    def sharing_a_word(self, key: str) -> list[int]:
+        """Aliases with a distinctive word within two edits of one of ``key``'s."""
+        found: set[int] = set()
+        for token in dict.fromkeys(_distinctive(key)):
+            for _, _, k in process.extract(token, self.vocabulary, scorer=OSA.distance,
+                                           score_cutoff=2, limit=None):
+                found.update(self.holders[k])
+        return sorted(found)
+
+    def by_ratio(self, key: str) -> list[tuple[float, int]]:
+        """(character ratio, alias index) of the aliases sharing a word, highest first: the
+        ratio bounds the alias's score, which is the ratio scaled by a coverage of 0..1."""
+        if not key:
+            return []
+        shared = self.sharing_a_word(key)
+        ratios = process.cdist([key], [self.aliases[i] for i in shared], scorer=fuzz.ratio,
+                               dtype="float64")[0] if shared else []
+        return sorted(zip((float(r) for r in ratios), shared), key=lambda ri: -ri[0])
 
 
 # --- matching -------------------------------------------------------------------------------

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
-from .errors import NoInputsFound, OutputError, OutsideOutput
+from .errors import BatchInterrupted, NoInputsFound, OutputError, OutsideOutput, Terminated
 from .executors import ExtractFn, ExtractJob, Executor, LocalPool, Outcome
 from .files import sha256_file
 from .guard import inside_root, refuse_inputs_as_outputs
+from .limits import DEFAULT_MAX_MEMORY_MB
 from .model import Report
 from .options import Options
 from .outputs import write_output
@@ -63,6 +64,7 @@ class FileResult:
 class BatchResult:
     files: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
+    output_errors: list[str] = field(default_factory=list)  # --combined / --db failures
 
     @property
     def ok(self) -> int:
@@ -184,7 +186,8 @@ def run_batch(inputs: Sequence[Input], out: str | Path | Outputs, *,  # noqa: PL
               options: Options | None = None, workers: int | None = None,
               timeout: float | None = 120.0, progress_callback: ProgressCallback | None = None,
               extract_fn: ExtractFn | None = None, client: Any = None,
-              on_file: Callable[[FileResult], None] | None = None) -> BatchResult:
+              on_file: Callable[[FileResult], None] | None = None,
+              max_memory: int | None = DEFAULT_MAX_MEMORY_MB) -> BatchResult:
     """Extract every input and write what ``out`` asks for: an output folder (JSON and CSV
     per file), or an ``Outputs`` (formats, --csv-safe, --skip-existing, --combined, --db).
 
@@ -192,9 +195,12 @@ def run_batch(inputs: Sequence[Input], out: str | Path | Outputs, *,  # noqa: PL
     local processes, or on the Dask cluster of ``client`` (a ``distributed.Client``) when one
     is given. Outputs are written as results arrive, in input order, so memory does not grow
     with the batch. ``extract_fn`` replaces the real extractor (see ``ExtractJob``). Files that
-    fail are listed in the result; this function raises only for problems with the combined
-    CSV or database files. ``on_file`` is called with each ``FileResult`` as soon as it is
-    written (or failed), in input order.
+    fail are listed in the result, and so is a combined CSV or database that cannot be written
+    (``output_errors``: the other outputs still are). Raises OutputIsInput before anything runs
+    if an output would overwrite an input, and BatchInterrupted on Ctrl-C or SIGTERM (what was
+    written until then is complete). ``timeout`` (seconds) and ``max_memory`` (MiB, None: no
+    cap) bound each file's worker. ``on_file`` is called with each ``FileResult`` as soon as it
+    is written (or failed), in input order.
     """
     start = time.monotonic()
     outs = out if isinstance(out, Outputs) else Outputs.of(out)
@@ -204,7 +210,7 @@ def run_batch(inputs: Sequence[Input], out: str | Path | Outputs, *,  # noqa: PL
     check_output_names(outs.combined, outs.db)
     if "xlsx" in outs.formats:
         require_xlsxwriter(str(outs.out_dir))
-    job = ExtractJob(options or Options(), extract_fn)
+    job = ExtractJob(options or Options(), extract_fn, timeout, max_memory)
     skipped = {i for i, inp in enumerate(inputs)
                if outs.skip_existing and _existing_report(inp, outs) is not None}
     todo = [inp.path for i, inp in enumerate(inputs) if i not in skipped]
@@ -224,6 +230,9 @@ def run_batch(inputs: Sequence[Input], out: str | Path | Outputs, *,  # noqa: PL
                 on_file(result)  # e.g. print a failure as it happens
             progress.step(inp.name, result.rows)
         collections.close()
+    except (KeyboardInterrupt, Terminated) as exc:
+        collections.discard()
+        raise BatchInterrupted(progress.done, len(inputs), exc) from None
     except BaseException:
         collections.discard()
         raise
@@ -231,7 +240,7 @@ def run_batch(inputs: Sequence[Input], out: str | Path | Outputs, *,  # noqa: PL
         close = getattr(outcomes, "close", None)
         if close is not None:
             close()  # stops the workers at once if the loop ended early
-    return BatchResult(results, time.monotonic() - start)
+    return BatchResult(results, time.monotonic() - start, collections.errors)
 
 
 def _executor(client: Any, workers: int | None) -> Executor:
@@ -261,31 +270,47 @@ def _written(inp: Input, outcome: Outcome, outs: Outputs) -> tuple[FileResult, R
 
 
 class _Collections:
-    """--combined and --db, fed one report at a time in input order; a failure to write
-    either becomes an OutputError naming it."""
+    """--combined and --db, fed one report at a time in input order. A target that cannot be
+    written is dropped with one message in ``errors``; the files and the other target go on,
+    so every file's outcome is still reported."""
 
     def __init__(self, combined: str | Path | None, db: str | Path | None,
                  csv_safe: bool, bom: bool = False) -> None:
         self.targets = [str(p) for p in (combined, db) if p is not None]
-        self.csv = (_guard(combined, lambda: combined_sink(combined, csv_safe, bom))
-                    if combined else None)
+        self.errors: list[str] = []
+        self.csv: Any = None
+        self.db: SqliteDb | None = None
+        if combined is not None:
+            self.csv = self._try(combined, lambda: combined_sink(combined, csv_safe, bom))
+        if db is not None:
+            self.db = self._try(db, lambda: SqliteDb(db, __version__))
+
+    def _try(self, path: str | Path, action: Callable[[], _T]) -> _T | None:
         try:
-            self.db = _guard(db, lambda: SqliteDb(db, __version__)) if db else None
-        except OutputError:
-            self.discard()
-            raise
+            return _guard(path, action)
+        except OutputError as exc:
+            self.errors.append(str(exc))
+            return None
+
+    def _ok(self, path: str | Path, action: Callable[[], None]) -> bool:
+        failed = len(self.errors)
+        self._try(path, action)
+        return len(self.errors) == failed
 
     def add(self, name: str, report: Report) -> None:
-        if self.csv is not None:
-            _guard(self.csv.path, lambda: self.csv.add(name, report))  # type: ignore[union-attr]
-        if self.db is not None:
-            _guard(self.db.path, lambda: self.db.add(name, report))  # type: ignore[union-attr]
+        csv, db = self.csv, self.db
+        if csv is not None and not self._ok(csv.path, lambda: csv.add(name, report)):
+            csv.discard()
+            self.csv = None
+        if db is not None and not self._ok(db.path, lambda: db.add(name, report)):
+            db.close()
+            self.db = None
 
     def close(self) -> None:
         if self.db is not None:
-            _guard(self.db.path, self.db.close)
+            self._try(self.db.path, self.db.close)
         if self.csv is not None:
-            _guard(self.csv.path, self.csv.close)
+            self._try(self.csv.path, self.csv.close)
 
     def discard(self) -> None:
         """After an error or an interrupt: no combined CSV is written (any older one is kept);

@@ -7,23 +7,30 @@ become one ``Options`` record (the agencies file loaded once, here); every comma
 from __future__ import annotations
 
 import functools
+import math
+import signal
 import sys
 import time
 import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import click
 
-from .errors import SafecityError
+from .errors import BatchInterrupted, SafecityError, Terminated, shown
+from .limits import DEFAULT_MAX_MEMORY_MB
 from .options import Options
 from .version import __version__
 
 if TYPE_CHECKING:
     from .agencies import Agencies
     from .batch import BatchResult
+    from .workers import Bounds
+
+MAX_TIMEOUT = 1_000_000.0  # seconds (11.6 days): beyond it a timer would overflow
 
 
 class _Group(click.Group):
@@ -41,7 +48,30 @@ class _Group(click.Group):
                 formatter.write_dl(rows)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated()
+
+
+class _Main(_Group):
+    """The top group: SIGTERM raises Terminated as Ctrl-C raises KeyboardInterrupt, and either
+    ends a command with one line and exit code 130 (Ctrl-C) or 143 (SIGTERM), no traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+        try:
+            return super().invoke(ctx)
+        except BatchInterrupted as exc:
+            click.echo(str(exc), err=True)
+            ctx.exit(exc.exit_code)
+        except (KeyboardInterrupt, Terminated) as exc:
+            done = BatchInterrupted(0, 1, exc)
+            click.echo(str(done), err=True)
+            ctx.exit(done.exit_code)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="safecity-extract")
 def main() -> None:
     """Read Safe City progress-update PDF reports into clean rows (JSON, CSV, SQLite)."""
@@ -56,7 +86,7 @@ def _fail(exc: BaseException | str, verbose: bool, detail: str = "") -> None:
         detail = "".join(traceback.format_exception(exc))
     if verbose and detail:
         click.echo(detail, err=True, nl=False)
-    click.echo(f"error: {exc}", err=True)
+    click.echo(f"error: {shown(exc)}", err=True)
 
 
 def _boundary(command: Callable[..., None]) -> Callable[..., None]:
@@ -67,8 +97,10 @@ def _boundary(command: Callable[..., None]) -> Callable[..., None]:
     def run(**params: Any) -> None:
         try:
             command(**params)
+        except BatchInterrupted:
+            raise  # the group prints it without "error: "
         except (SafecityError, OSError) as exc:
-            _fail(exc, bool(params.get("verbose")))
+            _fail(exc, bool(params.get("verbose")), getattr(exc, "worker_traceback", ""))
             sys.exit(getattr(exc, "exit_code", 1))
 
     return run
@@ -125,6 +157,51 @@ def _page_spec(ctx: click.Context, param: click.Parameter, value: str | None
         raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
 
 
+def _checked_timeout(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not (math.isfinite(value) and 0 <= value <= MAX_TIMEOUT):
+        raise click.BadParameter(f"give a number of seconds from 0 (no limit) to "
+                                 f"{MAX_TIMEOUT:,.0f}, not {value}", ctx=ctx, param=param)
+    return value
+
+
+timeout_option = click.option(
+    "--timeout", type=float, default=120, show_default=True, callback=_checked_timeout,
+    help="Seconds one file may take (0: no limit).")
+max_memory_option = click.option(
+    "--max-memory", type=click.IntRange(min=0), default=DEFAULT_MAX_MEMORY_MB,
+    show_default=True, metavar="MB",
+    help="Memory each worker process may use, in MiB (0: no cap); past it the file fails.")
+
+
+def _bounds(timeout: float, max_memory: int) -> Bounds:
+    from .workers import Bounds
+
+    return Bounds(timeout or None, max_memory or None)
+
+
+def bounded(command: Callable[..., None]) -> Callable[..., None]:
+    """Add --timeout and --max-memory; the command receives them as one ``bounds``."""
+
+    @functools.wraps(command)
+    def run(**params: Any) -> None:
+        params["bounds"] = _bounds(params.pop("timeout"), params.pop("max_memory"))
+        command(**params)
+
+    return timeout_option(max_memory_option(run))
+
+
+def as_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The command receives --password, --agencies and --ocr (those it has) as one Options."""
+
+    @functools.wraps(command)
+    def run(**params: Any) -> None:
+        params["options"] = Options(params.pop("password"), params.pop("agencies", None),
+                                    ocr=params.pop("ocr", "auto"))
+        command(**params)
+
+    return run
+
+
 def pages_option(what: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     return click.option("--pages", metavar="RANGE", callback=_page_spec,
                         help=f"Pages to {what}, e.g. 2-3 or 1,4-5 [default: all].")
@@ -146,7 +223,7 @@ def _progress(total: int, enabled: bool) -> Iterator[Any]:
     with click.progressbar(length=total, file=sys.stderr, label="extracting",
                            show_pos=True, show_eta=False, width=bar_width) as bar:
         def step(done: int, total: int, current: str, rows: int) -> None:
-            bar.label = fit_label(f"{rows} rows, ", current, room)
+            bar.label = fit_label(f"{rows} rows, ", shown(current), room)
             bar.update(done - bar.pos)
         yield step
 
@@ -184,6 +261,7 @@ class ExtractArgs:
     fmt: str
     workers: int | None
     timeout: float
+    max_memory: int
     quiet: bool
     combined: Path | None
     db: Path | None
@@ -214,8 +292,8 @@ class ExtractArgs:
 @click.option("--scheduler", metavar="ADDRESS",
               help="Extract on a Dask cluster: tcp://HOST:8786 of a running scheduler, or "
                    "'local' for a local cluster of --workers processes (needs the [dask] extra).")
-@click.option("--timeout", type=click.FloatRange(min=0), default=120, show_default=True,
-              help="Seconds one file may take (0: no limit).")
+@timeout_option
+@max_memory_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary line.")
 @click.option("--combined", type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE.csv|FILE.xlsx",
@@ -271,23 +349,36 @@ def extract_command(**params: Any) -> None:
             _progress(len(files), show_bar) as callback:
         result = run_batch(files, outputs, options=options, workers=args.workers,
                            timeout=args.timeout or None, progress_callback=callback,
-                           client=client, on_file=report_failure)
+                           client=client, on_file=report_failure,
+                           max_memory=args.max_memory or None)
     for done in result.files:
         for line in done.warnings:
-            click.echo(f"warning: {line}", err=True)
-    if args.review:
-        _write_batch_review(result, out_dir, options)
+            click.echo(f"warning: {shown(line)}", err=True)
+    for message in result.output_errors:  # after every file's own line, before the summary
+        _fail(message, False)
+    review_failed = args.review and not _write_batch_review(
+        result, out_dir, options, _bounds(args.timeout, args.max_memory), args.verbose)
     result.seconds = time.monotonic() - started  # the review pages' time included
     if not args.quiet:
-        click.echo(format_summary(result).splitlines()[0], err=True)
-    sys.exit(1 if result.failed else 0)
+        click.echo(shown(format_summary(result).splitlines()[0]), err=True)
+    sys.exit(1 if result.failed or result.output_errors or review_failed else 0)
 
 
-def _write_batch_review(result: BatchResult, out_dir: Path, options: Options) -> None:
+def _write_batch_review(result: BatchResult, out_dir: Path, options: Options, bounds: Bounds,
+                        verbose: bool) -> bool:
+    """The review pages of a batch, each file read in a bounded worker; False if it failed."""
     from .review import review_batch
 
-    index = review_batch(result, out_dir, options=options)
-    click.echo(f"review: {index}", err=True)
+    notes: list[str] = []
+    try:
+        index = review_batch(result, out_dir, options=options, bounds=bounds, notes=notes)
+    except (SafecityError, OSError) as exc:
+        _fail(exc, verbose)
+        return False
+    for note in notes:
+        click.echo(f"warning: {shown(note)}", err=True)
+    click.echo(f"review: {shown(index)}", err=True)
+    return True
 
 
 def _extract_target(inputs: tuple[Path, ...], out_dir: Path | None,
@@ -342,7 +433,7 @@ def _extract_to_stdout(pdf: Path, fmt: str, csv_safe: bool, bom: bool, options: 
               "".join(traceback.format_exception(exc)) if verbose else "")
         sys.exit(exc.exit_code)
     for line in warning_lines(pdf, report):
-        click.echo(f"warning: {line}", err=True)
+        click.echo(f"warning: {shown(line)}", err=True)
     click.echo(text, nl=False)
 
 
@@ -357,22 +448,24 @@ def _extract_to_stdout(pdf: Path, fmt: str, csv_safe: bool, bom: bool, options: 
 @agencies_option
 @ocr_option
 @verbose_option
+@bounded
+@as_options
 @_boundary
 def check_command(inputs: tuple[Path, ...], golden_dir: Path, update: bool, recursive: bool,
-                  password: str | None, agencies: Agencies | None, ocr: str,
-                  verbose: bool) -> None:
+                  options: Options, verbose: bool, bounds: Bounds) -> None:
     """Compare extractions with golden files; print a word diff of every difference."""
     from .golden import check, format_check
 
     new_folder = not golden_dir.exists()  # a typo must not pass unnoticed
     if new_folder and not update:
-        click.echo(f"warning: --golden {golden_dir}: no such folder (a typo?); --update "
+        click.echo(f"warning: --golden {shown(golden_dir)}: no such folder (a typo?); --update "
                    "would create it", err=True)
     results = check(inputs, golden_dir, update, recursive=recursive,
-                    options=Options(password, agencies, ocr=ocr))
+                    options=options, timeout=bounds.timeout,
+                    max_memory=bounds.max_memory)
     click.echo(format_check(results))
     if new_folder and golden_dir.is_dir():
-        click.echo(f"created folder: {golden_dir}")
+        click.echo(f"created folder: {shown(golden_dir)}")
     if verbose:
         for res in results:
             if res.detail:
@@ -479,7 +572,7 @@ def agencies_list_command(agencies: Agencies | None) -> None:
     from .agencies import agency_table, load_agencies
 
     for name, aliases in agency_table(agencies or load_agencies()):
-        click.echo(f"{name}\t{'; '.join(aliases)}")
+        click.echo(f"{shown(name)}\t{shown('; '.join(aliases))}")
 
 
 @agencies_group.command("match")
@@ -500,7 +593,8 @@ def agencies_match_command(texts: tuple[str, ...], agencies: Agencies | None,
     for text in texts:
         names, method, score = summarise_matches(match_agencies(text, table))
         any_unmatched = any_unmatched or method == "unmatched"
-        click.echo(f"{' '.join(text.split())}\t{'; '.join(names)}\t{method}\t{score:.1f}")
+        click.echo(f"{shown(' '.join(text.split()))}\t{shown('; '.join(names))}\t{method}\t"
+                   f"{score:.1f}")
     sys.exit(1 if strict and any_unmatched else 0)
 
 
@@ -534,19 +628,30 @@ def _area(ctx: click.Context, param: click.Parameter, value: str | None
 @password_option
 @ocr_option
 @verbose_option
+@bounded
+@as_options
 @_boundary
 def tables_command(pdf: Path, out_dir: Path, pages: list[int] | None,
                    area: tuple[float, float, float, float] | None, csv_safe: bool,
-                   password: str | None, ocr: str, verbose: bool) -> None:
+                   options: Options, verbose: bool, bounds: Bounds) -> None:
     """Read every table of any PDF (generic mode: ruled or rule-less) into JSON and CSV."""
-    from .tables import find_tables, write_tables
+    from .jobs import tables_job
 
-    tables = find_tables(pdf, pages=pages, area=area, options=Options(password, ocr=ocr))
-    written = write_tables(tables, out_dir, pdf.stem, csv_safe=csv_safe)
-    if not tables:
-        click.echo(f"{pdf}: no tables found", err=True)
+    _run_job(tables_job, (str(pdf), str(out_dir), pages, area, options, csv_safe),
+             pdf, bounds)
+
+
+def _run_job(fn: Callable[..., tuple[list[Path], list[str]]], args: tuple[Any, ...], pdf: Path,
+             bounds: Bounds) -> None:
+    """Run a single-file command in a bounded worker; print its paths and warnings (its
+    error, a WorkerError, goes to the boundary)."""
+    from .workers import run_bounded
+
+    written, notes = run_bounded(fn, args, str(pdf), bounds)
+    for note in notes:
+        click.echo(f"warning: {shown(note)}", err=True)
     for path in written:
-        click.echo(path)
+        click.echo(shown(path))
 
 
 # --- inspect / review (inspect.py, review.py) ----------------------------------------------
@@ -564,17 +669,16 @@ def tables_command(pdf: Path, out_dir: Path, pages: list[int] | None,
 @agencies_option
 @ocr_option
 @verbose_option
+@bounded
+@as_options
 @_boundary
 def inspect_command(pdf: Path, out_dir: Path, pages: list[int] | None, resolution: int,
-                    password: str | None, agencies: Agencies | None, ocr: str,
-                    verbose: bool) -> None:
+                    options: Options, verbose: bool, bounds: Bounds) -> None:
     """Draw what the recogniser saw (table, columns, rows, flags) on pages of PDF."""
-    from .extract import extract
-    from .inspect import write_overlays
+    from .jobs import inspect_job
 
-    report = extract(pdf, options=Options(password, agencies, ocr=ocr))
-    for path in write_overlays(report, pdf, out_dir, pages, resolution, password):
-        click.echo(path)
+    _run_job(inspect_job, (str(pdf), str(out_dir), pages, resolution,
+                           options), pdf, bounds)
 
 
 @main.command("review")
@@ -587,17 +691,18 @@ def inspect_command(pdf: Path, out_dir: Path, pages: list[int] | None, resolutio
 @agencies_option
 @ocr_option
 @verbose_option
+@bounded
+@as_options
 @_boundary
-def review_command(pdf: Path, out_arg: str, password: str | None, agencies: Agencies | None,
-                   ocr: str, verbose: bool) -> None:
+def review_command(pdf: Path, out_arg: str, options: Options, verbose: bool,
+                   bounds: Bounds) -> None:
     """Write an HTML page showing every row of PDF beside the part of the page it came from."""
     import os
 
     from .guard import refuse_inputs_as_outputs
-    from .review import review
+    from .jobs import review_job
 
     folder = out_arg.endswith(("/", os.sep)) or Path(out_arg).is_dir()
     out_path = Path(out_arg) / f"{pdf.stem}.html" if folder else Path(out_arg)
     refuse_inputs_as_outputs([out_path], [pdf])
-    review(pdf, out_path, options=Options(password, agencies, ocr=ocr))
-    click.echo(out_path)
+    _run_job(review_job, (str(pdf), str(out_path), options), pdf, bounds)

@@ -4,6 +4,27 @@ Every message is one line that names the file and says what to do; the CLI print
 """
 from __future__ import annotations
 
+import unicodedata
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_CONTROL = ("Cc", "Zl", "Zp")
+_BIDI = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # reorder text
+
+
+def shown(text: object) -> str:
+    """``text`` on one line with no raw control characters: a file name holding a newline or
+    a terminal escape sequence is printed as ``\\n`` or ``\\x1b``, never acted on."""
+    out = []
+    for ch in str(text):
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif unicodedata.category(ch) in _CONTROL or ch in _BIDI:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
 
 class SafecityError(Exception):
     """Base of every error this library raises on purpose."""
@@ -13,7 +34,7 @@ class SafecityError(Exception):
     def __init__(self, path: str, message: str) -> None:
         self.path = str(path)
         self.reason = message
-        super().__init__(f"{self.path}: {message}")
+        super().__init__(f"{shown(self.path)}: {message}")
 
 
 class UnreadableFile(SafecityError):
@@ -129,6 +150,9 @@ class NoInputsFound(SafecityError):
         super().__init__(path, f"no PDF files found{hint}")
 
 
+# --- hostile files and runs (issue 16) --------------------------------------------------------
+
+
 class OutputIsInput(SafecityError):
     """An output path that is one of the inputs or lies in a folder being read."""
 
@@ -152,3 +176,50 @@ class OcrUnavailable(SafecityError):
     def __init__(self, path: str, page: int | None, install: str) -> None:
         where = f"page {page} needs OCR" if page else "OCR is needed"
         super().__init__(path, f"{where} but it is not installed: {install}")
+
+
+class HostilePDF(SafecityError):
+    """A PDF that would need unbounded memory or time: a decompression bomb, a giant CMap."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(path, f"damaged or hostile PDF ({detail}): not read; if it is "
+                         "genuine, export or print it to a new PDF")
+
+
+class OutOfMemory(SafecityError):
+    def __init__(self, path: str, megabytes: int | None) -> None:
+        cap = f" (over --max-memory {megabytes} MB)" if megabytes else ""
+        super().__init__(path, f"ran out of memory{cap}: a damaged or hostile PDF, or raise "
+                         "--max-memory")
+
+
+class DataFileError(SafecityError):
+    """A golden or agencies file that is not a regular file, too large, or malformed."""
+
+    def __init__(self, path: str, what: str, message: str) -> None:
+        self.what = what
+        super().__init__(path, f"{what} {message}")
+
+
+class NotARegularFile(SafecityError):
+    """A FIFO, device or socket given as a PDF: reading it could block for ever."""
+
+    def __init__(self, path: str, kind: str) -> None:
+        super().__init__(path, f"is {kind}, not a PDF file: give the path of a regular file")
+
+
+class Terminated(BaseException):
+    """Raised in the main process by the CLI's SIGTERM handler (like KeyboardInterrupt)."""
+
+
+class BatchInterrupted(SafecityError):
+    """Ctrl-C (exit 130) or SIGTERM (exit 143) during a run; finished outputs are complete."""
+
+    def __init__(self, done: int, total: int, cause: BaseException) -> None:
+        self.exit_code = 143 if isinstance(cause, Terminated) else 130
+        self.path, self.reason = "", (f"interrupted: {done} of {total} files done; outputs "
+                                      "written so far are complete")
+        Exception.__init__(self, self.reason)
+
+    def __str__(self) -> str:
+        return self.reason

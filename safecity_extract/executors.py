@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 import time
 import traceback
 from collections import deque
@@ -17,9 +16,18 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
-from .errors import SafecityError
+from .errors import OutOfMemory, SafecityError
 from .model import Report
 from .options import Options
+from .workers import (
+    GRACE_SECONDS,
+    SoftTimeout,
+    end_children,
+    kill_group,
+    soft_deadline,
+    timeout_message,
+    worker_start,
+)
 
 ExtractFn = Callable[..., Report]
 
@@ -35,6 +43,8 @@ class ExtractJob:
 
     options: Options = field(default_factory=Options)
     extract_fn: ExtractFn | None = None
+    timeout: float | None = None      # seconds per file: the worker's own soft deadline
+    max_memory: int | None = None     # MiB per worker process (None: no cap)
 
 
 @dataclass(frozen=True)
@@ -75,22 +85,34 @@ def extract_one(path: Path, job: ExtractJob) -> tuple[str, Any, str]:
         return "ok", report, ""
     except SafecityError as exc:
         return "error", str(exc), traceback.format_exc()
+    except MemoryError:
+        return "error", str(OutOfMemory(str(path), job.max_memory)), ""
     except Exception as exc:  # a bug or an unforeseen PDF: fail this file, not the batch
         return "error", f"{path}: {type(exc).__name__}: {exc}", traceback.format_exc()
 
 
 def _worker_main(conn: Connection, job: ExtractJob) -> None:
     """Worker loop: receive (index, path), send back (index, status, payload, traceback)."""
-    # A process group of its own, so that killing a hung worker also kills what it started
-    # (the tesseract processes of OCR) instead of leaving them running.
-    os.setpgrp()
+    worker_start(job.max_memory)
+    try:
+        _serve(conn, job)
+    except MemoryError:  # no memory left even to report: the parent says the worker died
+        os._exit(70)
+
+
+def _serve(conn: Connection, job: ExtractJob) -> None:
     conn.send(_READY)  # the parent starts a file's clock now, not while this process started
     while True:
         task = conn.recv()
         if task is None:
             return
         index, path = task
-        result = extract_one(path, job)
+        try:
+            with soft_deadline(job.timeout):
+                result = extract_one(path, job)
+        except SoftTimeout as exc:
+            end_children()
+            result = ("error", timeout_message(str(path), job.timeout, exc), "")
         try:
             conn.send((index, *result))
         except Exception as exc:  # e.g. a report that cannot be pickled
@@ -150,7 +172,10 @@ class _Worker:
 
     def give(self, index: int, path: Path) -> None:
         self.task, self.started = index, time.monotonic()
-        self.conn.send((index, path))
+        try:
+            self.conn.send((index, path))
+        except OSError:  # it died at start-up: the next wait sees its exit and reports it
+            pass
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -167,13 +192,8 @@ class _Worker:
         self.conn.close()
 
     def _kill_group(self) -> None:
-        """Kill the worker and its children (its process group, see ``_worker_main``)."""
-        try:
-            if self.process.pid is not None and os.getpgid(self.process.pid) == self.process.pid:
-                os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.process.kill()
+        """Kill the worker and its children (its process group, see ``worker_start``)."""
+        kill_group(self.process)
 
 
 class LocalPool:
@@ -187,6 +207,8 @@ class LocalPool:
     def outcomes(self, paths: Sequence[Path], job: ExtractJob,
                  timeout: float | None) -> Iterator[Outcome]:
         ctx = multiprocessing.get_context("spawn")
+        # the worker's own soft deadline reports a slow file; the kill comes a little later
+        hard = timeout + GRACE_SECONDS if timeout and job.timeout else timeout
         order = InOrder(self.window)
         pending = deque(range(len(paths)))
         pool: list[_Worker] = [_Worker(ctx, job) for _ in range(min(self.workers, len(paths)))]
@@ -197,10 +219,10 @@ class LocalPool:
                         w.give(pending[0], paths[pending.popleft()])
                 busy = [w for w in pool if w.task is not None]
                 ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
-                             _wait_time(busy, timeout))
+                             _wait_time(busy, hard))
                 kept: list[_Worker] = []
                 for w in pool:
-                    outcome, still = _collect(w, ready, timeout, paths, ctx, job, bool(pending))
+                    outcome, still = _collect(w, ready, hard, paths, ctx, job, bool(pending))
                     kept += [still] if still is not None else []
                     if outcome is not None:
                         order.add(outcome)
@@ -238,7 +260,7 @@ def _collect(w: _Worker, ready: list[Any], timeout: float | None, paths: Sequenc
                f"worker process could not start (exit code {w.process.exitcode}): a script "
                "that calls run_batch must do it under if __name__ == \"__main__\":")
     elif timeout and time.monotonic() - w.started >= w.limit(timeout):
-        why = f"timed out after {timeout:g} s"
+        why = f"timed out after {job.timeout or timeout:g} s"
     else:
         return None, w
     w.stop(kill=True)

@@ -10,10 +10,12 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from .batch import Input, collect_inputs
-from .executors import ExtractFn, ExtractJob, extract_one
+from .errors import BatchInterrupted, DataFileError, SafecityError, Terminated, shown
+from .executors import ExtractFn, ExtractJob, LocalPool, extract_one
+from .limits import MAX_GOLDEN_BYTES, read_small_file
 from .model import Report
 from .options import Options
 from .files import atomic_write_text
@@ -52,8 +54,7 @@ class Difference:
 def compare(report_or_dict: Report | dict[str, Any], golden_path: str | Path) -> list[Difference]:
     """Every difference between an extraction and the golden JSON at ``golden_path``."""
     found = report_or_dict.to_dict() if isinstance(report_or_dict, Report) else report_or_dict
-    expected = json.loads(Path(golden_path).read_text("utf-8"))
-    return compare_dicts(expected, found, str(golden_path))
+    return compare_dicts(load_golden(golden_path), found, str(golden_path))
 
 
 def compare_dicts(expected: dict[str, Any], found: dict[str, Any], file: str = ""
@@ -147,7 +148,7 @@ def _trim(words: list[str], context: int | None, first: bool, last: bool) -> lis
 def show(value: Any, limit: int = 100) -> str:
     """A value on one line: text as is, lists and dicts as JSON, cut at ``limit`` characters."""
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    text = re.sub(r"\s+", " ", text)
+    text = shown(re.sub(r"\s+", " ", text))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -190,7 +191,7 @@ def summary(diffs: Sequence[Difference]) -> str:
 
 def format_differences(diffs: Sequence[Difference], file: str | None = None) -> str:
     """A readable report: the file, each difference by row and field, then a summary line."""
-    name = file or (diffs[0].file if diffs else "")
+    name = shown(file or (diffs[0].file if diffs else ""))
     lines = [f"--- {name}"] if name else []
     for diff in diffs:
         lines += ["  " + line for line in describe(diff)]
@@ -223,48 +224,114 @@ def golden_paths(inp: Input, golden_dir: str | Path) -> tuple[Path, Path]:
 
 def check(pdf_paths: Iterable[str | Path], golden_dir: str | Path, update: bool = False, *,
           recursive: bool = False, options: Options | None = None,
-          extract_fn: ExtractFn | None = None) -> list[CheckResult]:
+          extract_fn: ExtractFn | None = None, timeout: float | None = None,
+          max_memory: int | None = None) -> list[CheckResult]:
     """Extract each PDF and compare it with its golden files, one result per file.
 
     With ``update`` golden files that differ or are missing are (re)written atomically and
     reported as "updated" / "created"; without it a missing golden is reported, not made.
+    With a ``timeout`` (seconds per file) or ``max_memory`` (MiB) the files are read in a
+    worker process under those bounds, else in this process. Raises BatchInterrupted on
+    Ctrl-C or SIGTERM.
     """
-    job = ExtractJob(options or Options(), extract_fn)
+    job = ExtractJob(options or Options(), extract_fn, timeout, max_memory)
     inputs = collect_inputs(pdf_paths, recursive)
     if update:
         refuse_inputs_as_outputs([p for inp in inputs for p in golden_paths(inp, golden_dir)],
                                  [inp.path for inp in inputs])
-    return [check_one(inp, golden_dir, update, job) for inp in inputs]
+    if timeout is None and max_memory is None:
+        outcomes: Iterator[tuple[str, Any, str]] = (
+            extract_one(inp.path, job) for inp in inputs)
+    else:
+        outcomes = ((o.status, o.payload, o.detail) for o in
+                    LocalPool(1).outcomes([inp.path for inp in inputs], job, timeout))
+    results: list[CheckResult] = []
+    try:
+        for inp, outcome in zip(inputs, outcomes):
+            results.append(judge(inp, golden_dir, update, *outcome))
+    except (KeyboardInterrupt, Terminated) as exc:
+        raise BatchInterrupted(len(results), len(inputs), exc) from None
+    finally:
+        close = getattr(outcomes, "close", None)
+        if close is not None:
+            close()
+    return results
 
 
 def check_one(inp: Input, golden_dir: str | Path, update: bool, job: ExtractJob
               ) -> CheckResult:
+    """Extract one file in this process and compare it with its golden files."""
+    return judge(inp, golden_dir, update, *extract_one(inp.path, job))
+
+
+def judge(inp: Input, golden_dir: str | Path, update: bool, status: str, payload: Any,
+          detail: str) -> CheckResult:
+    """One file's check from its extraction outcome (status, report or message, traceback).
+
+    A golden file that cannot be read or written is an "error" naming it."""
     json_path, csv_path = golden_paths(inp, golden_dir)
-    status, payload, detail = extract_one(inp.path, job)
     if status != "ok":
         return CheckResult(inp, json_path, "error", error=payload, detail=detail)
     report: Report = payload
     csv_text = report_csv_text(report)
-    if not json_path.exists():
-        if not update:
-            return CheckResult(inp, json_path, "missing")
-        _write_golden(report, csv_text, json_path, csv_path)
-        return CheckResult(inp, json_path, "created")
-    diffs = compare(report, json_path) + _csv_difference(csv_text, csv_path)
-    if not diffs:
-        return CheckResult(inp, json_path, "same")
-    if update:
-        _write_golden(report, csv_text, json_path, csv_path)
-        return CheckResult(inp, json_path, "updated", diffs)
+    try:
+        if not json_path.exists() and not json_path.is_symlink():
+            if not update:
+                return CheckResult(inp, json_path, "missing")
+            _write_golden(report, csv_text, json_path, csv_path)
+            return CheckResult(inp, json_path, "created")
+        diffs = compare(report, json_path) + _csv_difference(csv_text, csv_path)
+        if not diffs:
+            return CheckResult(inp, json_path, "same")
+        if update:
+            _write_golden(report, csv_text, json_path, csv_path)
+            return CheckResult(inp, json_path, "updated", diffs)
+    except SafecityError as exc:
+        return CheckResult(inp, json_path, "error", error=str(exc))
     return CheckResult(inp, json_path, "different", diffs)
+
+
+def load_golden(path: str | Path) -> dict[str, Any]:
+    """A golden JSON file as a report dict; DataFileError naming the file and the cause."""
+    data = read_small_file(path, MAX_GOLDEN_BYTES, "golden file")
+    try:
+        golden = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise DataFileError(str(path), "golden file", "is not UTF-8 text: write it again "
+                            "with check --update") from None
+    except json.JSONDecodeError as exc:
+        raise DataFileError(str(path), "golden file", f"is not valid JSON ({exc.msg} at line "
+                            f"{exc.lineno}): cut short? write it again with check --update"
+                            ) from None
+    problem = _shape_problem(golden)
+    if problem:
+        raise DataFileError(str(path), "golden file", f"{problem}: is it a golden file made "
+                            "by check --update?")
+    return dict(golden)
+
+
+def _shape_problem(golden: Any) -> str:
+    if not isinstance(golden, dict):
+        return f"holds a JSON {type(golden).__name__}, not an object"
+    rows = golden.get("rows", [])
+    if not isinstance(rows, list):
+        return f"has rows as a {type(rows).__name__}, not a list"
+    if not all(isinstance(row, dict) for row in rows):
+        return "has a row that is not an object"
+    return ""
 
 
 def _csv_difference(text: str, csv_path: Path) -> list[Difference]:
     """A "csv" difference when the golden CSV is missing or not these exact bytes."""
     try:
-        old = csv_path.read_text("utf-8")
-    except FileNotFoundError:
-        return [Difference(str(csv_path), "csv", "file", "(a golden CSV)", "(no file)")]
+        old = read_small_file(csv_path, MAX_GOLDEN_BYTES, "golden CSV").decode("utf-8")
+    except DataFileError:
+        if not csv_path.exists() and not csv_path.is_symlink():
+            return [Difference(str(csv_path), "csv", "file", "(a golden CSV)", "(no file)")]
+        raise
+    except UnicodeDecodeError:
+        raise DataFileError(str(csv_path), "golden CSV", "is not UTF-8 text: write it again "
+                            "with check --update") from None
     if old == text:
         return []
     changed = [n + 1 for n, (a, b) in enumerate(zip(old.splitlines(), text.splitlines())) if a != b]
@@ -279,8 +346,13 @@ def _line(text: str, number: int) -> str:
 
 
 def _write_golden(report: Report, csv_text: str, json_path: Path, csv_path: Path) -> None:
-    atomic_write_text(json_path, report.to_json())
-    atomic_write_text(csv_path, csv_text)
+    for path, text in ((json_path, report.to_json()), (csv_path, csv_text)):
+        try:
+            atomic_write_text(path, text)
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            raise DataFileError(str(path), "golden file", f"cannot be written ({why}): check "
+                                "the folder and its permissions") from exc
 
 
 def format_check(results: Sequence[CheckResult]) -> str:
@@ -296,15 +368,15 @@ def format_check(results: Sequence[CheckResult]) -> str:
 
 
 def _result_lines(res: CheckResult) -> list[str]:
-    src = res.input.path
+    src, golden = shown(res.input.path), shown(res.golden)
     if res.status == "same":
         return [f"same: {src}"]
     if res.status == "missing":
-        return [f"missing golden: {res.golden} for {src} (run with --update to create it)"]
+        return [f"missing golden: {golden} for {src} (run with --update to create it)"]
     if res.status == "error":
-        return [f"error: {res.error}"]
+        return [f"error: {shown(res.error)}"]
     if res.status == "created":
-        return [f"created: {res.golden} (JSON and CSV) for {src}"]
+        return [f"created: {golden} (JSON and CSV) for {src}"]
     verb = "updated" if res.status == "updated" else "different"
-    return [f"{verb}: {src} vs {res.golden}",
+    return [f"{verb}: {src} vs {golden}",
             format_differences(res.differences, str(res.golden))]

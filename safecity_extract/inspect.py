@@ -300,16 +300,20 @@ def overlay_image(report: Report, page_image: "PILImage.Image", page: int, scale
 
 
 def inspect_page(report: Report, pdf_path: str | os.PathLike[str], page_number: int,
-                 resolution: int = INSPECT_RESOLUTION, password: str | None = None
-                 ) -> "PILImage.Image":
-    """Page ``page_number`` (1-based) of ``pdf_path`` with what the recogniser saw, and a legend."""
+                 resolution: int = INSPECT_RESOLUTION, password: str | None = None,
+                 notes: list[str] | None = None) -> "PILImage.Image":
+    """Page ``page_number`` (1-based) of ``pdf_path`` with what the recogniser saw, and a legend.
+
+    A page too large for ``resolution`` is drawn smaller; ``notes`` gets a line saying so."""
     from PIL import Image
 
-    from .pdf import render_page
+    from .pdf import render_page_capped
 
-    scale = resolution / 72
-    page = overlay_image(report, render_page(pdf_path, page_number, resolution, password),
-                         page_number, scale)
+    image, used, note = render_page_capped(pdf_path, page_number, resolution, password)
+    if note and notes is not None:
+        notes.append(f"{pdf_path}: {note}")
+    scale = used / 72
+    page = overlay_image(report, image, page_number, scale)
     caption = f"{report.source.file or Path(pdf_path).name} - page {page_number}"
     key = legend(page.width, scale, caption)
     out = Image.new("RGB", (page.width, page.height + key.height), "white")
@@ -320,7 +324,7 @@ def inspect_page(report: Report, pdf_path: str | os.PathLike[str], page_number: 
 
 def write_overlays(report: Report, pdf_path: str | os.PathLike[str], out_dir: str | Path,
                    pages: Sequence[int] | None = None, resolution: int = INSPECT_RESOLUTION,
-                   password: str | None = None) -> list[Path]:
+                   password: str | None = None, notes: list[str] | None = None) -> list[Path]:
     """One PNG per page (all pages by default) as ``<out_dir>/<pdf stem>-p<N>.png``."""
     outside = [n for n in pages or () if not 1 <= n <= report.source.pages]
     if outside:
@@ -329,7 +333,7 @@ def write_overlays(report: Report, pdf_path: str | os.PathLike[str], out_dir: st
     written = []
     for n in pages or range(1, report.source.pages + 1):
         target = out / f"{Path(pdf_path).stem}-p{n}.png"
-        image = inspect_page(report, pdf_path, n, resolution, password)
+        image = inspect_page(report, pdf_path, n, resolution, password, notes)
         atomic_write_bytes(target, png_bytes(image))
         written.append(target)
     return written

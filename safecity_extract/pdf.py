@@ -15,8 +15,12 @@ from typing import Any, Iterable, Iterator, Sequence
 from .chars import (LTR, Box, Char, all_upright, blocks, drop_doubled, has_doubled,
                     light_colours, lightness, plain_bullets, run_box, run_text, runs,
                     split_directions, turn, turn_back, watermark_chars)
-from .errors import (DamagedPage, DamagedPDF, EmptyFile, EncryptedPDF, NotAPDF,
-                     OcrUnavailable, PagesOutOfRange, SafecityError, UnreadableFile)
+from . import limits
+from .errors import (DamagedPage, DamagedPDF, EmptyFile, EncryptedPDF, HostilePDF, NotAPDF,
+                     NotARegularFile, OcrUnavailable, PagesOutOfRange, SafecityError,
+                     UnreadableFile)
+from .limits import (LimitExceeded, capped_resolution, install_pdfminer_limits,
+                     regular_file_problem)
 from .options import OCR_MODES
 from .settings import Settings
 
@@ -24,6 +28,9 @@ from .settings import Settings
 # print them on stderr, burying the one-line errors. Applications that set up logging still
 # receive them through propagation.
 logging.getLogger("pdfminer").addHandler(logging.NullHandler())
+# pdfplumber too: its "[WARNING] Metadata key ... could not be parsed" would reach stderr
+# without the file's name (a metadata value we cannot read only loses the title).
+logging.getLogger("pdfplumber").addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +130,9 @@ _MAGIC = (
 def sniff(path: str | os.PathLike[str]) -> None:
     """Raise EmptyFile, NotAPDF or UnreadableFile from the first bytes, before pdfminer sees
     the file."""
+    kind = regular_file_problem(path)
+    if kind and kind != "a folder":  # a folder: open() says so below
+        raise NotARegularFile(str(path), kind)
     try:
         with open(path, "rb") as fh:
             head = fh.read(1024)
@@ -164,6 +174,8 @@ def _classify(path: str, exc: BaseException, password: str | None,
               page: int | None = None) -> SafecityError:
     """Turn a pdfminer/pdfplumber failure into one of our errors (DamagedPage for one page)."""
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    if isinstance(inner, LimitExceeded):
+        return HostilePDF(path, f"page {page}: {inner}" if page else str(inner))
     name = type(inner).__name__
     if name == "PDFPasswordIncorrect":
         return EncryptedPDF(path, wrong_password=bool(password))
@@ -381,6 +393,7 @@ class Document:
     def _open_with(self, password: str) -> Any:
         import pdfplumber
 
+        install_pdfminer_limits()
         pdf = None
         try:
             pdf = pdfplumber.open(self.path, password=password)
@@ -420,7 +433,10 @@ class Document:
                 raise  # the whole file needs it: one error, not a warning per page
             except Exception as exc:  # a broken content stream spoils one page, not the file
                 logging.getLogger(__name__).debug("page %d failed", index + 1, exc_info=True)
-                data = PageFailure(index + 1, _classify(self.path, exc, None, index + 1))
+                error = _classify(self.path, exc, None, index + 1)
+                if isinstance(error, HostilePDF):  # not a damaged page to skip: stop here
+                    raise error from exc
+                data = PageFailure(index + 1, error)
                 self.failures.append(data)
             finally:
                 page.close()  # drops the parsed objects pdfplumber caches on the page
@@ -445,10 +461,19 @@ class Document:
 def render_page(path: str | os.PathLike[str], page_number: int, resolution: int = 72,
                 password: str | None = None) -> Any:
     """Page ``page_number`` (1-based) as an RGB ``PIL.Image``; one PDF point is
-    ``resolution / 72`` pixels, so a point (x, top) lands on pixel (x, top) * that scale."""
+    ``resolution / 72`` pixels, so a point (x, top) lands on pixel (x, top) * that scale
+    (unless the page is so large that the image was capped: see render_page_capped)."""
+    return render_page_capped(path, page_number, resolution, password)[0]
+
+
+def render_page_capped(path: str | os.PathLike[str], page_number: int, resolution: float = 72,
+                       password: str | None = None) -> tuple[Any, float, str]:
+    """(image, the resolution used, a warning or ""): ``resolution`` is lowered for a page
+    whose image would pass limits.MAX_PAGE_PIXELS, and the warning says so."""
     import pdfplumber
 
-    sniff(path)
+    install_pdfminer_limits()
+    sniff(str(path))
     try:
         pdf = pdfplumber.open(str(path), password=password or "")
     except Exception as exc:  # pdfminer raises many unrelated types
@@ -457,8 +482,16 @@ def render_page(path: str | os.PathLike[str], page_number: int, resolution: int 
         if not 1 <= page_number <= len(pdf.pages):
             raise ValueError(f"{path}: no page {page_number} (the PDF has {len(pdf.pages)})")
         page = pdf.pages[page_number - 1]
+        used = capped_resolution(float(page.width), float(page.height), resolution)
+        note = "" if used == resolution else (
+            f"page {page_number}: drawn at {used:.1f} pixels per inch, not {resolution:g}: the "
+            f"page is {float(page.width) / 72:.0f} x {float(page.height) / 72:.0f} inches and "
+            f"page images are capped at {limits.MAX_PAGE_PIXELS:,} pixels")
         try:
             # pdfplumber draws with pypdfium2; copy so the image outlives the open file.
-            return page.to_image(resolution=resolution).original.convert("RGB").copy()
+            image = page.to_image(resolution=used).original.convert("RGB").copy()
+        except LimitExceeded as exc:
+            raise HostilePDF(str(path), str(exc)) from exc
         except Exception as exc:
             raise _classify(str(path), exc, password) from exc
+        return image, used, note

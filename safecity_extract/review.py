@@ -22,6 +22,7 @@ from .options import Options
 
 if TYPE_CHECKING:
     from .batch import BatchResult
+    from .workers import Bounds
 
 REVIEW_RESOLUTION = 96
 _CROP_MARGIN = 4.0  # points of page shown around a row's box
@@ -187,16 +188,20 @@ def _links_html(row: Row) -> str:
 
 
 def row_crops(report: Report, pdf_path: str | os.PathLike[str],
-              resolution: int = REVIEW_RESOLUTION, password: str | None = None
-              ) -> dict[int, list[tuple[int, bytes]]]:
-    """Each row's boxes cut out of its pages (with the overlay drawn), as (page, PNG bytes)."""
-    from .inspect import draw_overlay, png_bytes
-    from .pdf import render_page
+              resolution: int = REVIEW_RESOLUTION, password: str | None = None,
+              notes: list[str] | None = None) -> dict[int, list[tuple[int, bytes]]]:
+    """Each row's boxes cut out of its pages (with the overlay drawn), as (page, PNG bytes).
 
-    scale = resolution / 72
+    A page too large for ``resolution`` is drawn smaller; ``notes`` gets a line saying so."""
+    from .inspect import draw_overlay, png_bytes
+    from .pdf import render_page_capped
+
     crops: dict[int, list[tuple[int, bytes]]] = {}
     for page in sorted({b.page for row in report.rows for b in row.boxes}):
-        image = render_page(pdf_path, page, resolution, password)
+        image, used, note = render_page_capped(pdf_path, page, resolution, password)
+        if note and notes is not None:
+            notes.append(f"{pdf_path}: {note}")
+        scale = used / 72
         shapes = overlay_shapes(report, page, image.width / scale)
         image = draw_overlay(image, shapes, scale)
         table = next((sh for sh in shapes if sh.kind == TABLE), None)
@@ -219,9 +224,10 @@ def crop_area(box: Box, table: Shape | None, scale: float, size: tuple[int, int]
 
 
 def write_review(report: Report, pdf_path: str | os.PathLike[str] | None, out_path: str | Path,
-                 resolution: int = REVIEW_RESOLUTION, password: str | None = None) -> Path:
+                 resolution: int = REVIEW_RESOLUTION, password: str | None = None,
+                 notes: list[str] | None = None) -> Path:
     """Write ``report``'s review page (with crops when ``pdf_path`` is given) to ``out_path``."""
-    crops = row_crops(report, pdf_path, resolution, password) if pdf_path else {}
+    crops = row_crops(report, pdf_path, resolution, password, notes) if pdf_path else {}
     atomic_write_text(out_path, review_html(report, crops))
     return Path(out_path)
 
@@ -323,15 +329,20 @@ def _free_name(rel: PurePosixPath, taken: set[str]) -> PurePosixPath:
 
 
 def review_batch(result: BatchResult, out_dir: str | Path, *, options: Options | None = None,
-                 resolution: int = REVIEW_RESOLUTION) -> Path:
+                 resolution: int = REVIEW_RESOLUTION, bounds: Bounds | None = None,
+                 notes: list[str] | None = None) -> Path:
     """After ``run_batch``: ``<out_dir>/review/<name>.html`` per file read, and ``index.html``.
 
     Files are read again (the JSON does not keep the column layout the overlay draws); files
-    the batch could not read are listed in the index with their error.
+    the batch could not read are listed in the index with their error. With ``bounds``
+    (workers.Bounds) each file is read in a worker process under its timeout and memory cap;
+    ``notes`` collects warnings (a page drawn smaller, a file with no review page).
     """
     from .errors import SafecityError
     from .extract import extract
     from .guard import inside_root
+    from .jobs import review_page_job
+    from .workers import run_bounded
 
     opts = options or Options()
     folder = Path(out_dir) / "review"
@@ -344,11 +355,19 @@ def review_batch(result: BatchResult, out_dir: str | Path, *, options: Options |
             continue
         rel = _free_name(PurePosixPath(f.input.rel.as_posix() + ".html"), taken)
         try:
-            report = extract(f.input.path, options=opts)
             target = inside_root(folder.joinpath(*rel.parts), out_dir)
-            write_review(report, f.input.path, target, resolution, opts.password)
+            if bounds is not None:
+                args = (str(f.input.path), str(target), opts, resolution)
+                report, more = run_bounded(review_page_job, args, str(f.input.path), bounds)
+                if notes is not None:
+                    notes.extend(more)
+            else:
+                report = extract(f.input.path, options=opts)
+                write_review(report, f.input.path, target, resolution, opts.password, notes)
         except SafecityError as exc:
             entries.append(IndexEntry(name, None, error=str(exc)))
+            if notes is not None:
+                notes.append(f"no review page: {exc}")
             continue
         entries.append(_entry(name, rel.as_posix(), report))
     index = inside_root(folder / "index.html", out_dir)
