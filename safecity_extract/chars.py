@@ -2,7 +2,8 @@
 
 Pure functions on the char records pdfplumber gives (``text``, ``x0``, ``x1``, ``top``,
 ``bottom``, ``size``, ``matrix``, colours): the second copy of a glyph drawn twice ("fake
-bold") is dropped, and private-use bullet glyphs of the Symbol and Wingdings fonts become "•".
+bold") is dropped, and private-use bullet glyphs of the Symbol and Wingdings fonts, and the
+codes WinAnsiEncoding leaves unused (which draw a bullet), become "•".
 """
 from __future__ import annotations
 
@@ -31,6 +32,68 @@ def plain_bullets(chars: Sequence[Char]) -> Sequence[Char]:
     if SYMBOL_BULLETS.isdisjoint(map(_TEXT, chars)):
         return chars
     return [{**c, "text": BULLET} if c["text"] in SYMBOL_BULLETS else c for c in chars]
+
+
+# PDF 32000-1:2008, Annex D, Table D.2, note 5: "In WinAnsiEncoding, all unused codes greater
+# than 40 [octal] map to the bullet character" - in an Adobe standard font, or a simple font
+# program whose encoding is WinAnsi, such a code draws a bullet. They have no glyph name, so
+# pdfminer gives them as "(cid:127)" etc.; reportlab draws "•" as code 127 this way.
+WINANSI_UNUSED = frozenset({0o177, 0o201, 0o215, 0o217, 0o220, 0o235})
+SIMPLE_FONTS = frozenset({"Type1", "MMType1", "TrueType"})  # not Type0 (CID) nor Type3
+_UNNAMED = re.compile(r"\(cid:(\d+)\)\Z")  # how pdfminer writes a code without Unicode
+
+
+def bullet_codes(subtype: str | None, encoding: Any) -> frozenset[int]:
+    """The codes of one font that draw a bullet although they have no name: WinAnsi's unused
+    codes, for a simple font (``subtype``) whose ``encoding`` (the font's Encoding entry: a
+    name, or a dict with "BaseEncoding" and "Differences" as plain values) is WinAnsi, less
+    the codes its Differences rename."""
+    if subtype not in SIMPLE_FONTS:
+        return frozenset()
+    differences: Sequence[Any] = ()
+    if isinstance(encoding, dict):
+        differences = encoding.get("Differences") or ()
+        encoding = encoding.get("BaseEncoding")
+    if encoding != "WinAnsiEncoding":
+        return frozenset()
+    renamed: set[int] = set()
+    code: int | None = None
+    for item in differences:  # [code name name ... code name ...]
+        if isinstance(item, int) and not isinstance(item, bool):
+            code = item
+        elif code is not None:
+            renamed.add(code)
+            code += 1
+    return WINANSI_UNUSED - renamed
+
+
+def unnamed_bullets(chars: Sequence[Char], codes: dict[str, frozenset[int]]) -> Sequence[Char]:
+    """The chars with every unnamed code that draws a bullet in its font (``codes``: font name
+    -> ``bullet_codes``) written as "•"; any other unnamed code stays as pdfminer wrote it, to
+    be reported, never guessed. The same sequence back when there is none (checked at C
+    speed)."""
+    if not codes or not has_unnamed(chars):
+        return chars
+    out = []
+    for c in chars:
+        found = _UNNAMED.match(c["text"])
+        if found and int(found.group(1)) in codes.get(c.get("fontname", ""), frozenset()):
+            c = {**c, "text": BULLET}
+        out.append(c)
+    return out
+
+
+def has_unnamed(chars: Sequence[Char]) -> bool:
+    """Does any char lack a Unicode reading (checked at C speed)?"""
+    return "(cid:" in "".join(map(_TEXT, chars))
+
+
+def count_unnamed(texts: Iterable[str]) -> int:
+    """How many glyphs in ``texts`` have no Unicode reading (pdfminer's "(cid:N)")."""
+    return sum(len(_UNNAMED_ANY.findall(t)) for t in texts if "(cid:" in t)
+
+
+_UNNAMED_ANY = re.compile(r"\(cid:\d+\)")
 
 
 _REPEAT = re.compile(r"(?=(.)\1)")  # overlapping: "TTT" is checked at 0 and 1

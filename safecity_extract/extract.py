@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
+from .chars import count_unnamed
 from .errors import (DamagedPDF, ExtractionFailed, NoTableFound, NoTextLayer,
                      SafecityError, UnmappedColumns)
 from .grid import (Column, PageTable, header_cells, line_words, margin_signatures, read_page,
@@ -136,6 +137,10 @@ def _tables(doc: Document, scan: _Scan, settings: Settings) -> Iterator[PageTabl
                                 low_confidence(page.words, settings.ocr_min_confidence)]
         if not scan.title and page.words:
             scan.title = title_of(page, settings)
+        unnamed = count_unnamed(w.text for w in page.words)
+        if unnamed:
+            scan.warnings.append(Warning_(page.number, f"{unnamed} glyph(s) with no Unicode "
+                                          "reading kept as (cid:N): check the text"))
         table, header = read_page(page, columns, body_size, settings, extent, repeated)
         repeated = margin_signatures(page, settings)
         if header is not None and table is not None:

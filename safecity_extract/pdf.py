@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from .chars import (LTR, Box, Char, all_upright, blocks, drop_doubled, has_doubled,
-                    light_colours, lightness, plain_bullets, run_box, run_text, runs,
-                    split_directions, turn, turn_back, watermark_chars)
+from .chars import (LTR, Box, Char, all_upright, blocks, bullet_codes, drop_doubled,
+                    has_doubled, has_unnamed, light_colours, lightness, plain_bullets, run_box,
+                    run_text, runs, split_directions, turn, turn_back, unnamed_bullets,
+                    watermark_chars)
 from . import limits
 from .errors import (DamagedPage, DamagedPDF, EmptyFile, EncryptedPDF, HostilePDF, NotAPDF,
                      NotARegularFile, OcrUnavailable, PagesOutOfRange, SafecityError,
@@ -316,12 +317,60 @@ def _turned_words(turned: dict[str, list[Char]], width: float, height: float,
     return out
 
 
+def _plain(value: Any) -> Any:
+    """A PDF object as plain Python values: names as str, arrays as lists, dicts resolved."""
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.psparser import PSLiteral
+
+    value = resolve1(value)
+    if isinstance(value, PSLiteral):
+        name = value.name
+        return name.decode("latin-1") if isinstance(name, bytes) else str(name)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if k in ("BaseEncoding", "Differences")}
+    return value
+
+
+def _font_bullet_codes(page: Any) -> dict[str, frozenset[int]]:
+    """Font name -> the unnamed codes that draw a bullet in it (``chars.bullet_codes``), for
+    the fonts of the page and of its forms. Fonts sharing a name keep only the codes that are
+    bullets in all of them."""
+    from pdfminer.pdftypes import resolve1
+
+    out: dict[str, frozenset[int]] = {}
+    todo, seen = [page.page_obj.resources], 0
+    while todo and seen < 64:  # forms nest; a bound against cycles
+        seen += 1
+        res = resolve1(todo.pop())
+        if not isinstance(res, dict):
+            continue
+        fonts = resolve1(res.get("Font"))
+        for spec in (fonts.values() if isinstance(fonts, dict) else ()):
+            spec = resolve1(spec)
+            if not isinstance(spec, dict):
+                continue
+            name = _plain(spec.get("BaseFont"))
+            codes = bullet_codes(_plain(spec.get("Subtype")), _plain(spec.get("Encoding")))
+            if isinstance(name, str):
+                out[name] = out[name] & codes if name in out else codes
+        forms = resolve1(res.get("XObject"))
+        for xobj in (forms.values() if isinstance(forms, dict) else ()):
+            attrs = getattr(resolve1(xobj), "attrs", None)
+            if isinstance(attrs, dict) and "Resources" in attrs:
+                todo.append(attrs["Resources"])
+    return {name: codes for name, codes in out.items() if codes}
+
+
 def page_data(page: Any, number: int, settings: Settings, ocr: str = "never",
               path: str = "") -> PageData:
     """The page's words, rules and links. With ``ocr`` "auto" a page that has no text but an
     image (a scan) is read by OCR; with "always" every page is (ocr.py)."""
     width, height = float(page.width), float(page.height)
     chars = plain_bullets(page.chars)
+    if has_unnamed(chars):
+        chars = unnamed_bullets(chars, _font_bullet_codes(page))
     upright = all_upright(chars)
     chars, left_out = _set_aside(page, chars, upright, settings)
     turned: dict[str, list[Char]] = {}

@@ -10,15 +10,17 @@ import pytest
 
 import safecity_extract as sx
 from safecity_extract.cells import group_lines
-from safecity_extract.chars import (BTT, BULLET, LTR, RTL, TTB, all_upright, blocks, direction,
-                                    drop_doubled, has_doubled, light_colours, lightness,
-                                    plain_bullets, run_box, run_text, runs, split_directions,
-                                    turn, turn_back, watermark_chars)
+from safecity_extract.chars import (BTT, BULLET, LTR, RTL, TTB, WINANSI_UNUSED, all_upright,
+                                    blocks, bullet_codes, count_unnamed, direction,
+                                    drop_doubled, has_doubled, has_unnamed, light_colours,
+                                    lightness, plain_bullets, run_box, run_text, runs,
+                                    split_directions, turn, turn_back, unnamed_bullets,
+                                    watermark_chars)
 from safecity_extract.grid import steady_lines
 from safecity_extract.pdf import Word
 from safecity_extract.pdf import Document, PageData
 
-from drawn import Spec, draw
+from drawn import Cell, Spec, draw
 
 DATA = Path(__file__).parent / "data" / "chars"
 
@@ -54,6 +56,57 @@ def test_symbol_font_bullets_become_the_bullet_character():
 def test_a_page_without_symbol_bullets_keeps_its_char_list():
     chars = run("no bullets • here", 10, 10)
     assert plain_bullets(chars) is chars
+
+
+def test_winansi_unused_codes_are_bullets_in_simple_fonts_only():
+    assert WINANSI_UNUSED == {127, 129, 141, 143, 144, 157}
+    assert bullet_codes("Type1", "WinAnsiEncoding") == WINANSI_UNUSED
+    assert bullet_codes("TrueType", {"BaseEncoding": "WinAnsiEncoding"}) == WINANSI_UNUSED
+    # a CID font's codes are glyph ids, a Type3 glyph is any drawing: nothing to tell
+    assert bullet_codes("Type0", "WinAnsiEncoding") == frozenset()
+    assert bullet_codes("Type3", "WinAnsiEncoding") == frozenset()
+    # other encodings leave their unused codes undefined
+    assert bullet_codes("Type1", "MacRomanEncoding") == frozenset()
+    assert bullet_codes("Type1", None) == frozenset()
+    assert bullet_codes("Type1", {"Differences": [127, "a"]}) == frozenset()
+
+
+def test_differences_take_their_codes_out_of_the_bullets():
+    encoding = {"BaseEncoding": "WinAnsiEncoding",
+                "Differences": [127, "uni2713", 141, "a", "b", 200, "c"]}
+    # 127 renamed; 141 and 142 (the run after 141) renamed; 143 and on untouched
+    assert bullet_codes("Type1", encoding) == {129, 143, 144, 157}
+
+
+def test_unnamed_codes_become_bullets_only_where_their_font_draws_one():
+    chars = [char("(cid:127)", 10, 10, fontname="Helvetica"), char("A", 20, 10),
+             char("(cid:127)", 10, 30, fontname="Other"),
+             char("(cid:3)", 10, 50, fontname="Helvetica"),
+             char("(cid:1277)", 10, 70, fontname="Helvetica")]
+    out = unnamed_bullets(chars, {"Helvetica": WINANSI_UNUSED})
+    assert [c["text"] for c in out] == [BULLET, "A", "(cid:127)", "(cid:3)", "(cid:1277)"]
+    assert out[1] is chars[1] and chars[0]["text"] == "(cid:127)"  # the input is not modified
+    plain = run("no codes here", 10, 10)
+    assert unnamed_bullets(plain, {"Helvetica": WINANSI_UNUSED}) is plain
+    assert has_unnamed(chars) and not has_unnamed(plain)
+
+
+def test_glyphs_left_unnamed_are_counted_for_a_warning():
+    assert count_unnamed(["(cid:3)(cid:4)", "plain", "a (cid:12) b", "(cid:"]) == 3
+    assert count_unnamed([]) == 0
+
+
+def test_a_bullet_drawn_in_a_standard_font_reads_as_the_bullet(tmp_path):
+    # reportlab writes "•" in Helvetica as code 127 of WinAnsiEncoding (an unused code, which
+    # the PDF spec says draws a bullet); pdfminer has no name for it.
+    spec = Spec(labels=["Priority", "Action", "Lead Agency", "Update"],
+                widths=[95, 150, 90, 200],
+                rows=[[Cell(["Reduce crime"]), Cell(["Continue to raise awareness."]),
+                       Cell(["All"]), Cell(["Intro line:", "• first item", "• second item"])]])
+    pdf = draw(spec, tmp_path / "standard_bullet.pdf")
+    report = sx.extract(pdf)
+    assert report.rows[0].get("update") == "Intro line:\n• first item\n• second item"
+    assert report.warnings == []
 
 
 # --- doubled glyphs ------------------------------------------------------------------------
