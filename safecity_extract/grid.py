@@ -15,8 +15,9 @@ from typing import Iterable, Sequence
 
 from .cells import Line, ends_sentence, group_lines
 from .chars import LTR
-from .headers import map_labels, match_label
-from .pdf import LinkArea, PageData, Rule, Word
+from .headers import join_label, map_labels, match_label
+from .markers import split_markers
+from .pdf import LeftOut, LinkArea, PageData, Rule, Word
 from .settings import Settings
 
 PRIORITY, ACTION = "priority", "action"
@@ -78,6 +79,7 @@ class PageTable:
     pitch: float = 12.0
     body_size: float = 10.0
     text_right: dict[str, float] = field(default_factory=dict)  # rightmost text per column
+    left_out: tuple[LeftOut, ...] = ()  # the table's text put in no cell, with the reason
 
 
 # --- header ------------------------------------------------------------------------------
@@ -144,7 +146,7 @@ def header_cells(words: Sequence[Word], rules: Sequence[Rule]) -> list[HeaderCel
 
 def _header_cell(group: list[Word]) -> HeaderCell:
     lines = group_lines(group)
-    return HeaderCell(" ".join(ln.text for ln in lines), min(w.x0 for w in group),
+    return HeaderCell(join_label([ln.text for ln in lines]), min(w.x0 for w in group),
                       max(w.x1 for w in group), min(w.top for w in group),
                       max(w.bottom for w in group))
 
@@ -536,6 +538,7 @@ def read_page(page: PageData, columns: list[Column] | None, body_size: float | N
         page, lines, columns, top, body_size, settings, header is not None, skip)
     words = [w for w in page.words if body_top <= w.ymid < body_bottom
              and not any(ln.top - 0.5 <= w.ymid <= ln.bottom + 0.5 for ln in skip)]
+    words, left_out = split_markers(words)
     stray = [w for w in words if column_of(w.xmid, columns) is None]
     col_lines = column_lines(words, columns, settings)
     all_lines = sorted((ln for lns in col_lines.values() for ln in lns), key=lambda ln: ln.top)
@@ -554,7 +557,7 @@ def read_page(page: PageData, columns: list[Column] | None, body_size: float | N
     x0, x1 = table_span(columns, all_lines, header, extent, page.width)
     right = {name: max(ln.x1 for ln in lns) for name, lns in col_lines.items() if lns}
     table = PageTable(page.number, columns, bands, ended, problems, x0, x1, pitch,
-                      body_size, right)
+                      body_size, right, left_out)
     return table, header
 
 

@@ -1,19 +1,22 @@
 """Header labels -> schema fields, through the aliases data file and fuzzy matching.
 
 "Progress Update (December 2019)" -> update, "Lead Agency/Partner" -> lead_agency, and any
-label that is none of the four fixed fields -> an extra field in snake_case ("RAG Status").
+label that is none of the four fixed fields -> an extra field in snake_case ("RAG Status"),
+``_printed`` added when that is a row's own key ("Status" -> ``status_printed``).
 """
 from __future__ import annotations
 
 import csv
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import Sequence
 
 from rapidfuzz import fuzz
 
-from .model import FIXED_FIELDS
+from .model import FIXED_FIELDS, PRINTED_SUFFIX, ROW_KEYS
 
 _MONTHS = ("january february march april may june july august september october november "
            "december jan feb mar apr jun jul aug sep sept oct nov dec").split()
@@ -41,6 +44,14 @@ def snake_case(label: str) -> str:
     return name if name[0].isalpha() else "col_" + name
 
 
+def column_key(label: str) -> str:
+    """An extra column's key: its label in snake_case, with ``_printed`` added when that is
+    one of a row's own keys ("Status" -> ``status_printed``, beside the normalised
+    ``status``)."""
+    name = snake_case(label)
+    return name + PRINTED_SUFFIX if name in ROW_KEYS else name
+
+
 @functools.lru_cache(maxsize=1)
 def load_aliases() -> tuple[tuple[str, str], ...]:
     """(normalised alias, field) pairs from the shipped data file."""
@@ -53,6 +64,45 @@ def load_aliases() -> tuple[tuple[str, str], ...]:
             raise ValueError(f"header_aliases.csv: unknown field {row['field']!r}")
         pairs.append((normalise_label(row["alias"]), row["field"]))
     return tuple(pairs)
+
+
+@functools.lru_cache(maxsize=1)
+def label_words() -> frozenset[str]:
+    """The words of every known column label: the aliases of the fixed fields, the status
+    column labels (status.csv) and other columns' labels (extra_labels.csv), normalised."""
+    words = {w for alias, _ in load_aliases() for w in alias.split()}
+    data = resources.files("safecity_extract").joinpath("data")
+    for name, key in (("status.csv", "text"), ("extra_labels.csv", "label")):
+        text = data.joinpath(name).read_text("utf-8")
+        for rec in csv.DictReader(ln for ln in text.splitlines() if not ln.startswith("#")):
+            if name != "status.csv" or rec["kind"] == "column":
+                words.update(normalise_label(rec[key]).split())
+    return frozenset(words)
+
+
+def join_label(lines: Sequence[str], known: frozenset[str] | None = None) -> str:
+    """A header label printed over several lines, as one label: lines joined with a space,
+    except where the break falls inside a word (a narrow column breaks "Status" into
+    "Statu" / "s"): each break is read both ways and the reading with the fewest letters
+    in words of no known label wins, then the one with fewer joins (so two unknown words
+    stay two)."""
+    lines = [" ".join(ln.split()) for ln in lines if ln.strip()]
+    if len(lines) < 2:
+        return lines[0] if lines else ""
+    known = known if known is not None else label_words()
+    breaks = len(lines) - 1
+    best: tuple[tuple[int, int], str] | None = None
+    for joins in itertools.product((False, True), repeat=min(breaks, 6)):
+        text = lines[0]
+        for k, line in enumerate(lines[1:]):
+            glued = k < len(joins) and joins[k] and text[-1:].isalnum() and line[:1].isalnum()
+            text += line if glued else " " + line
+        unknown = sum(len(w) for w in normalise_label(text).split() if w not in known)
+        score = (unknown, sum(joins))
+        if best is None or score < best[0]:
+            best = (score, text)
+    assert best is not None
+    return best[1]
 
 
 def match_label(label: str, threshold: float,
@@ -93,7 +143,7 @@ def map_labels(labels: list[str], threshold: float) -> list[str]:
         if m.field and winner[m.field] == i:
             names.append(m.field)
         else:
-            name = snake_case(m.label)
+            name = column_key(m.label)
             while name in names or name in FIXED_FIELDS:
                 name += "_2"
             names.append(name)

@@ -12,6 +12,12 @@ from typing import Any
 
 SCHEMA_VERSION = 1
 FIXED_FIELDS: tuple[str, ...] = ("priority", "action", "lead_agency", "update")
+# A row's own keys beside its cells (and the DataFrame's "source"): an extra column whose
+# name would be one of them is named with PRINTED_SUFFIX ("Status" -> "status_printed"), so
+# the printed cell and the normalised ``status`` both survive.
+ROW_KEYS: tuple[str, ...] = ("row", "lead_agencies", "lead_matches", "status", "links",
+                             "page_start", "page_end", "flags", "boxes", "source")
+PRINTED_SUFFIX = "_printed"
 
 # Flags a row can carry; documented in the README and the JSON Schema.
 FLAG_JOINED = "joined_across_pages"

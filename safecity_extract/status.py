@@ -2,7 +2,8 @@
 
 A column whose label names a status ("RAG", "RAG Status", "Status") gives each row a
 ``status`` from a fixed vocabulary (Red, Red/Amber, Amber, Amber/Green, Green, Complete,
-Not started); the printed cell is kept as it is. A header label such as
+Not started, In progress, Delayed); the printed cell is kept as it is, in its own column
+(a column labelled "Status" is keyed ``status_printed``). A header label such as
 "Progress Update (December 2019)" gives the report its ``period``.
 """
 from __future__ import annotations
@@ -15,9 +16,10 @@ from importlib import resources
 from typing import Sequence
 
 from .headers import normalise_label
-from .model import FIXED_FIELDS, FLAG_STATUS_UNRECOGNISED, Row
+from .model import FIXED_FIELDS, FLAG_STATUS_UNRECOGNISED, PRINTED_SUFFIX, Row
 
-STATUSES = ("Red", "Red/Amber", "Amber", "Amber/Green", "Green", "Complete", "Not started")
+STATUSES = ("Red", "Red/Amber", "Amber", "Amber/Green", "Green", "Complete", "Not started",
+            "In progress", "Delayed")
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
           r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
@@ -64,7 +66,7 @@ def status_column(columns: Sequence[str], labels: dict[str, str] | None = None,
     """The first column whose label (or field name) names a status, else None."""
     table = table or load_status_table()
     for name in columns:
-        label = (labels or {}).get(name, name.replace("_", " "))
+        label = (labels or {}).get(name, name.removesuffix(PRINTED_SUFFIX).replace("_", " "))
         if normalise_label(label) in table.columns:
             return name
     return None

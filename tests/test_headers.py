@@ -1,7 +1,8 @@
 """Header labels -> fields: aliases, notes in brackets, typos, extras in snake_case."""
 import pytest
 
-from safecity_extract.headers import map_labels, match_label, normalise_label, snake_case
+from safecity_extract.headers import (join_label, map_labels, match_label, normalise_label,
+                                      snake_case)
 
 
 @pytest.mark.parametrize("label, field", [
@@ -39,3 +40,27 @@ def test_map_labels_keeps_extras_and_each_field_once():
                        "Progress Update (December 2019)", "RAG Status"], 80) == \
         ["priority", "action", "lead_agency", "update", "rag_status"]
     assert map_labels(["Action", "Actions", "Lead", "Update"], 80)[:2] == ["action", "actions"]
+
+
+@pytest.mark.parametrize("lines, label", [
+    (["Statu", "s"], "Status"),                       # a narrow column broke the word
+    (["RA", "G"], "RAG"),
+    (["RAG Statu", "s"], "RAG Status"),
+    (["Targ", "et date"], "Target date"),
+    (["Lead", "organization"], "Lead organization"),  # broken between words
+    (["Strategic", "Objective"], "Strategic Objective"),
+    (["Progress Update", "(December 2019)"], "Progress Update (December 2019)"),
+    (["Lead Agen", "cy"], "Lead Agency"),
+    (["Zorp", "quux"], "Zorp quux"),                  # nothing known either way: a space
+    (["Status"], "Status"),
+    ([], ""),
+])
+def test_a_label_over_several_lines_is_joined_where_the_break_fell(lines, label):
+    assert join_label(lines) == label
+
+
+def test_broken_labels_map_to_their_fields_and_keys():
+    labels = [join_label(x) for x in (["Priority"], ["Action"], ["Lead"], ["Up", "date"],
+                                      ["RA", "G"], ["Targ", "et date"])]
+    assert map_labels(labels, 85.0) == ["priority", "action", "lead_agency", "update", "rag",
+                                        "target_date"]

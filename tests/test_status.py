@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from safecity_extract.model import Row
+import safecity_extract as sx
+from safecity_extract.headers import column_key, map_labels
+from safecity_extract.model import ROW_KEYS, Report, Row, Source
 from safecity_extract.status import apply_status, normalise_status, period_of, status_column
 
 
@@ -12,7 +14,8 @@ from safecity_extract.status import apply_status, normalise_status, period_of, s
     ("Amber / Green", "Amber/Green"), ("Red-Amber", "Red/Amber"), ("Red/Amber", "Red/Amber"),
     ("Blue", "Complete"), ("Completed", "Complete"), ("On track", "Green"),
     ("Green - on track", "Green"), ("Amber (some slippage)", "Amber"),
-    ("Not started", "Not started"),
+    ("Not started", "Not started"), ("Ongoing", "In progress"), ("In progress", "In progress"),
+    ("Delayed", "Delayed"), ("Complete", "Complete"),
     ("Purple", None), ("A new approach is being tried", None), ("See update", None),
 ])
 def test_printed_values_map_to_one_vocabulary(text, status):
@@ -23,6 +26,9 @@ def test_printed_values_map_to_one_vocabulary(text, status):
     (["priority", "action", "lead_agency", "update", "rag"], None, "rag"),
     (["priority", "action", "lead_agency", "update", "rag_status"], None, "rag_status"),
     (["priority", "action", "lead_agency", "update", "status"], None, "status"),
+    (["priority", "action", "lead_agency", "update", "status_printed"], None, "status_printed"),
+    (["priority", "action", "lead_agency", "update", "status_printed"],
+     {"status_printed": "Status"}, "status_printed"),
     (["priority", "action", "lead_agency", "update", "col_2"], {"col_2": "RAG (Dec 2019)"},
      "col_2"),
     (["priority", "action", "lead_agency", "update", "target_date"], None, None),
@@ -61,3 +67,43 @@ def test_no_status_column_leaves_rows_alone():
 ])
 def test_period_is_read_from_a_header_label(labels, period):
     assert period_of(labels) == period
+
+
+def test_a_status_column_keeps_its_printed_cells_beside_the_normalised_status():
+    labels = ["Priority", "Action", "Lead Agency", "Update", "Status", "Flags"]
+    columns = map_labels(labels, 85.0)
+    assert columns[4:] == ["status_printed", "flags_printed"]
+    rows = [Row(1, {"priority": "P", "action": "A", "lead_agency": "All", "update": "U",
+                    "status_printed": "On track", "flags_printed": "x"}, page_start=1,
+                page_end=1),
+            Row(2, {"priority": "P", "action": "B", "lead_agency": "All", "update": "U",
+                    "status_printed": "Paused", "flags_printed": ""}, page_start=1,
+                page_end=1)]
+    assert apply_status(rows, columns, dict(zip(columns, labels))) == "status_printed"
+    report = Report(Source("r.pdf", "0" * 64, 1), "T", columns, rows,
+                    status_column="status_printed")
+    data = report.to_dict()
+    sx.validate(data)
+    assert [(r["status"], r["status_printed"]) for r in data["rows"]] == [
+        ("Green", "On track"), (None, "Paused")]
+    assert data["rows"][1]["flags"] == ["status_unrecognised"]  # kept as printed, flagged
+    csv = report.csv_records()
+    assert [(r["status"], r["status_printed"]) for r in csv] == [("Green", "On track"),
+                                                                 ("", "Paused")]
+    assert report.csv_columns().count("status") == 1
+    assert "status_printed" in report.csv_columns()
+
+
+def test_column_keys_never_take_a_row_key():
+    assert [column_key(k.replace("_", " ").title()) for k in ROW_KEYS] == [
+        k + "_printed" for k in ROW_KEYS]
+    assert column_key("RAG Status") == "rag_status"
+
+
+def test_the_schema_refuses_a_column_named_like_a_row_key():
+    import jsonschema
+
+    report = Report(Source("r.pdf", "0" * 64, 1), "T",
+                    ["priority", "action", "lead_agency", "update", "status"], [])
+    with pytest.raises(jsonschema.ValidationError):
+        sx.validate(report.to_dict())

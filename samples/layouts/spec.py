@@ -9,10 +9,11 @@ from __future__ import annotations
 import csv
 import json
 import random
-import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from safecity_extract.headers import column_key
 
 from .rows import Link, TruthRow, groups, row_set
 
@@ -50,7 +51,7 @@ DATE_NOTES = ("(December 2019)", "(2019/20)", "December 2019")
 
 @dataclass(frozen=True)
 class Column:
-    key: str      # priority, action, lead_agency, update, or an extra column's snake_case key
+    key: str      # priority, action, lead_agency, update, or an extra column's column_key
     label: str    # as printed; "\n" where the label is broken onto a second line
     width: float  # share of the table width (the shares sum to 1)
 
@@ -124,10 +125,6 @@ def layout_from_dict(data: dict[str, Any]) -> Layout:
     return Layout(**data)
 
 
-def snake_case(label: str) -> str:
-    return "_".join(re.sub(r"[^a-z0-9]+", " ", label.lower()).split())
-
-
 def alias_pool() -> dict[str, list[str]]:
     pool: dict[str, list[str]] = {}
     with open(ALIASES_CSV, encoding="utf-8") as fh:
@@ -171,7 +168,7 @@ def _columns(rng: random.Random, family: str, priority_mode: str, usable: float,
     cols = [(k, _label(rng, k, pool), base_w[k]) for k in keys]
     for label in extras:
         width = 0.075 if label in ("Ref", "RAG") else 0.1
-        entry = (snake_case(label), label, width)
+        entry = (column_key(label), label, width)  # the reader's key: "Status" -> status_printed
         if label == "Ref":
             cols.insert(0, entry)
         else:
