@@ -43,6 +43,7 @@ class _Scan:
         self.header_boxes: list[Box] = []
         self.ocr_pages: set[int] = set()
         self.weak_words: list[tuple[int, Word]] = []  # OCR words read with low confidence
+        self.unread: list[tuple[int, tuple[float, float, float, float]]] = []  # ink, no text
 
 
 def extract(path: str | os.PathLike[str], *, password: str | None = None,
@@ -100,7 +101,8 @@ def _report(doc: Document, path: Path, agencies: Agencies | None, settings: Sett
     _match_leads(rows, agencies)
     status_col = apply_status(rows, scan.columns, scan.labels)
     if scan.ocr_pages:
-        warnings += flag_ocr_rows(rows, scan.ocr_pages, scan.weak_words, scan.layout)
+        warnings += flag_ocr_rows(rows, scan.ocr_pages, scan.weak_words, scan.layout,
+                                  scan.unread)
     return Report(
         source=Source(path.name, sha256_file(path), doc.page_count),
         title=scan.title or doc.metadata_title(),
@@ -135,6 +137,7 @@ def _tables(doc: Document, scan: _Scan, settings: Settings) -> Iterator[PageTabl
             scan.ocr_pages.add(page.number)
             scan.weak_words += [(page.number, w) for w in
                                 low_confidence(page.words, settings.ocr_min_confidence)]
+            scan.unread += [(page.number, box) for box in page.unread]
         if not scan.title and page.words:
             scan.title = title_of(page, settings)
         unnamed = count_unnamed(w.text for w in page.words)

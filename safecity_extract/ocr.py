@@ -19,8 +19,8 @@ import numpy as np
 from .errors import OcrUnavailable
 from .model import FLAG_OCR, FLAG_OCR_LOW, ColumnSpan, Row, Warning_
 from .pdf import Rule, Word
-from .raster import (PixelLine, dark_mask, estimate_skew, horizontal_lines, line_mask,
-                     vertical_lines)
+from .raster import (PixelBox, PixelLine, dark_mask, estimate_skew, horizontal_lines,
+                     ink_regions, line_mask, vertical_lines)
 from .settings import Settings
 
 INSTALL_HINT = ("pip install 'safecity-extract[ocr]' and install Tesseract "
@@ -33,11 +33,26 @@ MAX_RULE_THICKNESS = 2.5
 SIZE_SNAP = 0.1
 
 
+# Ink that the page's read left uncovered is read again on its own (Tesseract skips e.g. a
+# short word alone in a large cell). Sizes in ems of the page's usual text size: the ink
+# of a region at least MISSED_MIN_INK em² (about two letters' worth) and MISSED_MIN_HEIGHT em
+# tall (an x-height); word boxes grown by COVER_PAD em count as read; a region is cut out
+# with CROP_PAD em of paper around it.
+MISSED_MIN_INK = 0.1
+MISSED_MIN_HEIGHT = 0.4
+COVER_PAD = 0.15
+CROP_PAD = 0.3
+# Tesseract's page segmentation for such a region: one uniform block of text.
+REGION_PSM = 6
+
+
 @dataclass(frozen=True)
 class OcrPage:
     words: tuple[Word, ...]
     rules: tuple[Rule, ...]
     skew: float  # degrees the scan was turned (counter-clockwise); the page was read upright
+    # Ink OCR read no text from, even on its own: (x0, top, x1, bottom) in points.
+    unread: tuple[tuple[float, float, float, float], ...] = ()
 
 
 def ensure_available(path: str, page: int | None = None) -> None:
@@ -182,11 +197,71 @@ def read_image(image: Any, dpi: float, settings: Settings, path: str = "",
     lines = page_lines(grey, dpi, settings)
     pixels = np.array(grey)
     pixels[line_mask(pixels.shape, lines)] = 255  # rules read as "|" and "_" otherwise
-    data = pytesseract.image_to_data(Image.fromarray(pixels), lang=settings.ocr_language,
-                                     config=f"--psm {settings.ocr_psm}",
-                                     output_type=pytesseract.Output.DICT)
+    data = _image_to_data(pytesseract, Image.fromarray(pixels), settings, settings.ocr_psm)
+    unread = _read_missed_ink(pytesseract, Image, pixels, data, settings)
     scale = 72 / dpi
-    return OcrPage(tuple(words_from_data(data, scale)), rules_from_lines(lines, scale), skew)
+    return OcrPage(tuple(words_from_data(data, scale)), rules_from_lines(lines, scale), skew,
+                   tuple((round(x0 * scale, 2), round(y0 * scale, 2), round(x1 * scale, 2),
+                          round(y1 * scale, 2)) for x0, y0, x1, y1 in unread))
+
+
+def _image_to_data(pytesseract: Any, image: Any, settings: Settings, psm: int
+                   ) -> dict[str, list[Any]]:
+    data: dict[str, list[Any]] = pytesseract.image_to_data(
+        image, lang=settings.ocr_language, config=f"--psm {psm}",
+        output_type=pytesseract.Output.DICT)
+    return data
+
+
+def _read_missed_ink(pytesseract: Any, image_type: Any, pixels: Any,
+                     data: dict[str, list[Any]], settings: Settings) -> list[PixelBox]:
+    """Read again, one by one, the ink regions no word of ``data`` covers; their words are
+    appended to ``data`` (as blocks of their own). Returns the regions that still gave no
+    text, in pixels."""
+    raw = _raw_words(data)
+    if not raw:
+        return []
+    em = statistics.median(w.size for w in words_from_data(data, 1.0))
+    pad = round(COVER_PAD * em)
+    covered = [(left - pad, top - pad, left + width + pad, top + height + pad)
+               for _key, _text, left, top, width, height, _conf in raw]
+    regions = ink_regions(dark_mask(pixels), covered, block=max(1, round(em / 4)), join=2,
+                          min_ink=round(MISSED_MIN_INK * em * em),
+                          min_height=round(MISSED_MIN_HEIGHT * em))
+    unread = []
+    margin = round(CROP_PAD * em)
+    height, width = pixels.shape
+    for n, (x0, y0, x1, y1) in enumerate(regions):
+        cx0, cy0 = max(x0 - margin, 0), max(y0 - margin, 0)
+        cx1, cy1 = min(x1 + margin, width), min(y1 + margin, height)
+        crop = pixels[cy0:cy1, cx0:cx1].copy()
+        for bx0, by0, bx1, by1 in covered:  # read only the missed ink, not a neighbour's
+            crop[max(by0 - cy0, 0):max(by1 - cy0, 0), max(bx0 - cx0, 0):max(bx1 - cx0, 0)] = 255
+        found = _image_to_data(pytesseract, image_type.fromarray(crop), settings, REGION_PSM)
+        if not _append_words(data, found, cx0, cy0, block=100_000 + n):
+            unread.append((x0, y0, x1, y1))
+    return unread
+
+
+def _append_words(data: dict[str, list[Any]], found: Mapping[str, Sequence[Any]], dx: int,
+                  dy: int, block: int) -> bool:
+    """Add the words of ``found`` (a crop's table, its origin at ``dx``, ``dy``) to ``data``
+    under block number ``block``; True if there were any."""
+    added = False
+    for i in range(len(found["text"])):
+        if int(found["level"][i]) != 5 or not str(found["text"][i]).strip():
+            continue
+        added = True
+        for key in data:
+            value = found[key][i]
+            if key == "left":
+                value = int(value) + dx
+            elif key == "top":
+                value = int(value) + dy
+            elif key == "block_num":
+                value = block
+            data[key].append(value)
+    return added
 
 
 def low_confidence(words: Sequence[Word], threshold: float) -> list[Word]:
@@ -195,12 +270,15 @@ def low_confidence(words: Sequence[Word], threshold: float) -> list[Word]:
 
 
 def flag_ocr_rows(rows: Sequence[Row], ocr_pages: set[int],
-                  weak: Sequence[tuple[int, Word]], layout: Sequence[ColumnSpan]
+                  weak: Sequence[tuple[int, Word]], layout: Sequence[ColumnSpan],
+                  unread: Sequence[tuple[int, tuple[float, float, float, float]]] = ()
                   ) -> list[Warning_]:
-    """Flag rows read (in part) from OCR pages ``ocr``, and those with a low-confidence word
-    ``ocr_low_confidence``; returns one warning per such row naming its weak cells and words.
+    """Flag rows read (in part) from OCR pages ``ocr``, and ``ocr_low_confidence`` those with
+    a low-confidence word or with ink OCR read no text from; returns one warning per such row
+    naming the cells and what in them to check.
 
-    A weak word belongs to the row whose box holds its middle, in the column whose span does.
+    A word or an unread patch of ink belongs to the row whose box holds its middle, in the
+    column whose span does.
     """
     warnings: list[Warning_] = []
     for row in rows:
@@ -208,15 +286,26 @@ def flag_ocr_rows(rows: Sequence[Row], ocr_pages: set[int],
             row.flags = sorted(set(row.flags) | {FLAG_OCR})
         cells: dict[str, list[str]] = {}
         for page, word in weak:
-            box = next((b for b in row.boxes if b.page == page and b.x0 <= word.xmid <= b.x1
-                        and b.top <= word.ymid <= b.bottom), None)
-            column = next((c.name for c in layout if c.page == page
-                           and c.x0 <= word.xmid < c.x1), None) if box else None
+            column = _cell_of(row, layout, page, word.xmid, word.ymid)
             if column is not None:
                 cells.setdefault(column, []).append(f"{word.text!r} ({word.confidence:.0f})")
+        for page, (x0, top, x1, bottom) in unread:
+            column = _cell_of(row, layout, page, (x0 + x1) / 2, (top + bottom) / 2)
+            if column is not None:
+                cells.setdefault(column, []).append(
+                    f"ink it read no text from at page {page} ({x0:.0f}, {top:.0f})")
         if cells:
             row.flags = sorted(set(row.flags) | {FLAG_OCR_LOW})
             detail = "; ".join(f"{name}: {', '.join(ws)}" for name, ws in cells.items())
-            warnings.append(Warning_(row.page_start, f"row {row.row}: OCR read words with "
-                                     f"low confidence, check them: {detail}"))
+            warnings.append(Warning_(row.page_start, f"row {row.row}: OCR was unsure, check "
+                                     f"against the page: {detail}"))
     return warnings
+
+
+def _cell_of(row: Row, layout: Sequence[ColumnSpan], page: int, x: float, y: float
+             ) -> str | None:
+    """The column of ``row`` whose cell holds the point (x, y) of ``page``, if any."""
+    if not any(b.page == page and b.x0 <= x <= b.x1 and b.top <= y <= b.bottom
+               for b in row.boxes):
+        return None
+    return next((c.name for c in layout if c.page == page and c.x0 <= x < c.x1), None)

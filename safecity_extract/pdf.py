@@ -114,6 +114,8 @@ class PageData:
     links: tuple[LinkArea, ...]
     left_out: tuple[LeftOut, ...] = ()  # text set aside before words were made
     ocr: bool = False  # words read by OCR from the page image (rules too, if it drew none)
+    # On an OCR page: ink OCR read no text from, (x0, top, x1, bottom) in points.
+    unread: tuple[tuple[float, float, float, float], ...] = ()
 
 
 # Signatures of files that are often renamed to .pdf by mistake.
@@ -395,7 +397,7 @@ def _ocr_page(page: Any, number: int, settings: Settings, rules: tuple[Rule, ...
     image = page.to_image(resolution=settings.ocr_dpi).original
     scanned = read_image(image, settings.ocr_dpi, settings, path, number)
     return PageData(number, float(page.width), float(page.height), scanned.words,
-                    rules or scanned.rules, links, ocr=True)
+                    rules or scanned.rules, links, ocr=True, unread=scanned.unread)
 
 
 def _forget_contents(pdf: Any, page: Any) -> None:

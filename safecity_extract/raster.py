@@ -225,3 +225,68 @@ def line_mask(shape: tuple[int, int], lines: list[PixelLine], pad: int = 1) -> M
             continue
         out[max(ln.y0 - pad, 0):ln.y1 + pad + 1, max(ln.x0 - pad, 0):ln.x1 + pad + 1] = True
     return out
+
+
+# --- ink that no word covers ---------------------------------------------------------------
+
+
+PixelBox = tuple[int, int, int, int]  # x0, y0, x1, y1: half-open pixel bounds
+
+
+def ink_regions(dark: Mask, covered: list[PixelBox], block: int, join: int, min_ink: int,
+                min_height: int) -> list[PixelBox]:
+    """Boxes around the ink of ``dark`` outside the ``covered`` boxes (what OCR read): text
+    Tesseract skipped, such as a short word alone in a large cell.
+
+    The mask is looked at in ``block`` x ``block`` squares; inked squares up to ``join``
+    squares apart along a line are one region (the letters of a word), and a region is kept
+    when it holds at least ``min_ink`` ink pixels and is at least ``min_height`` pixels tall
+    (grain and specks are smaller). Regions come in reading order (top, then left).
+    """
+    mask = dark.copy()
+    for x0, y0, x1, y1 in covered:
+        mask[max(y0, 0):max(y1, 0), max(x0, 0):max(x1, 0)] = False
+    h, w = mask.shape
+    rows, cols = -(-h // block), -(-w // block)
+    padded = np.zeros((rows * block, cols * block), dtype=bool)
+    padded[:h, :w] = mask
+    counts = padded.reshape(rows, block, cols, block).sum(axis=(1, 3))
+    grown = counts > 0
+    for k in range(1, join + 1):  # reach across the gaps between letters on a line
+        grown[:, k:] |= counts[:, :-k] > 0
+    out = []
+    for cells in _components(grown):
+        ys, xs = zip(*cells)
+        by0, by1, bx0, bx1 = min(ys), max(ys) + 1, min(xs), max(xs) + 1
+        if int(counts[by0:by1, bx0:bx1][grown[by0:by1, bx0:bx1]].sum()) < min_ink:
+            continue
+        part = mask[by0 * block:by1 * block, bx0 * block:bx1 * block]
+        inked_rows = np.flatnonzero(part.any(axis=1))
+        inked_cols = np.flatnonzero(part.any(axis=0))
+        if not len(inked_rows) or inked_rows[-1] - inked_rows[0] + 1 < min_height:
+            continue
+        out.append((bx0 * block + int(inked_cols[0]), by0 * block + int(inked_rows[0]),
+                    bx0 * block + int(inked_cols[-1]) + 1, by0 * block + int(inked_rows[-1]) + 1))
+    return sorted(out, key=lambda b: (b[1], b[0]))
+
+
+def _components(grid: Mask) -> list[list[tuple[int, int]]]:
+    """The 8-connected groups of True cells of a small grid."""
+    seen = np.zeros(grid.shape, dtype=bool)
+    groups = []
+    for start in zip(*np.nonzero(grid)):
+        if seen[start]:
+            continue
+        seen[start] = True
+        stack, group = [start], []
+        while stack:
+            y, x = stack.pop()
+            group.append((int(y), int(x)))
+            for ny in (y - 1, y, y + 1):
+                for nx in (x - 1, x, x + 1):
+                    if (0 <= ny < grid.shape[0] and 0 <= nx < grid.shape[1]
+                            and grid[ny, nx] and not seen[ny, nx]):
+                        seen[ny, nx] = True
+                        stack.append((ny, nx))
+        groups.append(group)
+    return groups

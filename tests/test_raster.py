@@ -7,7 +7,7 @@ from PIL import Image, ImageDraw
 
 from safecity_extract.ocr import rules_from_lines, upright
 from safecity_extract.raster import (PixelLine, dark_mask, estimate_skew, horizontal_lines,
-                                     line_mask, otsu_threshold, vertical_lines)
+                                     ink_regions, line_mask, otsu_threshold, vertical_lines)
 
 W, H = 1600, 600  # about an A4 page's width at 200 dpi
 
@@ -125,3 +125,18 @@ def test_rules_in_points_and_the_erase_mask():
     assert any(r.shading for r in rules)
     mask = line_mask((600, 800), lines)
     assert mask[201, 400] and mask[300, 300] and not mask[0, 5] and not mask[150, 400]
+
+
+def test_ink_no_word_covers_is_found_as_regions_and_specks_are_not():
+    dark = np.zeros((300, 400), dtype=bool)
+    dark[20:40, 20:30] = dark[20:40, 34:38] = dark[20:40, 42:46] = True  # a short word "All"
+    dark[100:120, 100:300] = True                                      # a word OCR read
+    dark[200, 200] = dark[250:252, 50:52] = True                       # grain
+    dark[280:298, 380:384] = True                                      # one thin letter
+    regions = ink_regions(dark, covered=[(95, 95, 305, 125)], block=5, join=2, min_ink=60,
+                          min_height=8)
+    assert regions == [(20, 20, 46, 40), (380, 280, 384, 298)]
+    assert ink_regions(dark, [(0, 0, 400, 300)], 5, 2, 60, 8) == []
+    # too little ink, or too flat, to be text
+    assert ink_regions(dark, [(95, 95, 305, 125)], 5, 2, 100, 8) == [(20, 20, 46, 40)]
+    assert ink_regions(dark, [(95, 95, 305, 125)], 5, 2, 60, 21) == []
