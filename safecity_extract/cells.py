@@ -112,6 +112,10 @@ def join_parts(before: str, after: str, new_paragraph: bool) -> str:
     """Join a cell's text on one page to its continuation on the next page."""
     if not before or not after:
         return before or after
+    if is_bullet(after):
+        # A list item opening the new page starts its own line, as items of a list do; the
+        # page break hides whether a blank line stood before it, so none is assumed.
+        return before + "\n" + after
     if new_paragraph:
         return before + "\n\n" + after
     return join_two(before, after)

@@ -77,3 +77,13 @@ def test_join_parts_paragraph_or_line():
     assert join_parts("the Street", "Support Action Group.", False) == \
         "the Street Support Action Group."
     assert join_parts("", "only after", True) == "only after"
+
+
+def test_a_list_item_opening_the_next_page_starts_its_own_line():
+    # the page break hides any blank line above it: the item goes on the next line, as the
+    # items of a list do, whatever the paragraph test said
+    for new_paragraph in (True, False):
+        assert join_parts("Intro line:\n• first item.", "• second item", new_paragraph) == \
+            "Intro line:\n• first item.\n• second item"
+    assert join_parts("opportunities.", "\u2022 The Integrated", True) == \
+        "opportunities.\n• The Integrated"
