@@ -416,10 +416,10 @@ def write_section(path: Path, text: str, heading: str = HEADING) -> None:
 
 
 NOTES = """
-How ours reads a region (safecity_extract/tables.py, on grid.py/cells.py): lines that do not
-cascade (`grid.steady_lines`); columns from vertical rules (shading edges that run less than
+How ours reads a region (safecity_extract/tables.py, on geometry.py/cells.py): lines that do not
+cascade (`geometry.steady_lines`); columns from vertical rules (shading edges that run less than
 half the table's height dropped, double rules merged) and from whitespace gutters of the lines
-that are split in parts (`grid.whitespace_gaps`; a few spanning lines may cross; a gutter no
+that are split in parts (`geometry.whitespace_gaps`; a few spanning lines may cross; a gutter no
 wider than the text's own word spaces only between numbers; each gutter needs two lines with
 text on both sides); rows from text lines joined where a line runs on in the leftmost column
 both share (bullet, lower case, hyphen/comma, a wrap at the column's edge), and from

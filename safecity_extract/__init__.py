@@ -5,8 +5,9 @@ from .agencies import load_agencies, match_agencies
 from .batch import collect_inputs, run_batch
 from .diff import diff_reports, timeline
 from .errors import SafecityError
-from .extract import extract
+from .extract import extract, extract_with_layout
 from .golden import check, compare, format_differences
+from .layout import Layout
 from .model import Report, Row, validate
 from .options import Options
 from .reading import load_reports, read_reports, summarise
@@ -16,7 +17,8 @@ from .tables import find_tables
 from .version import __version__
 from .writers import write_combined_csv, write_csv, write_json, write_sqlite
 
-__all__ = ["__version__", "extract", "Report", "Row", "SafecityError", "Settings", "Options",
+__all__ = ["__version__", "extract", "extract_with_layout", "Layout", "Report", "Row",
+           "SafecityError", "Settings", "Options",
            "validate", "collect_inputs", "run_batch", "check", "compare", "format_differences",
            "write_json", "write_csv", "write_combined_csv", "write_sqlite",
            "load_agencies", "match_agencies", "review", "find_tables", "diff_reports",

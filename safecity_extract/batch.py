@@ -17,6 +17,7 @@ from .errors import BatchInterrupted, NoInputsFound, OutputError, OutsideOutput,
 from .executors import ExtractFn, ExtractJob, Executor, LocalPool, Outcome
 from .files import sha256_file
 from .guard import inside_root, refuse_inputs_as_outputs
+from .layout import Layout
 from .limits import DEFAULT_MAX_MEMORY_MB
 from .model import Report
 from .options import Options
@@ -58,6 +59,7 @@ class FileResult:
     detail: str = ""  # the worker's traceback, for -v
     warnings: list[str] = field(default_factory=list)  # "path: page N: message", one a problem
     sha256: str = ""
+    layout: Layout | None = None  # where the table was found, when Outputs.review asks for it
 
 
 @dataclass
@@ -170,16 +172,19 @@ class Outputs:
     combined: Path | None = None                # one CSV of every row of every file
     db: Path | None = None                      # SQLite file the rows are stored in
     bom: bool = False                           # CSV files start with a UTF-8 BOM (Excel)
+    # Review pages follow: keep each file's Layout in its FileResult, so that
+    # review.review_batch draws them without reading the PDFs again.
+    review: bool = False
 
     @classmethod
     def of(cls, out_dir: str | Path, formats: Iterable[str] = DEFAULT_FORMATS, *,
            csv_safe: bool = False, skip_existing: bool = False,
            combined: str | Path | None = None, db: str | Path | None = None,
-           bom: bool = False) -> Outputs:
+           bom: bool = False, review: bool = False) -> Outputs:
         wanted = set(formats)
         return cls(Path(out_dir), tuple(f for f in FORMATS if f in wanted), csv_safe,
                    skip_existing, Path(combined) if combined is not None else None,
-                   Path(db) if db is not None else None, bom)
+                   Path(db) if db is not None else None, bom, review)
 
 
 def run_batch(inputs: Sequence[Input], out: str | Path | Outputs, *,  # noqa: PLR0913
@@ -210,7 +215,7 @@ def run_batch(inputs: Sequence[Input], out: str | Path | Outputs, *,  # noqa: PL
     check_output_names(outs.combined, outs.db)
     if "xlsx" in outs.formats:
         require_xlsxwriter(str(outs.out_dir))
-    job = ExtractJob(options or Options(), extract_fn, timeout, max_memory)
+    job = ExtractJob(options or Options(), extract_fn, timeout, max_memory, outs.review)
     skipped = {i for i, inp in enumerate(inputs)
                if outs.skip_existing and _existing_report(inp, outs) is not None}
     todo = [inp.path for i, inp in enumerate(inputs) if i not in skipped]
@@ -265,8 +270,12 @@ def _reuse(inp: Input, outs: Outputs) -> tuple[FileResult, Report | None]:
 def _written(inp: Input, outcome: Outcome, outs: Outputs) -> tuple[FileResult, Report | None]:
     if outcome.status != "ok":
         return FileResult(inp, "failed", error=outcome.payload, detail=outcome.detail), None
-    result = _finish(inp, outcome.payload, outs, "ok")
-    return result, outcome.payload if result.status == "ok" else None
+    report, layout = (outcome.payload if isinstance(outcome.payload, tuple)
+                      else (outcome.payload, None))
+    result = _finish(inp, report, outs, "ok")
+    if result.status != "ok":
+        return result, None
+    return (replace(result, layout=layout) if outs.review else result), report
 
 
 class _Collections:

@@ -62,13 +62,13 @@ def group_lines(words: Iterable[Word], overlap: float = 0.5) -> list[Line]:
         else:
             lines.append([word])
             extents.append([word.top, word.bottom])
-    out = [_make_line(members) for members in lines]
+    out = [make_line(members) for members in lines]
     if turned:  # in order of their tops, as the upright lines already are
-        out = sorted(out + [_make_line([w]) for w in turned], key=lambda ln: ln.top)
+        out = sorted(out + [make_line([w]) for w in turned], key=lambda ln: ln.top)
     return out
 
 
-def _make_line(members: Sequence[Word]) -> Line:
+def make_line(members: Sequence[Word]) -> Line:
     ordered = sorted(members, key=lambda w: w.x0)
     return Line(" ".join(w.text for w in ordered), ordered[0].x0, max(w.x1 for w in ordered),
                 min(w.top for w in ordered), max(w.bottom for w in ordered),

@@ -344,7 +344,7 @@ def extract_command(**params: Any) -> None:
                              [p for p in args.inputs if p.is_dir()])
     outputs = Outputs.of(out_dir, ["json", "csv"] if fmt == "both" else [fmt],
                          csv_safe=args.csv_safe, skip_existing=args.skip_existing,
-                         combined=args.combined, db=args.db, bom=args.bom)
+                         combined=args.combined, db=args.db, bom=args.bom, review=args.review)
     with _dask_client(args.scheduler, args.workers) as client, \
             _progress(len(files), show_bar) as callback:
         result = run_batch(files, outputs, options=options, workers=args.workers,

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from . import __version__
+from .version import __version__
 from .errors import SafecityError, UnreadableFile
 from .executors import ExtractJob, InOrder, Outcome, extract_one
 
@@ -205,8 +205,8 @@ def _outcome(future: Any, index: int, path: Path, distributed: Any) -> Outcome |
             if future.status != "finished":
                 return None
             return Outcome(index, "error", f"{path}: cannot receive the result: {exc}")
-        if status == "ok":
-            payload.path = str(path)
+        if status == "ok" and isinstance(payload, tuple):  # (Report, Layout) of a local copy
+            payload = (payload[0], replace(payload[1], path=str(path)))
         return Outcome(index, status, payload, detail)
     if future.status == "cancelled":
         return Outcome(index, "error", f"{path}: cancelled on the cluster")

@@ -38,19 +38,21 @@ class ExtractJob:
 
     ``extract_fn`` replaces the real extractor (a module-level function, so workers can import
     it); it is called as ``extract_fn(path, password=..., agencies=..., settings=...)``, and
-    with ``ocr=...`` too when the options' ocr is not the default "auto".
+    with ``ocr=...`` too when the options' ocr is not the default "auto". ``layout``: the real
+    extractor's payload is (Report, Layout), for review pages.
     """
 
     options: Options = field(default_factory=Options)
     extract_fn: ExtractFn | None = None
     timeout: float | None = None      # seconds per file: the worker's own soft deadline
     max_memory: int | None = None     # MiB per worker process (None: no cap)
+    layout: bool = False              # return (Report, Layout): review pages follow
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of the file at ``index``: ("ok", a Report) or ("error", a one-line message),
-    with the worker's traceback for -v."""
+    """What became of the file at ``index``: ("ok", a Report, or (Report, Layout) when the job
+    asks for layouts) or ("error", a one-line message), with the worker's traceback for -v."""
 
     index: int
     status: str
@@ -68,17 +70,17 @@ class Executor(Protocol):
 # --- the worker side -------------------------------------------------------------------------
 
 
-def _default_extract() -> ExtractFn:
-    from .extract import extract
+def _default_extract(layout: bool) -> Callable[..., Any]:
+    from .extract import extract, extract_with_layout
 
-    return extract
+    return extract_with_layout if layout else extract
 
 
 def extract_one(path: Path, job: ExtractJob) -> tuple[str, Any, str]:
     """Run the extractor on one file: ("ok", report, "") or ("error", message, traceback)."""
     opts = job.options
     try:
-        fn = job.extract_fn or _default_extract()
+        fn = job.extract_fn or _default_extract(job.layout)
         more = {"ocr": opts.ocr} if opts.ocr != "auto" else {}
         report = fn(str(path), password=opts.password, agencies=opts.agencies,
                     settings=opts.settings, **more)

@@ -1,23 +1,25 @@
 """The library's main call: a progress-update PDF -> a Report of exact, normalised rows.
 
-Pages stream through pdf -> grid -> stitch one at a time; agency names are matched last.
+Pages stream through pdf -> pages (the page loop as a fold over grid.py) one at a time, their
+small PageReads are stitched into rows; agency names are matched last.
+``extract_with_layout`` also returns the ``Layout`` (where columns and headers were found) for
+overlays and review pages, so those read the PDF once.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from .chars import count_unnamed
 from .errors import (DamagedPDF, ExtractionFailed, NoTableFound, NoTextLayer,
                      SafecityError, UnmappedColumns)
-from .grid import (Column, PageTable, header_cells, line_words, margin_signatures, read_page,
-                   visual_lines)
-from .model import FIXED_FIELDS, FLAG_UNMATCHED, Box, ColumnSpan, Report, Row, Source, Warning_
+from .layout import Layout
+from .model import FIXED_FIELDS, FLAG_UNMATCHED, Report, Row, Source, Warning_
 from .options import Options
 from .files import sha256_file
-from .ocr import flag_ocr_rows, low_confidence
-from .pdf import Document, PageData, PageFailure, Word
+from .ocr import flag_ocr_rows
+from .pages import read_pages, summarise
+from .pdf import Document, PageFailure
 from .settings import Settings
 from .status import apply_status, period_of
 from .stitch import fill_down, stitch, to_rows
@@ -26,24 +28,6 @@ if TYPE_CHECKING:
     from .agencies import Agencies
 
 LOOKED_FOR = "labels like Priority / Action / Lead Agency / Update"
-
-
-class _Scan:
-    """What the page loop learnt besides the tables: title, text seen, header labels."""
-
-    def __init__(self) -> None:
-        self.title = ""
-        self.any_text = False
-        self.columns: list[str] | None = None
-        self.header_fields: set[str] = set()
-        self.labels_seen: list[str] = []
-        self.labels: dict[str, str] = {}  # field -> header label as printed (first header)
-        self.warnings: list[Warning_] = []
-        self.layout: list[ColumnSpan] = []
-        self.header_boxes: list[Box] = []
-        self.ocr_pages: set[int] = set()
-        self.weak_words: list[tuple[int, Word]] = []  # OCR words read with low confidence
-        self.unread: list[tuple[int, tuple[float, float, float, float]]] = []  # ink, no text
 
 
 def extract(path: str | os.PathLike[str], *, password: str | None = None,
@@ -59,6 +43,17 @@ def extract(path: str | os.PathLike[str], *, password: str | None = None,
     ``SafecityError`` child naming the file and the cause when it cannot (a bad agencies file
     is an ``AgencyFileError`` naming that file).
     """
+    return extract_with_layout(path, password=password, agencies=agencies, settings=settings,
+                               ocr=ocr, options=options)[0]
+
+
+def extract_with_layout(path: str | os.PathLike[str], *, password: str | None = None,
+                        agencies: Agencies | str | os.PathLike[str] | None = None,
+                        settings: Settings | Mapping[str, Any] | None = None,
+                        ocr: str | None = None, options: Options | None = None
+                        ) -> tuple[Report, Layout]:
+    """``extract``, and beside the Report the ``Layout`` it was read with (column spans and
+    header boxes per page, the PDF's path): what ``inspect`` and ``review`` draw."""
     if isinstance(agencies, (str, os.PathLike)):
         from .agencies import load_agencies
 
@@ -80,99 +75,44 @@ def extract(path: str | os.PathLike[str], *, password: str | None = None,
 
 
 def _report(doc: Document, path: Path, agencies: Agencies | None, settings: Settings
-            ) -> Report:
-    scan = _Scan()
-    drafts, stitch_warnings = stitch(_tables(doc, scan, settings), settings)
+            ) -> tuple[Report, Layout]:
+    reads = read_pages(doc.pages(), settings)
+    drafts, stitch_warnings = stitch([r.table for r in reads if r.table is not None], settings)
     if doc.all_pages_failed:
         raise DamagedPDF(str(path), f"none of its {doc.page_count} pages can be read: "
                          + _page_failure_detail(doc.failures[0]))
-    if not scan.any_text:
-        raise NoTextLayer(str(path), ocr_tried=bool(scan.ocr_pages))
-    if scan.columns is None:
-        if scan.labels_seen:
-            raise UnmappedColumns(str(path), scan.labels_seen, _missing(scan.labels_seen))
+    seen = summarise(reads, str(path))
+    if not seen.any_text:
+        raise NoTextLayer(str(path), ocr_tried=bool(seen.ocr_pages))
+    if seen.columns is None:
+        if seen.labels_seen:
+            raise UnmappedColumns(str(path), seen.labels_seen, _missing(seen.labels_seen))
         raise NoTableFound(str(path), LOOKED_FOR)
-    warnings = scan.warnings + stitch_warnings
-    if "priority" in scan.header_fields:
+    warnings = seen.warnings + stitch_warnings
+    if "priority" in seen.header_fields:
         warnings += fill_down(drafts)
     else:
         warnings.append(Warning_(None, "the table has no Priority column: priority left empty"))
-    rows = to_rows(drafts, scan.columns)
+    rows = to_rows(drafts, seen.columns)
     _match_leads(rows, agencies)
-    status_col = apply_status(rows, scan.columns, scan.labels)
-    if scan.ocr_pages:
-        warnings += flag_ocr_rows(rows, scan.ocr_pages, scan.weak_words, scan.layout,
-                                  scan.unread)
-    return Report(
+    status_col = apply_status(rows, seen.columns, seen.labels)
+    if seen.ocr_pages:
+        warnings += flag_ocr_rows(rows, seen.ocr_pages, seen.weak_words, seen.layout.columns,
+                                  seen.unread)
+    report = Report(
         source=Source(path.name, sha256_file(path), doc.page_count),
-        title=scan.title or doc.metadata_title(),
-        columns=scan.columns,
+        title=seen.title or doc.metadata_title(),
+        columns=seen.columns,
         rows=rows,
         warnings=sorted(warnings, key=lambda w: w.page or 0),
-        period=period_of([scan.labels.get("update", "")] + list(scan.labels.values())),
+        period=period_of([seen.labels.get("update", "")] + list(seen.labels.values())),
         status_column=status_col,
-        layout=scan.layout,
-        header_boxes=scan.header_boxes,
-        path=str(path),
     )
+    return report, seen.layout
 
 
 def _page_failure_detail(failure: PageFailure) -> str:
     return str(getattr(failure.error, "detail", failure.error.reason))
-
-
-def _tables(doc: Document, scan: _Scan, settings: Settings) -> Iterator[PageTable]:
-    """Each page's share of the table, in page order; keeps title and warnings on ``scan``."""
-    columns: list[Column] | None = None
-    body_size: float | None = None
-    extent: tuple[float, float] | None = None
-    repeated: frozenset[tuple[int, str]] = frozenset()
-    for page in doc.pages():
-        if isinstance(page, PageFailure):
-            scan.warnings.append(Warning_(page.number, f"page skipped: {page.error.reason}"))
-            continue
-        if page.words:
-            scan.any_text = True
-        if page.ocr:
-            scan.ocr_pages.add(page.number)
-            scan.weak_words += [(page.number, w) for w in
-                                low_confidence(page.words, settings.ocr_min_confidence)]
-            scan.unread += [(page.number, box) for box in page.unread]
-        if not scan.title and page.words:
-            scan.title = title_of(page, settings)
-        unnamed = count_unnamed(w.text for w in page.words)
-        if unnamed:
-            scan.warnings.append(Warning_(page.number, f"{unnamed} glyph(s) with no Unicode "
-                                          "reading kept as (cid:N): check the text"))
-        table, header = read_page(page, columns, body_size, settings, extent, repeated)
-        repeated = margin_signatures(page, settings)
-        if header is not None and table is not None:
-            scan.header_boxes.append(Box(page.number, table.x0, header.top, table.x1,
-                                         header.bottom))
-        if header is not None:
-            names = list(header.names)
-            if scan.columns is None:
-                scan.columns = _ordered(names)
-                scan.header_fields = set(names)
-                scan.labels = {n: c.label for n, c in zip(names, header.cells)}
-            elif set(names) != set(scan.columns):
-                scan.warnings.append(Warning_(page.number, "header labels differ from the "
-                                              f"first page's: {[c.label for c in header.cells]}"))
-        elif table is None:
-            scan.labels_seen = scan.labels_seen or _header_like(page, settings)
-        if table is None:
-            continue
-        scan.layout += [ColumnSpan(page.number, c.name, max(c.x0, table.x0), min(c.x1, table.x1))
-                        for c in table.columns]
-        columns = None if table.ended else table.columns
-        extent = None if table.ended else (table.x0, table.x1)
-        body_size = table.body_size
-        yield table
-
-
-def _ordered(names: list[str]) -> list[str]:
-    """Fixed fields first in their canonical order, then extras in page order."""
-    return [f for f in FIXED_FIELDS] + [n for n in names if n not in FIXED_FIELDS]
 
 
 def _missing(labels: list[str]) -> list[str]:
@@ -180,42 +120,6 @@ def _missing(labels: list[str]) -> list[str]:
 
     found = set(map_labels(labels, Settings().header_fuzzy_threshold))
     return [f for f in FIXED_FIELDS if f not in found]
-
-
-# A row naming one of these is taken as the header first; else the first row that looks like one.
-_HEADER_WORDS = ("action", "priority", "lead", "update")
-
-
-def _header_like(page: PageData, settings: Settings) -> list[str]:
-    """Labels of a row that looks like a table header but did not map (for the error)."""
-    fallback: list[str] = []
-    for line in visual_lines(page.words, settings)[:40]:
-        cells = header_cells(line_words(page.words, line), page.rules)
-        if not 3 <= len(cells) <= 8:
-            continue
-        if any(w in line.text.lower() for w in _HEADER_WORDS):
-            return [c.label for c in cells]
-        if not fallback and all(_label_like(c.label) for c in cells):
-            fallback = [c.label for c in cells]
-    return fallback
-
-
-def _label_like(text: str) -> bool:
-    """Short and wordy, like "Ref" or "Target date", not a sentence or a number."""
-    return any(ch.isalpha() for ch in text) and len(text) <= 30 and len(text.split()) <= 3
-
-
-def title_of(page: PageData, settings: Settings) -> str:
-    """The largest text at the top of the first page with text."""
-    lines = visual_lines(page.words, settings)
-    biggest = max(ln.size for ln in lines)
-    picked = []
-    for ln in lines:
-        if ln.size >= biggest - 0.5:
-            picked.append(ln.text)
-        elif picked:
-            break
-    return " ".join(picked)
 
 
 def _match_leads(rows: list[Row], agencies: Agencies | None) -> None:

@@ -1,19 +1,23 @@
-"""A Report + its PDF -> page images showing what the recogniser saw.
+"""A Report + its Layout (or just its PDF) -> page images showing what the recogniser saw.
 
 ``overlay_shapes`` decides what to draw on a page as plain data (testable without pixels);
-``draw_overlay`` and ``inspect_page`` turn those shapes into a picture with a legend.
+``draw_overlay`` and ``inspect_page`` turn those shapes into a picture with a legend. Rows and
+flags come from the Report; columns and headers from the ``Layout`` that
+``extract_with_layout`` returns beside it (a Report read back from JSON has none: then only
+rows and flags are drawn).
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence, Union
 
 from .errors import PagesOutOfRange
 from .files import atomic_write_bytes
+from .layout import ColumnSpan, Layout
 from .model import (FLAG_FILLED, FLAG_JOINED, FLAG_PRIORITY_MISSING, FLAG_SPLIT_GUESSED,
-                    FLAG_UNMATCHED, Box, ColumnSpan, Report, Row)
+                    FLAG_UNMATCHED, Box, Report, Row)
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
@@ -95,14 +99,15 @@ class Shape:
 # --- what to draw (pure) ---------------------------------------------------------------------
 
 
-def overlay_shapes(report: Report, page: int, page_width: float | None = None) -> list[Shape]:
+def overlay_shapes(report: Report, layout: Layout | None, page: int,
+                   page_width: float | None = None) -> list[Shape]:
     """Everything to draw on ``page`` (1-based): outline, columns, headers, rows, flagged cells.
 
-    Rule-less columns reach the page edges (x 0 and the page width); pass ``page_width`` so
-    the outline stops at the text instead.
+    Without a ``layout`` only the rows and their flags are drawn. Rule-less columns reach the
+    page edges (x 0 and the page width); pass ``page_width`` so the outline stops at the text.
     """
-    spans = [s for s in report.layout if s.page == page]
-    headers = _headers_on(report.header_boxes, page)
+    spans = layout.columns_on(page) if layout else []
+    headers = _headers_on(layout.header_boxes if layout else (), page)
     placed = [(row, k, box) for row in report.rows
               for k, box in enumerate(row.boxes) if box.page == page]
     outline = _outline(spans, [b for _, b in headers] + [b for _, _, b in placed], page_width)
@@ -292,28 +297,41 @@ def legend(width: int, scale: float, caption: str = "") -> "PILImage.Image":
     return strip
 
 
-def overlay_image(report: Report, page_image: "PILImage.Image", page: int, scale: float
-                  ) -> "PILImage.Image":
+def overlay_image(report: Report, layout: Layout | None, page_image: "PILImage.Image",
+                  page: int, scale: float) -> "PILImage.Image":
     """``page_image`` with page ``page``'s shapes drawn on it (no legend)."""
-    shapes = overlay_shapes(report, page, page_width=page_image.width / scale)
+    shapes = overlay_shapes(report, layout, page, page_width=page_image.width / scale)
     return draw_overlay(page_image, shapes, scale)
 
 
-def inspect_page(report: Report, pdf_path: str | os.PathLike[str], page_number: int,
+PdfSource = Union[Layout, str, "os.PathLike[str]"]
+
+
+def _layout_of(source: PdfSource) -> tuple[Layout | None, str]:
+    """(the layout, the PDF's path) of a Layout, or of a bare PDF path (no layout)."""
+    if isinstance(source, Layout):
+        return source, source.path
+    return None, os.fspath(source)
+
+
+def inspect_page(report: Report, source: PdfSource, page_number: int,
                  resolution: int = INSPECT_RESOLUTION, password: str | None = None,
                  notes: list[str] | None = None) -> "PILImage.Image":
-    """Page ``page_number`` (1-based) of ``pdf_path`` with what the recogniser saw, and a legend.
+    """Page ``page_number`` (1-based) with what the recogniser saw, and a legend. ``source`` is
+    the ``Layout`` from ``extract_with_layout`` (it names its PDF), or a PDF path for a Report
+    read back from JSON (then columns and headers are not drawn).
 
     A page too large for ``resolution`` is drawn smaller; ``notes`` gets a line saying so."""
     from PIL import Image
 
     from .pdf import render_page_capped
 
+    layout, pdf_path = _layout_of(source)
     image, used, note = render_page_capped(pdf_path, page_number, resolution, password)
     if note and notes is not None:
         notes.append(f"{pdf_path}: {note}")
     scale = used / 72
-    page = overlay_image(report, image, page_number, scale)
+    page = overlay_image(report, layout, image, page_number, scale)
     caption = f"{report.source.file or Path(pdf_path).name} - page {page_number}"
     key = legend(page.width, scale, caption)
     out = Image.new("RGB", (page.width, page.height + key.height), "white")
@@ -322,10 +340,12 @@ def inspect_page(report: Report, pdf_path: str | os.PathLike[str], page_number: 
     return out
 
 
-def write_overlays(report: Report, pdf_path: str | os.PathLike[str], out_dir: str | Path,
+def write_overlays(report: Report, source: PdfSource, out_dir: str | Path,
                    pages: Sequence[int] | None = None, resolution: int = INSPECT_RESOLUTION,
                    password: str | None = None, notes: list[str] | None = None) -> list[Path]:
-    """One PNG per page (all pages by default) as ``<out_dir>/<pdf stem>-p<N>.png``."""
+    """One PNG per page (all pages by default) as ``<out_dir>/<pdf stem>-p<N>.png``; ``source``
+    as for ``inspect_page``."""
+    pdf_path = _layout_of(source)[1]
     outside = [n for n in pages or () if not 1 <= n <= report.source.pages]
     if outside:
         raise PagesOutOfRange(str(pdf_path), outside[0], report.source.pages)
@@ -333,7 +353,7 @@ def write_overlays(report: Report, pdf_path: str | os.PathLike[str], out_dir: st
     written = []
     for n in pages or range(1, report.source.pages + 1):
         target = out / f"{Path(pdf_path).stem}-p{n}.png"
-        image = inspect_page(report, pdf_path, n, resolution, password, notes)
+        image = inspect_page(report, source, n, resolution, password, notes)
         atomic_write_bytes(target, png_bytes(image))
         written.append(target)
     return written

@@ -1,4 +1,4 @@
-"""The single-file commands (tables, inspect, review, a batch's review pages) as module-level
+"""The single-file commands (tables, inspect, review) as module-level
 calls, so that workers.run_bounded can run them in a worker process under --timeout and
 --max-memory. Each takes the picklable ``Options`` and returns what the command prints: the
 paths written and any warnings.
@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from .model import Report
 from .options import Options
 
 
@@ -24,31 +23,19 @@ def tables_job(pdf: str, out_dir: str, pages: Sequence[int] | None,
 
 def inspect_job(pdf: str, out_dir: str, pages: Sequence[int] | None, resolution: int,
                 options: Options) -> tuple[list[Path], list[str]]:
-    from .extract import extract
+    from .extract import extract_with_layout
     from .inspect import write_overlays
 
-    report = extract(pdf, options=options)
+    report, layout = extract_with_layout(pdf, options=options)
     notes: list[str] = []
-    written = write_overlays(report, pdf, out_dir, pages, resolution, options.password, notes)
+    written = write_overlays(report, layout, out_dir, pages, resolution, options.password, notes)
     return written, notes
 
 
 def review_job(pdf: str, out_path: str, options: Options) -> tuple[list[Path], list[str]]:
-    from .extract import extract
+    from .extract import extract_with_layout
     from .review import write_review
 
-    report = extract(pdf, options=options)
+    report, layout = extract_with_layout(pdf, options=options)
     notes: list[str] = []
-    return [write_review(report, pdf, out_path, password=options.password, notes=notes)], notes
-
-
-def review_page_job(pdf: str, out_path: str, options: Options, resolution: int
-                    ) -> tuple[Report, list[str]]:
-    """One page of a batch's review: the report (for the index) and the warnings."""
-    from .extract import extract
-    from .review import write_review
-
-    report = extract(pdf, options=options)
-    notes: list[str] = []
-    write_review(report, pdf, out_path, resolution, options.password, notes)
-    return report, notes
+    return [write_review(report, layout, out_path, password=options.password, notes=notes)], notes

@@ -1,7 +1,9 @@
 """The data contract: Report and Row, and their JSON / pandas forms.
 
 Everything the extractor produces ends up in these dataclasses; writers, golden checks and
-the CLI only read them. The JSON form is pinned by ``data/report.schema.json``.
+the CLI only read them. The JSON form is pinned by ``data/report.schema.json``. Where things
+were found on the pages is not part of the contract: that is the ``Layout`` (layout.py) that
+``extract_with_layout`` returns beside the Report.
 """
 from __future__ import annotations
 
@@ -133,16 +135,6 @@ class Source:
                 "pages": self.pages}
 
 
-@dataclass(frozen=True)
-class ColumnSpan:
-    """A column's x-range on one page, as the recogniser found it."""
-
-    page: int
-    name: str
-    x0: float
-    x1: float
-
-
 @dataclass
 class Report:
     source: Source
@@ -152,20 +144,6 @@ class Report:
     warnings: list[Warning_] = field(default_factory=list)
     period: str | None = None         # reporting period printed in a header label
     status_column: str | None = None  # the column rows' ``status`` was read from
-    # Where the recogniser found things, for overlays and review pages; not serialised.
-    layout: list[ColumnSpan] = field(default_factory=list)
-    header_boxes: list[Box] = field(default_factory=list)  # one per page whose header was read
-    # The PDF this report was read from (extract sets it), for inspect_page; not serialised.
-    path: str | None = field(default=None, compare=False)
-
-    def inspect_page(self, page: int, resolution: int = 120) -> "Any":
-        """Page ``page`` (1-based) of the source PDF with what the recogniser saw drawn on it."""
-        from .inspect import inspect_page
-
-        if self.path is None:
-            raise ValueError("this Report has no source path; call "
-                             "safecity_extract.inspect.inspect_page(report, pdf_path, page)")
-        return inspect_page(self, self.path, page, resolution)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -17,8 +17,9 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from .errors import OcrUnavailable
-from .model import FLAG_OCR, FLAG_OCR_LOW, ColumnSpan, Row, Warning_
-from .pdf import Rule, Word
+from .layout import ColumnSpan
+from .model import FLAG_OCR, FLAG_OCR_LOW, Row, Warning_
+from .records import Rule, Word
 from .raster import (PixelBox, PixelLine, dark_mask, estimate_skew, horizontal_lines,
                      ink_regions, line_mask, vertical_lines)
 from .settings import Settings

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from .chars import (LTR, Box, Char, all_upright, blocks, bullet_codes, drop_doubled,
+from .chars import (Box, Char, all_upright, blocks, bullet_codes, drop_doubled,
                     has_doubled, has_unnamed, light_colours, lightness, plain_bullets, run_box,
                     run_text, runs, split_directions, turn, turn_back, unnamed_bullets,
                     watermark_chars)
@@ -23,6 +23,7 @@ from .errors import (DamagedPage, DamagedPDF, EmptyFile, EncryptedPDF, HostilePD
 from .limits import (LimitExceeded, capped_resolution, install_pdfminer_limits,
                      regular_file_problem)
 from .options import OCR_MODES
+from .records import Rule as Rule, Word as Word
 from .settings import Settings
 
 # pdfminer logs font and syntax quirks at WARNING; with no handler configured Python would
@@ -32,45 +33,6 @@ logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 # pdfplumber too: its "[WARNING] Metadata key ... could not be parsed" would reach stderr
 # without the file's name (a metadata value we cannot read only loses the title).
 logging.getLogger("pdfplumber").addHandler(logging.NullHandler())
-
-
-@dataclass(frozen=True, slots=True)
-class Word:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    # "ltr" for upright text. Text running another way ("btt" upwards, "ttb" downwards, "rtl"
-    # upside down) is read in its own direction and comes as one Word per block (a rotated
-    # cell): its text the block's lines joined as a cell's are, its box the block's box on
-    # the page, its size the font's.
-    direction: str = LTR
-    # Tesseract's confidence (0-100) for a word read by OCR; None for a text-layer word.
-    confidence: float | None = None
-
-    @property
-    def xmid(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def ymid(self) -> float:
-        return (self.top + self.bottom) / 2
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """A horizontal or vertical edge of a drawn line or rectangle."""
-
-    orientation: str  # "h" or "v"
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    # An edge of a filled, unstroked rectangle wider than a rule: a band of shading. It still
-    # marks a row or header, but is not a drawn line (generic tables treat them differently).
-    shading: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,9 +161,9 @@ def _word(raw: dict[str, Any]) -> Word:
                 round(bottom - top, 2))
 
 
-def _is_shading(rect: dict[str, Any]) -> bool:
+def _is_shading(rect: dict[str, Any], settings: Settings) -> bool:
     return bool(rect.get("fill")) and not rect.get("stroke") and min(
-        rect["width"], rect["height"]) > 2.0
+        rect["width"], rect["height"]) > settings.shading_min_size
 
 
 def _rules(page: Any, settings: Settings) -> tuple[Rule, ...]:
@@ -209,7 +171,8 @@ def _rules(page: Any, settings: Settings) -> tuple[Rule, ...]:
     from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
 
     edges = [(line_to_edge(ln), False) for ln in page.lines]
-    edges += [(e, _is_shading(rect)) for rect in page.rects for e in rect_to_edges(rect)]
+    edges += [(e, _is_shading(rect, settings)) for rect in page.rects
+              for e in rect_to_edges(rect)]
     edges += [(e, False) for curve in page.curves for e in curve_to_edges(curve)]
     out = []
     for e, shading in edges:
@@ -217,7 +180,8 @@ def _rules(page: Any, settings: Settings) -> tuple[Rule, ...]:
         # Orientation from the geometry: on pages with /Rotate, pdfplumber turns the
         # coordinates of drawn lines but can keep their unrotated orientation label.
         orient = "h" if width >= height else "v"
-        if max(width, height) >= settings.min_rule_length and min(width, height) <= 1.0:
+        if (max(width, height) >= settings.min_rule_length
+                and min(width, height) <= settings.rule_max_thickness):
             out.append(Rule(orient, float(e["x0"]), float(e["x1"]), float(e["top"]),
                             float(e["bottom"]), shading))
     return tuple(sorted(out, key=lambda r: (r.orientation, r.top, r.x0, r.bottom, r.x1,
@@ -229,10 +193,12 @@ def _chars_under(chars: Sequence[Char], box: dict[str, Any], settings: Settings)
     punctuation that pdfplumber's words would glue to them."""
     from pdfplumber.utils.text import extract_words
 
+    slack = settings.link_slack
     inside = [c for c in chars
-              if box["x0"] - 0.5 <= (c["x0"] + c["x1"]) / 2 <= box["x1"] + 0.5
-              and box["top"] - 0.5 <= (c["top"] + c["bottom"]) / 2 <= box["bottom"] + 0.5]
-    words = extract_words(inside, x_tolerance=settings.word_gap, y_tolerance=2)
+              if box["x0"] - slack <= (c["x0"] + c["x1"]) / 2 <= box["x1"] + slack
+              and box["top"] - slack <= (c["top"] + c["bottom"]) / 2 <= box["bottom"] + slack]
+    words = extract_words(inside, x_tolerance=settings.word_gap,
+                          y_tolerance=settings.word_line_gap)
     return " ".join(w["text"] for w in words).strip()
 
 
@@ -255,7 +221,7 @@ def _upright_words(chars: Sequence[Char], settings: Settings
     whose glyphs are drawn twice ("fake bold") is read again without the copies."""
     from pdfplumber.utils.text import WordExtractor
 
-    extractor = WordExtractor(x_tolerance=settings.word_gap, y_tolerance=2,
+    extractor = WordExtractor(x_tolerance=settings.word_gap, y_tolerance=settings.word_line_gap,
                               keep_blank_chars=False, use_text_flow=False)
     pairs = list(extractor.iter_extract_tuples(chars))
     if has_doubled(((w["text"], cs) for w, cs in pairs), settings.doubled_glyph_gap):

@@ -16,18 +16,19 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, Union
 from urllib.parse import quote
 
 from .files import atomic_write_text
-from .inspect import FLAG_CELLS, TABLE, Shape, overlay_shapes
+from .inspect import FLAG_CELLS, TABLE, PdfSource, Shape, _layout_of, overlay_shapes
+from .layout import Layout
 from .model import FLAG_FILLED, FLAG_JOINED, FLAG_UNMATCHED, Box, Report, Row, needs_look
 from .options import Options
 
 if TYPE_CHECKING:
-    from .batch import BatchResult
+    from .batch import BatchResult, FileResult
     from .workers import Bounds
 
 REVIEW_RESOLUTION = 96
 _CROP_MARGIN = 4.0  # points of page shown around a row's box
 
-Source_ = Union[str, "os.PathLike[str]", Report, tuple[Report, Union[str, "os.PathLike[str]"]]]
+Source_ = Union[str, "os.PathLike[str]", Report, tuple[Report, PdfSource]]
 
 FLAG_TEXT = {
     FLAG_JOINED: "joined across pages",
@@ -187,22 +188,24 @@ def _links_html(row: Row) -> str:
 # --- crops from the rendered pages -----------------------------------------------------------
 
 
-def row_crops(report: Report, pdf_path: str | os.PathLike[str],
+def row_crops(report: Report, source: PdfSource,
               resolution: int = REVIEW_RESOLUTION, password: str | None = None,
               notes: list[str] | None = None) -> dict[int, list[tuple[int, bytes]]]:
-    """Each row's boxes cut out of its pages (with the overlay drawn), as (page, PNG bytes).
+    """Each row's boxes cut out of its pages (with the overlay drawn), as (page, PNG bytes);
+    ``source`` is the report's ``Layout`` or its PDF's path (see ``inspect.inspect_page``).
 
     A page too large for ``resolution`` is drawn smaller; ``notes`` gets a line saying so."""
     from .inspect import draw_overlay, png_bytes
     from .pdf import render_page_capped
 
+    layout, pdf_path = _layout_of(source)
     crops: dict[int, list[tuple[int, bytes]]] = {}
     for page in sorted({b.page for row in report.rows for b in row.boxes}):
         image, used, note = render_page_capped(pdf_path, page, resolution, password)
         if note and notes is not None:
             notes.append(f"{pdf_path}: {note}")
         scale = used / 72
-        shapes = overlay_shapes(report, page, image.width / scale)
+        shapes = overlay_shapes(report, layout, page, image.width / scale)
         image = draw_overlay(image, shapes, scale)
         table = next((sh for sh in shapes if sh.kind == TABLE), None)
         for row in report.rows:
@@ -223,11 +226,12 @@ def crop_area(box: Box, table: Shape | None, scale: float, size: tuple[int, int]
             min(size[0], round((x1 + m) * scale)), min(size[1], round((box.bottom + m) * scale)))
 
 
-def write_review(report: Report, pdf_path: str | os.PathLike[str] | None, out_path: str | Path,
+def write_review(report: Report, source: PdfSource | None, out_path: str | Path,
                  resolution: int = REVIEW_RESOLUTION, password: str | None = None,
                  notes: list[str] | None = None) -> Path:
-    """Write ``report``'s review page (with crops when ``pdf_path`` is given) to ``out_path``."""
-    crops = row_crops(report, pdf_path, resolution, password, notes) if pdf_path else {}
+    """Write ``report``'s review page to ``out_path``, with crops of its pages when ``source``
+    (its ``Layout``, or its PDF's path) is given."""
+    crops = row_crops(report, source, resolution, password, notes) if source is not None else {}
     atomic_write_text(out_path, review_html(report, crops))
     return Path(out_path)
 
@@ -276,8 +280,9 @@ def review(source: Source_ | Iterable[Source_], out_path: str | Path, *,
            options: Options | None = None, resolution: int = REVIEW_RESOLUTION) -> list[Path]:
     """Write review pages; returns the files written.
 
-    ``source`` is a PDF path, a Report from ``extract`` (it knows its PDF), a (Report, pdf path)
-    pair, or a list of these. One source: ``out_path`` is its page. Several: ``out_path`` is an
+    ``source`` is a PDF path (read once), a (Report, Layout) pair from ``extract_with_layout``,
+    a (Report, pdf path) pair (columns and headers not drawn), a Report alone (no page crops),
+    or a list of these. One source: ``out_path`` is its page. Several: ``out_path`` is an
     index page and each PDF's page is written beside it as ``<pdf stem>.html``.
     """
     single = isinstance(source, (str, os.PathLike, Report)) or (
@@ -292,21 +297,22 @@ def review(source: Source_ | Iterable[Source_], out_path: str | Path, *,
     written, entries = [], []
     taken = {out.name.lower()}
     for report, pdf in pairs:
-        name = _unique(Path(pdf).stem if pdf else Path(report.source.file).stem, taken)
+        name = _unique(Path(_layout_of(pdf)[1]).stem if pdf is not None
+                       else Path(report.source.file).stem, taken)
         written.append(write_review(report, pdf, out.parent / name, resolution, password))
         entries.append(_entry(report.source.file, name, report))
     atomic_write_text(out, index_html(entries))
     return written + [out]
 
 
-def _resolve(item: Any, options: Options) -> tuple[Report, str | None]:
+def _resolve(item: Any, options: Options) -> tuple[Report, PdfSource | None]:
     if isinstance(item, Report):
-        return item, item.path
+        return item, None
     if isinstance(item, tuple):
-        return item[0], str(item[1]) if item[1] is not None else None
-    from .extract import extract
+        return item[0], item[1]
+    from .extract import extract_with_layout
 
-    return extract(item, options=options), str(item)
+    return extract_with_layout(item, options=options)
 
 
 def _unique(stem: str, taken: set[str]) -> str:
@@ -333,15 +339,16 @@ def review_batch(result: BatchResult, out_dir: str | Path, *, options: Options |
                  notes: list[str] | None = None) -> Path:
     """After ``run_batch``: ``<out_dir>/review/<name>.html`` per file read, and ``index.html``.
 
-    Files are read again (the JSON does not keep the column layout the overlay draws); files
-    the batch could not read are listed in the index with their error. With ``bounds``
-    (workers.Bounds) each file is read in a worker process under its timeout and memory cap;
-    ``notes`` collects warnings (a page drawn smaller, a file with no review page).
+    A file's report and layout come from the batch when it kept the layout
+    (``Outputs(review=True)``) and wrote the JSON: the PDF is not extracted again, only its
+    pages rendered. Other files (skipped ones, batches without JSON output) are read again.
+    Files the batch could not read are listed in the index with their error. With ``bounds``
+    (workers.Bounds) each page is written in a worker process under its timeout and memory
+    cap; ``notes`` collects warnings (a page drawn smaller, a file with no review page).
     """
     from .errors import SafecityError
-    from .extract import extract
+    from .extract import extract_with_layout
     from .guard import inside_root
-    from .jobs import review_page_job
     from .workers import run_bounded
 
     opts = options or Options()
@@ -356,14 +363,15 @@ def review_batch(result: BatchResult, out_dir: str | Path, *, options: Options |
         rel = _free_name(PurePosixPath(f.input.rel.as_posix() + ".html"), taken)
         try:
             target = inside_root(folder.joinpath(*rel.parts), out_dir)
+            kept = _from_batch(f, Path(out_dir))
             if bounds is not None:
-                args = (str(f.input.path), str(target), opts, resolution)
+                args = (str(f.input.path), str(target), opts, resolution, kept)
                 report, more = run_bounded(review_page_job, args, str(f.input.path), bounds)
                 if notes is not None:
                     notes.extend(more)
             else:
-                report = extract(f.input.path, options=opts)
-                write_review(report, f.input.path, target, resolution, opts.password, notes)
+                report, layout = kept or extract_with_layout(f.input.path, options=opts)
+                write_review(report, layout, target, resolution, opts.password, notes)
         except SafecityError as exc:
             entries.append(IndexEntry(name, None, error=str(exc)))
             if notes is not None:
@@ -373,3 +381,28 @@ def review_batch(result: BatchResult, out_dir: str | Path, *, options: Options |
     index = inside_root(folder / "index.html", out_dir)
     atomic_write_text(index, index_html(entries))
     return index
+
+
+def _from_batch(f: FileResult, out_dir: Path) -> tuple[Report, Layout] | None:
+    """The report the batch wrote as JSON for ``f`` and the layout it kept, if it has both."""
+    from .writers import read_json
+
+    if f.layout is None:
+        return None
+    try:
+        report = read_json(f.input.output(out_dir, "json"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return (report, f.layout) if report.source.sha256 == f.sha256 else None
+
+
+def review_page_job(pdf: str, out_path: str, options: Options, resolution: int,
+                    kept: tuple[Report, Layout] | None = None) -> tuple[Report, list[str]]:
+    """One page of a batch's review: the report (for the index) and the warnings. ``kept``:
+    the report and layout the batch already has (then the PDF is only rendered)."""
+    from .extract import extract_with_layout
+
+    report, layout = kept or extract_with_layout(pdf, options=options)
+    notes: list[str] = []
+    write_review(report, layout, out_path, resolution, options.password, notes)
+    return report, notes

@@ -1,4 +1,10 @@
-"""Tolerances and thresholds of the recogniser, in one frozen dataclass passed down explicitly."""
+"""Tolerances and thresholds of the recogniser, in one frozen dataclass passed down explicitly.
+
+Every tolerance of pdf.py, geometry.py, grid.py (report mode), tables.py and regions.py
+(generic mode) is a field here, with a comment saying what it measures and in what unit; the
+modules hold no tolerance of their own. ``Options.settings`` carries them to extract, batch,
+check, review, inspect and tables.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
@@ -42,6 +48,156 @@ class Settings:
     # 80: on the bench scans words read at 90+ were 0.15% wrong, below 90 13-50%; of the
     # thresholds 10..90 it best finds the rows with a misread word (bench/RESULTS.md, OCR).
     ocr_min_confidence: float = 80.0
+
+    # --- where a word, a rule or an edge belongs (points) ------------------------------------
+    # A word is on a line when its vertical middle lies within this of the line's top..bottom;
+    # a band or body edge is put this far above the line that opens it.
+    line_slack: float = 0.5
+    # A rule or a word edge this close to the line, boundary or area it is tested against
+    # still touches it (a rule between two lines, splitting header words, under a link).
+    edge_slack: float = 1.0
+    # A column boundary found in a whitespace gutter stands this far left of its right end.
+    boundary_inset: float = 1.0
+    # A word crosses a column boundary when it reaches this far past it on both sides.
+    straddle: float = 2.0
+    # A horizontal rule runs across a column when its ends come this close to the column's.
+    rule_reach: float = 3.0
+    # The table's outline stands this far outside its outermost text.
+    text_margin: float = 2.0
+    # A running header or footer is matched by its top, rounded to steps of this.
+    margin_step: float = 2.0
+    # A character is under a link when its centre is within this of the link's area.
+    link_slack: float = 0.5
+    # A filled rectangle thicker than this both ways is shading, not a rule.
+    shading_min_size: float = 2.0
+    # An edge thinner than this is a rule (and at least ``min_rule_length`` long).
+    rule_max_thickness: float = 1.0
+    # Characters whose tops differ by no more than this share a word (pdfplumber y_tolerance).
+    word_line_gap: float = 2.0
+
+    # --- sizes when nothing can be measured --------------------------------------------------
+    # Font size (points) of text that reports none.
+    default_font_size: float = 10.0
+    # Line pitch of a table whose lines give no step, in multiples of its body font size.
+    default_pitch: float = 1.2
+
+    # --- report mode: the header row (multiples of the header's median font size) -----------
+    # Header words closer than this side by side join one header cell.
+    header_word_gap: float = 0.55
+    # The lines of one header row are no further apart than this (multiples of the lower
+    # line's size), and a header row has at most ``header_max_lines`` lines.
+    header_line_gap: float = 0.8
+    header_max_lines: int = 4
+
+    # --- report mode: rows without rules (multiples of the line's font size) ----------------
+    # A new row opens at an Action line with nothing in the other columns within this share
+    # of the line's height above it ...
+    row_clear_above: float = 0.5
+    # ... and a gap of more than this to the Action line above it.
+    row_gap: float = 0.25
+    # Lines whose tops are within this of each other are level; a column starts a fresh
+    # entry level with a line after a blank of more than ``row_fresh_gap`` above it.
+    row_level: float = 0.3
+    row_fresh_gap: float = 0.8
+    # A line more than this many font sizes tall is a rotated block: its band is found from
+    # one font size below its top.
+    turned_line_ratio: float = 2.0
+
+    # --- generic mode (tables.py): one region's rows, columns and cells ---------------------
+    # Multiples of the region's body font size unless said otherwise.
+    # The narrowest whitespace gutter between two columns.
+    table_gutter: float = 0.4
+    # A wider gap than this between two words of a line separates two cells, unless the
+    # text's own word spaces are wider: then both are ``table_space_ratio`` of its spaces,
+    # and a gutter between words must be wider than ``table_gutter_spaces`` of its spaces.
+    table_word_space: float = 0.45
+    table_space_ratio: float = 1.3
+    table_gutter_spaces: float = 1.5
+    # Lines closer than this belong to one paragraph (may share a cell).
+    table_tight: float = 0.6
+    # A line lying more than this above the bottom of the row before overlaps it.
+    table_overlap: float = 0.2
+    # Words whose middles are within this share of the first word's height share a line (a
+    # bullet sits a little lower than its text; staggered labels are half a line apart).
+    table_line_tolerance: float = 0.4
+    # Share of the lines that may cross a gutter (spanning headings), in regions of at least
+    # ``table_spanning_lines`` lines.
+    table_spanning_share: float = 0.12
+    table_spanning_lines: int = 4
+    # A vertical rule is a column boundary when it runs at least this share of the longest.
+    table_rule_run_share: float = 0.5
+    # A gutter further than this many ``rule_snap`` from every rule is not that rule's.
+    table_rule_gutter: float = 2.0
+    # The region is ruled (gutters without rules are alignment inside cells) when there are
+    # at least this many ruled boundaries per gutter without a rule.
+    table_ruled_gutters: float = 3.0
+    # Neighbouring words a gutter [a, b] separates lie no further apart than this many
+    # times its width (plus ``edge_slack``), their ends within ``table_gap_slack`` (points).
+    table_neighbour_gap: float = 2.0
+    table_gap_slack: float = 0.5
+    # The text's word space is the median gap under this between words with letters, taken
+    # from at least ``table_min_gaps`` gaps; else, in monospaced text (character widths
+    # within a factor ``table_mono_spread``), one character; else ``table_default_space``.
+    table_max_word_gap: float = 0.8
+    table_min_gaps: int = 3
+    table_mono_spread: float = 1.05
+    table_default_space: float = 0.25
+    # Rules define the rows when they separate at least this share of consecutive text rows
+    # (of at least ``table_min_rule_rows`` rows and two rules).
+    table_ruled_rows_share: float = 0.5
+    table_min_rule_rows: int = 3
+    # In a ruled table, whether a row rule is drawn under an outer column is asked this far
+    # (points) at most outside the inner boundaries.
+    table_outer_reach: float = 50.0
+
+    # --- generic mode (regions.py): where tables are on a page ------------------------------
+    # Multiples of the page's body font size unless said otherwise.
+    # A gap this wide between two words of a line separates two parts.
+    region_segment_gap: float = 1.0
+    # Lines further apart than this do not belong to one table, unless one horizontal rule
+    # runs between them under both (then ``region_ruled_gap``).
+    region_block_gap: float = 1.6
+    region_ruled_gap: float = 3.0
+    # Reach of the rules that close a table off above and below.
+    region_close_gap: float = 2.5
+    # Split lines a table of text needs (two for a ruled one).
+    region_min_lines: int = 3
+    # A part with this many words with letters that is at least ``region_prose_width`` of
+    # the text's width is running text.
+    region_prose_words: int = 6
+    region_prose_width: float = 0.3
+    # A grid of rules over this share of the page is a frame, not a table.
+    region_frame_share: float = 0.6
+    # A table's words cover at least this share of its width on an average line; a chart's
+    # tick labels and legend far less (set on the eu half of ICDAR 2013, checked on the us).
+    region_min_cover: float = 0.15
+    # Words whose middles are within this share of the first word's height share a line.
+    region_line_tolerance: float = 0.4
+    # One-part lines between two split lines join their table when no more than
+    # ``region_max_steps`` of them, each narrower than ``region_step_width`` of the text's
+    # width or no running text.
+    region_step_width: float = 0.5
+    region_max_steps: int = 3
+    # A rule closing a table off runs under at least ``region_close_width`` of its width and
+    # is no longer than ``region_close_span`` times it.
+    region_close_width: float = 0.7
+    region_close_span: float = 1.5
+    # Column headings right above a block are no further apart than this.
+    region_header_gap: float = 0.8
+    # Part edges within this of each other line up (a column).
+    region_align: float = 0.5
+    # Two blocks are one table when at least this share of each one's column edges recur in
+    # the other, they are no further apart than ``region_join_gap``, and at most
+    # ``region_max_between`` lines, each shorter than ``region_short_line`` of the width, lie
+    # between them.
+    region_match_share: float = 0.6
+    region_join_gap: float = 6.0
+    region_max_between: int = 2
+    region_short_line: float = 0.4
+    # A rule runs across a block when it covers at least this share of its width; two such
+    # rules closer than ``region_double_rule`` are one (a double rule).
+    region_wide_rule: float = 0.5
+    region_double_rule: float = 0.5
 
     def __post_init__(self) -> None:
         for f in fields(self):

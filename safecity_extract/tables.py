@@ -1,8 +1,9 @@
 """Generic table mode: a region of a page -> rows, columns and (spanning) cells of any table.
 
-Uses the recogniser's grid steps: columns from vertical rules or whitespace gutters, rows from
-horizontal rules or text lines, the cell text rules of cells.py. ``find_tables`` also finds the
-regions (ruled boxes, blocks of aligned lines) when none is given.
+A strategy on the geometry core (geometry.py), as report mode (grid.py) is another: columns
+from vertical rules or whitespace gutters, rows from horizontal rules or text lines, the cell
+text rules of cells.py. ``find_tables`` also finds the regions (regions.py: ruled boxes,
+blocks of aligned lines) when none is given.
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from .cells import Line, cell_text, group_lines, wrapped
-from .grid import body_font_size, min_coverage_x, steady_lines, whitespace_gaps
+from .geometry import (bbox, body_font_size, cluster, h_rule_at, h_rules_in_gap, min_coverage_x,
+                       runs, steady_lines, steps, v_rule_at, whitespace_gaps, words_by_line)
 from .options import Options
 from .pdf import Document, PageData, Rule, Word
 from .settings import Settings
@@ -21,17 +23,7 @@ from .wrap import is_bullet
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (points, top-left origin)
 
-# Table-mode proportions, in multiples of the region's body font size.
-GUTTER = 0.4         # narrowest whitespace between two columns
-WORD_SPACE = 0.45    # a wider gap between two words of a line separates two cells
-# ... unless the text's own word spaces are wider: both are then this many of its spaces.
-SPACES = 1.3
-GUTTER_SPACES = 1.5  # ... and a gutter between words is wider than this many of its spaces
-TIGHT = 0.6          # lines closer than this belong to one paragraph (may share a cell)
-# Words whose middles are this share of a line's height apart share it (a bullet glyph sits a
-# little lower than its text; staggered labels are half a line or more apart).
-LINE_TOLERANCE = 0.4
-SPANNING_SHARE = 0.12  # share of the lines that may cross a gutter (spanning headings)
+# Every proportion and tolerance is a field of Settings (table_*, edge_slack, ...).
 
 
 @dataclass(frozen=True)
@@ -92,44 +84,35 @@ def words_in(words: Iterable[Word], bbox: BBox) -> list[Word]:
     return [w for w in words if x0 <= w.xmid <= x1 and top <= w.ymid <= bottom]
 
 
-def rules_in(rules: Iterable[Rule], bbox: BBox) -> list[Rule]:
-    """Drawn rules within ``bbox``. Edges of shading are left out: word processors shade
-    single lines or cells, and those edges would cut multi-line cells apart."""
+def rules_in(rules: Iterable[Rule], bbox: BBox, slack: float) -> list[Rule]:
+    """Drawn rules within ``bbox`` (give or take ``slack``). Edges of shading are left out: word
+    processors shade single lines or cells, and those edges would cut multi-line cells apart."""
     x0, top, x1, bottom = bbox
-    return [r for r in rules if not r.shading and r.x1 >= x0 - 1 and r.x0 <= x1 + 1
-            and r.bottom >= top - 1 and r.top <= bottom + 1]
-
-
-def _cluster(values: Iterable[float], snap: float) -> list[float]:
-    """Sorted values, those within ``snap`` of the previous one merged into their mean."""
-    groups: list[list[float]] = []
-    for v in sorted(values):
-        if groups and v - groups[-1][-1] <= snap:
-            groups[-1].append(v)
-        else:
-            groups.append([v])
-    return [sum(g) / len(g) for g in groups]
+    return [r for r in rules if not r.shading and r.x1 >= x0 - slack and r.x0 <= x1 + slack
+            and r.bottom >= top - slack and r.top <= bottom + slack]
 
 
 # --- columns ------------------------------------------------------------------------------
 
 
-def ruled_columns(words: Sequence[Word], rules: Sequence[Rule], snap: float) -> list[float]:
+def ruled_columns(words: Sequence[Word], rules: Sequence[Rule], s: Settings) -> list[float]:
     """x of vertical rules inside the text's extent that cut through no word and run at least
-    half as far down the table as the longest one (shorter ones edge the shading of a cell)."""
+    ``table_rule_run_share`` as far down the table as the longest one (shorter ones edge the
+    shading of a cell)."""
     if not words:
         return []
-    lo, hi = min(w.x0 for w in words), max(w.x1 for w in words)
-    xs = [r.x0 for r in rules if r.orientation == "v" and lo + 1 < r.x0 < hi - 1]
+    snap, slack = s.rule_snap, s.edge_slack
+    lo, _, hi, _ = bbox(words)
+    xs = [r.x0 for r in rules if r.orientation == "v" and lo + slack < r.x0 < hi - slack]
     found: list[tuple[float, float]] = []
-    for x in _cluster(xs, snap):
+    for x in cluster(xs, snap):
         near = [r for r in rules if r.orientation == "v" and abs(r.x0 - x) <= snap]
-        cut = any(w.x0 < x - 1 and w.x1 > x + 1 and any(r.top <= w.ymid <= r.bottom for r in near)
-                  for w in words)
+        cut = any(w.x0 < x - slack and w.x1 > x + slack
+                  and any(r.top <= w.ymid <= r.bottom for r in near) for w in words)
         if not cut:
             found.append((x, _covered(near)))
     longest = max((length for _, length in found), default=0.0)
-    return [x for x, length in found if length >= 0.5 * longest]
+    return [x for x, length in found if length >= s.table_rule_run_share * longest]
 
 
 def _covered(rules: Sequence[Rule]) -> float:
@@ -142,8 +125,8 @@ def _covered(rules: Sequence[Rule]) -> float:
     return total
 
 
-def gutter_columns(by_line: Sequence[Sequence[Word]], min_width: float, wide: float
-                   ) -> list[float]:
+def gutter_columns(by_line: Sequence[Sequence[Word]], min_width: float, wide: float,
+                   s: Settings) -> list[float]:
     """x of the boundaries in the whitespace gutters between text columns.
 
     Only lines split into two or more parts say where gutters are (a few of them may still
@@ -155,14 +138,15 @@ def gutter_columns(by_line: Sequence[Sequence[Word]], min_width: float, wide: fl
     words = [w for ws in by_line for w in ws]
     if not words:
         return []
-    lo, hi = min(w.x0 for w in words), max(w.x1 for w in words)
+    lo, _, hi, _ = bbox(words)
     split = [ws for ws in by_line if _is_split(ws, min_width, wide)]
     basis = split if len(split) >= 2 else by_line
-    allowed = max(1, int(SPANNING_SHARE * len(basis))) if len(basis) >= 4 else 0
+    allowed = (max(1, int(s.table_spanning_share * len(basis)))
+               if len(basis) >= s.table_spanning_lines else 0)
     gaps = [(a, b) for a, b in whitespace_gaps([w for ws in basis for w in ws], lo, hi, allowed,
                                                min_width)
-            if lo < a and b < hi and (b - a > wide or _between_numbers(by_line, a, b))]
-    return [min_coverage_x(words, a, b) for a, b in gaps]
+            if lo < a and b < hi and (b - a > wide or _between_numbers(by_line, a, b, s))]
+    return [min_coverage_x(words, a, b, s.boundary_inset) for a, b in gaps]
 
 
 def _is_split(ws: Sequence[Word], min_width: float, wide: float) -> bool:
@@ -172,13 +156,14 @@ def _is_split(ws: Sequence[Word], min_width: float, wide: float) -> bool:
                for a, b in zip(ws, ws[1:]))
 
 
-def _between_numbers(by_line: Sequence[Sequence[Word]], a: float, b: float) -> bool:
+def _between_numbers(by_line: Sequence[Sequence[Word]], a: float, b: float, s: Settings
+                     ) -> bool:
     """Of the neighbouring words that [a, b] separates, have most no letters on either side?"""
     numbers = others = 0
     for ws in by_line:
         for left, right in zip(ws, ws[1:]):
-            if (left.x1 <= a + 0.5 and right.x0 >= b - 0.5
-                    and right.x0 - left.x1 <= 2 * (b - a) + 1):
+            if (left.x1 <= a + s.table_gap_slack and right.x0 >= b - s.table_gap_slack
+                    and right.x0 - left.x1 <= s.table_neighbour_gap * (b - a) + s.edge_slack):
                 if not _has_letters(left.text) and not _has_letters(right.text):
                     numbers += 1
                 else:
@@ -187,7 +172,7 @@ def _between_numbers(by_line: Sequence[Sequence[Word]], a: float, b: float) -> b
 
 
 def column_edges(by_line: Sequence[Sequence[Word]], rules: Sequence[Rule], gutter: float,
-                 wide: float, snap: float) -> tuple[list[float], dict[float, float]]:
+                 wide: float, s: Settings) -> tuple[list[float], dict[float, float]]:
     """Inner column boundaries, and those drawn as rules with how far from the boundary their
     rules may lie (a double rule is one boundary at its middle).
 
@@ -196,12 +181,14 @@ def column_edges(by_line: Sequence[Sequence[Word]], rules: Sequence[Rule], gutte
     rules are boundaries too, if text stands on both sides (see ``_supported``).
     """
     words = [w for ws in by_line for w in ws]
-    reach = _one_per_gutter(ruled_columns(words, rules, snap), words, snap)
+    snap = s.rule_snap
+    reach = _one_per_gutter(ruled_columns(words, rules, s), words, snap)
     ruled = sorted(reach)
-    gutters = gutter_columns(by_line, gutter, wide)
-    free = {x: gutter for x in gutters if all(abs(x - r) > 2 * snap for r in ruled)
+    gutters = gutter_columns(by_line, gutter, wide, s)
+    free = {x: gutter for x in gutters if all(abs(x - r) > s.table_rule_gutter * snap
+                                              for r in ruled)
             and not _rule_in_gap(x, ruled, words)}
-    if ruled and 3 * len(free) <= len(ruled):
+    if ruled and s.table_ruled_gutters * len(free) <= len(ruled):
         return ruled, reach
     edges = sorted(ruled + list(free))
     keep = _supported(edges, free, by_line)
@@ -259,12 +246,7 @@ def _one_per_gutter(xs: Sequence[float], words: Sequence[Word], snap: float
                     ) -> dict[float, float]:
     """Rules with no text between them (double rules, both edges of a thick one) -> one
     boundary at their middle, with the distance within which its rules lie."""
-    groups: list[list[float]] = []
-    for x in sorted(xs):
-        if groups and not any(w.x1 > groups[-1][-1] and w.x0 < x for w in words):
-            groups[-1].append(x)
-        else:
-            groups.append([x])
+    groups = runs(sorted(xs), lambda run, x: not any(w.x1 > run[-1] and w.x0 < x for w in words))
     return {(g[0] + g[-1]) / 2: (g[-1] - g[0]) / 2 + snap for g in groups}
 
 
@@ -277,25 +259,26 @@ def _rule_in_gap(x: float, ruled: Sequence[float], words: Sequence[Word]) -> boo
     return False
 
 
-def word_spacing(by_line: Sequence[Sequence[Word]], size: float) -> float:
+def word_spacing(by_line: Sequence[Sequence[Word]], size: float, s: Settings) -> float:
     """The text's usual space between two words of a phrase: the median gap next to a word
     with letters (numbers stand in columns, so gaps between them are gutters); in monospaced
     text without enough such gaps, one character's width."""
     gaps = sorted(b.x0 - a.x1 for ws in by_line for a, b in zip(ws, ws[1:])
-                  if 0 < b.x0 - a.x1 < 0.8 * size
+                  if 0 < b.x0 - a.x1 < s.table_max_word_gap * size
                   and (_has_letters(a.text) or _has_letters(b.text)))
-    if len(gaps) >= 3:
+    if len(gaps) >= s.table_min_gaps:
         return gaps[len(gaps) // 2]
     pitches = sorted((w.x1 - w.x0) / len(w.text) for ws in by_line for w in ws if len(w.text) > 1)
-    if pitches and pitches[-1] <= 1.05 * pitches[0]:
+    if pitches and pitches[-1] <= s.table_mono_spread * pitches[0]:
         return pitches[len(pitches) // 2]
-    return 0.25 * size
+    return s.table_default_space * size
 
 
-def _drawn_beside(rules: Sequence[Rule], ruled_x: Mapping[float, float], ln: Line
-                  ) -> set[float]:
+def _drawn_beside(rules: Sequence[Rule], ruled_x: Mapping[float, float], ln: Line,
+                  slack: float) -> set[float]:
     """The ruled column boundaries whose rule is actually drawn beside this line."""
-    return {x for x, reach in ruled_x.items() if _v_rule_at(rules, x, ln.top, ln.bottom, reach)}
+    return {x for x, reach in ruled_x.items()
+            if v_rule_at(rules, x, ln.top, ln.bottom, reach, slack)}
 
 
 def _column(x: float, edges: Sequence[float]) -> int:
@@ -308,34 +291,19 @@ def _column(x: float, edges: Sequence[float]) -> int:
 # --- lines -> pieces ---------------------------------------------------------------------
 
 
-def line_words(words: Sequence[Word], lines: Sequence[Line]) -> list[list[Word]]:
-    """Each line's words, left to right; a word goes to the line whose middle is nearest its own
-    among those holding it."""
-    out: list[list[Word]] = [[] for _ in lines]
-    for w in words:
-        holding = [k for k, ln in enumerate(lines) if ln.top - 0.5 <= w.ymid <= ln.bottom + 0.5]
-        if holding:
-            k = min(holding, key=lambda k: abs((lines[k].top + lines[k].bottom) / 2 - w.ymid))
-            out[k].append(w)
-    return [sorted(ws, key=lambda w: w.x0) for ws in out]
-
-
 def pieces(ws: Sequence[Word], edges: Sequence[float], ruled: set[float], space: float
            ) -> list[_Piece]:
     """Split one line's words into cells: by column, but words across a boundary that are only a
     word space apart (and not split by a rule drawn beside this line, ``ruled``) stay together
     as a spanning cell."""
-    out: list[list[Word]] = []
-    for w in ws:
-        if out:
-            prev = out[-1][-1]
-            c_prev, c_w = _column(prev.xmid, edges), _column(w.xmid, edges)
-            if c_prev == c_w or (w.x0 - prev.x1 <= space
+    def joins(run: list[Word], w: Word) -> bool:
+        prev = run[-1]
+        c_prev, c_w = _column(prev.xmid, edges), _column(w.xmid, edges)
+        return c_prev == c_w or (w.x0 - prev.x1 <= space
                                  and (_has_letters(prev.text) or _has_letters(w.text))
-                                 and not any(x in ruled for x in edges[c_prev:c_w])):
-                out[-1].append(w)
-                continue
-        out.append([w])
+                                 and not any(x in ruled for x in edges[c_prev:c_w]))
+
+    out = runs(ws, joins)
     return [_Piece(_column(g[0].xmid, edges), _column(g[-1].xmid, edges), tuple(g)) for g in out]
 
 
@@ -413,16 +381,17 @@ def header_end(line_pieces: Sequence[list[_Piece]]) -> int:
     return len(line_pieces)
 
 
-def rule_between(rules: Sequence[Rule], upper: Line, lower: Line) -> bool:
+def rule_between(rules: Sequence[Rule], upper: Line, lower: Line, slack: float) -> bool:
     """Is there a horizontal rule between the two lines, under some of their text?"""
     lo, hi = max(upper.x0, lower.x0), min(upper.x1, lower.x1)
     lo, hi = (lo, hi) if lo < hi else (min(upper.x0, lower.x0), max(upper.x1, lower.x1))
-    return any(r.orientation == "h" and upper.bottom - 1 <= r.top <= lower.top + 1
-               and r.x0 < hi and r.x1 > lo for r in rules)
+    return any(r.x0 < hi and r.x1 > lo
+               for r in h_rules_in_gap(rules, upper.bottom, lower.top, slack))
 
 
 def text_rows(lines: Sequence[Line], line_pieces: Sequence[list[_Piece]],
-              rules: Sequence[Rule], rights: Mapping[int, float], size: float) -> list[list[int]]:
+              rules: Sequence[Rule], rights: Mapping[int, float], size: float, s: Settings
+              ) -> list[list[int]]:
     """Group line indices into rows: a line joins the row above when it continues its cells,
     lies close below it and no rule separates them. Header lines stack by the header's rules,
     any other pair of lines by the body's."""
@@ -432,11 +401,11 @@ def text_rows(lines: Sequence[Line], line_pieces: Sequence[list[_Piece]],
         if rows:
             members = rows[-1]
             bottom = max(lines[j].bottom for j in members)
-            close = ln.top - bottom <= TIGHT * size
-            overlapping = ln.top < bottom - 0.2 * size
+            close = ln.top - bottom <= s.table_tight * size
+            overlapping = ln.top < bottom - s.table_overlap * size
             above = lines[members[-1]]
             row = [p for j in members for p in line_pieces[j]]
-            if close and not rule_between(rules, above, ln) and continues(
+            if close and not rule_between(rules, above, ln, s.edge_slack) and continues(
                     row, line_pieces[k], rights, k < first_body and members[0] < first_body,
                     overlapping):
                 members.append(k)
@@ -445,54 +414,44 @@ def text_rows(lines: Sequence[Line], line_pieces: Sequence[list[_Piece]],
     return rows
 
 
-def ruled_rows(words: Sequence[Word], rules: Sequence[Rule], snap: float) -> list[float]:
+def ruled_rows(words: Sequence[Word], rules: Sequence[Rule], snap: float, slack: float
+               ) -> list[float]:
     """y of horizontal rules inside the text's extent that cut through no word."""
     if not words:
         return []
-    lo, hi = min(w.top for w in words), max(w.bottom for w in words)
-    ys = [r.top for r in rules if r.orientation == "h" and lo + 1 < r.top < hi - 1]
-    return [y for y in _cluster(ys, snap)
-            if not any(w.top + 1 < y < w.bottom - 1 and _h_rule_at(rules, y, w.xmid, snap)
-                       for w in words)]
-
-
-def _h_rule_at(rules: Sequence[Rule], y: float, x: float, snap: float) -> bool:
-    return any(r.orientation == "h" and abs(r.top - y) <= snap and r.x0 - 1 <= x <= r.x1 + 1
-               for r in rules)
+    _, lo, _, hi = bbox(words)
+    ys = [r.top for r in rules if r.orientation == "h" and lo + slack < r.top < hi - slack]
+    return [y for y in cluster(ys, snap)
+            if not any(w.top + slack < y < w.bottom - slack
+                       and h_rule_at(rules, y, w.xmid, snap, slack) for w in words)]
 
 
 def _spans_columns(rules: Sequence[Rule], y: float, words: Sequence[Word],
-                   edges: Sequence[float], snap: float) -> bool:
+                   edges: Sequence[float], snap: float, slack: float) -> bool:
     """Does a rule at ``y`` run on unbroken under two neighbouring text columns? (Shading
     behind single cells also leaves edges inside rows; a rule under a spanning heading is one.)"""
     filled = sorted({_column(w.xmid, edges) for w in words})
     under = {c for c in filled
-             if any(_h_rule_at(rules, y, w.xmid, snap) for w in words
+             if any(h_rule_at(rules, y, w.xmid, snap, slack) for w in words
                     if _column(w.xmid, edges) == c)}
     return any(a in under and b in under
-               and all(_h_rule_at(rules, y, x, snap) for x in edges[a:b])
+               and all(h_rule_at(rules, y, x, snap, slack) for x in edges[a:b])
                for a, b in zip(filled, filled[1:]))
-
-
-def _v_rule_at(rules: Sequence[Rule], x: float, top: float, bottom: float, reach: float
-               ) -> bool:
-    """Is a vertical rule drawn within ``reach`` of ``x`` beside the middle of [top, bottom]?"""
-    mid = (top + bottom) / 2
-    return any(r.orientation == "v" and abs(r.x0 - x) <= reach and r.top - 1 <= mid <= r.bottom + 1
-               for r in rules)
 
 
 def _row_bands(lines: Sequence[Line], rows: Sequence[list[int]]) -> list[tuple[float, float]]:
     return [(min(lines[k].top for k in r), max(lines[k].bottom for k in r)) for r in rows]
 
 
-def rows_are_ruled(bands: Sequence[tuple[float, float]], ys: Sequence[float]) -> bool:
+def rows_are_ruled(bands: Sequence[tuple[float, float]], ys: Sequence[float], s: Settings
+                   ) -> bool:
     """True when rules separate most consecutive text rows: the rules then define the rows."""
-    if len(bands) < 3 or len(ys) < 2:
+    if len(bands) < s.table_min_rule_rows or len(ys) < 2:
         return False
+    slack = s.edge_slack
     ruled = sum(1 for (_, b), (t, _) in zip(bands, bands[1:])
-                if any(b - 1 <= y <= t + 1 for y in ys))
-    return ruled >= 0.5 * (len(bands) - 1)
+                if any(b - slack <= y <= t + slack for y in ys))
+    return ruled >= s.table_ruled_rows_share * (len(bands) - 1)
 
 
 # --- cells --------------------------------------------------------------------------------
@@ -541,27 +500,28 @@ def table_structure(page: PageData, bbox: BBox,
     words = words_in(page.words, bbox)
     if not words:
         return Table(page.number, bbox, ())
-    rules = rules_in(page.rules, bbox)
-    size = body_font_size(words)
-    lines = steady_lines(words, LINE_TOLERANCE)
-    by_line = line_words(words, lines)
-    spacing = word_spacing(by_line, size)
-    space = max(WORD_SPACE * size, SPACES * spacing)
-    edges, ruled_x = column_edges(by_line, rules, GUTTER * size,
-                                  max(GUTTER * size, GUTTER_SPACES * spacing), s.rule_snap)
-    line_pieces = [pieces(ws, edges, _drawn_beside(rules, ruled_x, ln), space)
+    slack = s.edge_slack
+    rules = rules_in(page.rules, bbox, slack)
+    size = body_font_size(words, s.default_font_size)
+    lines = steady_lines(words, s.table_line_tolerance)
+    by_line = words_by_line(words, lines, s.line_slack)
+    spacing = word_spacing(by_line, size, s)
+    space = max(s.table_word_space * size, s.table_space_ratio * spacing)
+    gutter = s.table_gutter * size
+    edges, ruled_x = column_edges(by_line, rules, gutter,
+                                  max(gutter, s.table_gutter_spaces * spacing), s)
+    line_pieces = [pieces(ws, edges, _drawn_beside(rules, ruled_x, ln, slack), space)
                    for ws, ln in zip(by_line, lines)]
     rights = _column_rights(words, edges)
-    rows = text_rows(lines, line_pieces, rules, rights, size)
+    rows = text_rows(lines, line_pieces, rules, rights, size, s)
     bands = _row_bands(lines, rows)
-    ys = [y for y in ruled_rows(words, rules, s.rule_snap)
-          if not any(top + 1 < y < bottom - 1 for top, bottom in bands)
-          or _spans_columns(rules, y, words, edges, s.rule_snap)]
-    pitch = column_pitch(lines, line_pieces) or 1.2 * size
+    ys = [y for y in ruled_rows(words, rules, s.rule_snap, slack)
+          if not any(top + slack < y < bottom - slack for top, bottom in bands)
+          or _spans_columns(rules, y, words, edges, s.rule_snap, slack)]
+    pitch = column_pitch(lines, line_pieces) or s.default_pitch * size
     body = [r for r in rows if r[0] >= header_end(line_pieces)] or rows
-    region = _Region(page.number, bbox, lines, line_pieces, rows, edges, pitch, s.paragraph_gap,
-                     s.rule_snap)
-    if rows_are_ruled(_row_bands(lines, body), ys):
+    region = _Region(page.number, bbox, lines, line_pieces, rows, edges, pitch, s)
+    if rows_are_ruled(_row_bands(lines, body), ys, s):
         return _grid_table(region, rules, ruled_x, ys)
     return _text_table(region)
 
@@ -577,8 +537,7 @@ class _Region:
     rows: Sequence[list[int]]
     edges: Sequence[float]
     pitch: float
-    paragraph_gap: float
-    snap: float
+    settings: Settings
 
 
 def column_pitch(lines: Sequence[Line], line_pieces: Sequence[list[_Piece]]) -> float | None:
@@ -588,8 +547,8 @@ def column_pitch(lines: Sequence[Line], line_pieces: Sequence[list[_Piece]]) -> 
     for ln, ps in zip(lines, line_pieces):
         for p in ps:
             tops.setdefault(p.c0, []).append(ln.top)
-    steps = sorted(b - a for ts in tops.values() for a, b in zip(ts, ts[1:]) if b > a)
-    return steps[len(steps) // 2] if steps else None
+    found = sorted(d for ts in tops.values() for d in steps(ts))
+    return found[len(found) // 2] if found else None
 
 
 def _column_rights(words: Sequence[Word], edges: Sequence[float]) -> dict[int, float]:
@@ -621,9 +580,10 @@ def _grid_table(region: _Region, rules: Sequence[Rule], ruled_x: Mapping[float, 
     more text rows): neighbouring slots are one cell where the rule between them is missing,
     unless text on both sides says otherwise."""
     lines, line_pieces, rows, edges = region.lines, region.line_pieces, region.rows, region.edges
-    snap = region.snap
+    s = region.settings
+    snap, slack = s.rule_snap, s.edge_slack
     n_rows, n_cols = len(ys) + 1, len(edges) + 1
-    y_edges = [min(ln.top for ln in lines) - 1, *ys, max(ln.bottom for ln in lines) + 1]
+    y_edges = [min(ln.top for ln in lines) - slack, *ys, max(ln.bottom for ln in lines) + slack]
     x_edges = [-1e9, *edges, 1e9]
     slots = _Slots(n_rows, n_cols)
     content: dict[tuple[int, int], list[Word]] = {}
@@ -640,13 +600,15 @@ def _grid_table(region: _Region, rules: Sequence[Rule], ruled_x: Mapping[float, 
                 apart.update((band, c) for c in range(p.c1, q.c0))
     for r in range(n_rows):
         for c, x in enumerate(edges):
-            if x in ruled_x and (r, c) not in apart and not _v_rule_at(
-                    rules, x, y_edges[r], y_edges[r + 1], ruled_x[x]):
+            if x in ruled_x and (r, c) not in apart and not v_rule_at(
+                    rules, x, y_edges[r], y_edges[r + 1], ruled_x[x], slack):
                 slots.join((r, c), (r, c + 1))
     for r, y in enumerate(ys):
         for c in range(n_cols):
-            mid = (max(x_edges[c], x_edges[1] - 50) + min(x_edges[c + 1], x_edges[-2] + 50)) / 2
-            if not _h_rule_at(rules, y, mid, snap):
+            reach = s.table_outer_reach
+            mid = (max(x_edges[c], x_edges[1] - reach)
+                   + min(x_edges[c + 1], x_edges[-2] + reach)) / 2
+            if not h_rule_at(rules, y, mid, snap, slack):
                 slots.join((r, c), (r + 1, c))
     return Table(region.page, region.bbox, _cells_from(slots, content, region))
 
@@ -660,7 +622,8 @@ def _cells_from(slots: _Slots, content: Mapping[tuple[int, int], list[Word]], re
             continue
         rows = [r for r, _ in members]
         cols = [c for _, c in members]
-        text = cell_text(steady_lines(ws, LINE_TOLERANCE), region.pitch, region.paragraph_gap)
+        s = region.settings
+        text = cell_text(steady_lines(ws, s.table_line_tolerance), region.pitch, s.paragraph_gap)
         cells.append(Cell(min(rows), min(cols), max(rows), max(cols), text))
     return _compact(cells)
 
@@ -723,4 +686,5 @@ def find_regions(page: PageData, settings: Settings | None = None) -> list[BBox]
     from .regions import table_regions
 
     s = Settings.resolve(settings)
-    return table_regions(page.words, page.rules, page.width, page.height, s.rule_snap + 1)
+    return table_regions(page.words, page.rules, page.width, page.height,
+                         s.rule_snap + s.edge_slack)

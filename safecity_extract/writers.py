@@ -39,7 +39,7 @@ def read_json(path: str | Path) -> Report:
 
 
 def report_from_dict(data: dict[str, Any]) -> Report:
-    """The inverse of ``Report.to_dict`` (the column layout is not serialised, so it is empty)."""
+    """The inverse of ``Report.to_dict`` (a Layout is never serialised: a Report has none)."""
     columns = list(data["columns"])
     if "status_column" not in data:  # written before status existed: read it from the cells
         report = report_from_dict({**data, "status_column": None})

@@ -167,7 +167,7 @@ def test_unknown_encryption_handler_is_unsupported(tmp_path):
 
 
 def test_unexpected_exception_becomes_extraction_failed(monkeypatch):
-    ex = sys.modules["safecity_extract.extract"]  # the package exports a function of that name
+    ex = sys.modules["safecity_extract.pages"]  # the page loop's one step
 
     def broken(page, *args, **kwargs):
         if page.number == 2:

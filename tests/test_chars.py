@@ -16,7 +16,7 @@ from safecity_extract.chars import (BTT, BULLET, LTR, RTL, TTB, WINANSI_UNUSED, 
                                     lightness, plain_bullets, run_box, run_text, runs,
                                     split_directions, turn, turn_back, unnamed_bullets,
                                     watermark_chars)
-from safecity_extract.grid import steady_lines
+from safecity_extract.geometry import steady_lines
 from safecity_extract.pdf import Word
 from safecity_extract.pdf import Document, PageData
 
@@ -270,7 +270,7 @@ def test_a_rotated_block_is_a_line_of_its_own():
     tall = Word("Reduce crime", 10, 20, 100, 300, 9.0, BTT)
     beside = [Word("one", 40, 60, 100, 109, 9.0), Word("two", 40, 60, 150, 159, 9.0),
               Word("three", 40, 70, 200, 209, 9.0)]
-    for lines in (group_lines([tall, *beside]), steady_lines([tall, *beside])):
+    for lines in (group_lines([tall, *beside]), steady_lines([tall, *beside], 0.3)):
         assert sorted(ln.text for ln in lines) == ["Reduce crime", "one", "three", "two"]
     assert [ln.text for ln in group_lines([tall, *beside])][:2] == ["one", "Reduce crime"]
 

@@ -1,6 +1,6 @@
 """Grid steps on hand-made words and rules: header, columns, rows, table end."""
-from safecity_extract.grid import (band_edges, column_bounds, fill_bands,
-                                   find_header, header_cells, read_page, separators,
+from safecity_extract.grid import (Carry, band_edges, column_bounds, fill_bands,
+                                   find_header, header_cells, read_table, separators,
                                    text_blocks, text_row_starts)
 from safecity_extract.settings import Settings
 from tests.helpers import hrule, line, page, vrule, words
@@ -115,7 +115,7 @@ def test_read_page_rule_less_table_and_heading_ends_it():
         + words("Meetings held.", 380, 150)
     ws += words("Appendix: Abbreviations used in this report", 40, 200, size=14)
     ws += words("SCC", 40, 230) + words("Southampton City Council", 140, 230)
-    table, header = read_page(page(ws), None, None, S)
+    table, header = read_table(page(ws), Carry(), S)
     assert header is not None and table.ended
     assert len(table.bands) == 2
     assert [ln.text for ln in table.bands[1].cells["action"]] == ["Engage the public."]

@@ -13,9 +13,10 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image, ImageStat
 
-from safecity_extract import extract, review
+from safecity_extract import extract_with_layout, review
 from safecity_extract.batch import BatchResult, FileResult, Input
 from safecity_extract.cli import main
+from safecity_extract.layout import Layout
 from safecity_extract.model import (FLAG_FILLED, FLAG_UNMATCHED, AgencyMatch, Box, Link, Report,
                                     Row, Source, Warning_)
 from safecity_extract.review import IndexEntry, index_html, review_batch, review_html
@@ -25,8 +26,12 @@ EVIL = "<script>alert(1)</script>"
 
 
 @lru_cache(maxsize=None)
+def sample(path: Path) -> tuple[Report, Layout]:
+    return extract_with_layout(path)
+
+
 def sample_report(path: Path) -> Report:
-    return extract(path)
+    return sample(path)[0]
 
 
 class Page(HTMLParser):
@@ -145,9 +150,9 @@ def test_index_links_pages_and_lists_failures() -> None:
 
 def test_sample_review_page(tmp_path: Path) -> None:
     pdf = SAMPLES[0]
-    report = sample_report(pdf)
+    report, layout = sample(pdf)
     out = tmp_path / "review.html"
-    assert review(report, out) == [out]
+    assert review((report, layout), out) == [out]
     page = Page(out.read_text("utf-8"))
     assert len(page.rows()) == len(report.rows)
     imgs = [a.get("src") or "" for a in page.all("img")]
@@ -161,7 +166,7 @@ def test_sample_review_page(tmp_path: Path) -> None:
 
 
 def test_several_pdfs_get_a_page_each_and_an_index(tmp_path: Path) -> None:
-    pairs = [(sample_report(p), p) for p in SAMPLES[:2]]
+    pairs = [sample(SAMPLES[0]), (sample_report(SAMPLES[1]), SAMPLES[1])]  # a Layout, a path
     written = review(pairs, tmp_path / "index.html")
     assert [p.name for p in written] == [f"{p.stem}.html" for p in SAMPLES[:2]] + ["index.html"]
     links = [a.get("href") for a in Page((tmp_path / "index.html").read_text()).all("a")]
@@ -178,6 +183,37 @@ def test_batch_review_reads_each_file_and_lists_failures(tmp_path: Path) -> None
     assert (tmp_path / "review" / "sub" / f"{SAMPLES[0].stem}.html").exists()
     text = index.read_text()
     assert f'href="sub/{SAMPLES[0].stem}.html"' in text and "broken.pdf: damaged" in text
+
+
+def test_a_report_alone_gets_a_page_without_crops(tmp_path: Path) -> None:
+    out = tmp_path / "review.html"
+    review(sample_report(SAMPLES[0]), out)
+    page = Page(out.read_text("utf-8"))
+    assert len(page.rows()) == len(sample_report(SAMPLES[0]).rows) and not page.all("img")
+
+
+def test_batch_review_uses_the_batchs_layout_and_json(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --review the batch keeps each file's Layout: the review pages read no PDF again."""
+    import importlib
+
+    from safecity_extract.batch import Outputs, collect_inputs, run_batch
+
+    result = run_batch(collect_inputs([SAMPLES[0]]), Outputs.of(tmp_path, review=True),
+                       workers=1)
+    assert result.files[0].layout is not None
+    assert result.files[0].layout.path == str(SAMPLES[0])
+
+    def no_second_read(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the PDF was read again")
+
+    monkeypatch.setattr(importlib.import_module("safecity_extract.extract"),
+                        "extract_with_layout", no_second_read)
+    index = review_batch(result, tmp_path)
+    page = Page((tmp_path / "review" / f"{SAMPLES[0].stem}.html").read_text("utf-8"))
+    assert len(page.rows()) == len(sample_report(SAMPLES[0]).rows)
+    assert len(page.all("img")) == sum(len(r.boxes) for r in sample_report(SAMPLES[0]).rows)
+    assert index.exists()
 
 
 def test_cli_review(tmp_path: Path) -> None:
@@ -214,7 +250,7 @@ def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @needs_chromium
 def test_review_page_renders_in_chromium(tmp_path: Path) -> None:
     out = tmp_path / "review.html"
-    review(sample_report(SAMPLES[0]), out)
+    review(sample(SAMPLES[0]), out)
     shot = tmp_path / "shot.png"
     run = chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,900",
                    out.resolve().as_uri())
