@@ -87,7 +87,7 @@ def test_same_seed_same_spec_and_truth():
     assert draw(1) != draw(12)
 
 
-@pytest.mark.parametrize("producer", ["reportlab"])
+@pytest.mark.parametrize("producer", ["reportlab", "chromium"])
 def test_same_seed_same_pdf_text(producer, tmp_path):
     layout = draw(3, producer=producer, compact=True)
     texts = []

@@ -34,28 +34,48 @@ def code_hash() -> str:
 
 MAX_REDRAWS = 6
 SHIFT = 9.0  # points added to the bottom margin per redraw: moves every page break
+F04 = "f04_merged_continuation"
+F04_REDRAWS = 24
+F04_SHIFT = 5.0
 
 
-def truth_record(layout: Layout, requested: Layout) -> dict[str, Any]:
-    """The truth rows, the layout as drawn and the layout the seed asked for."""
+def truth_record(layout: Layout, requested: Layout,
+                 situation: dict[str, int] | None = None) -> dict[str, Any]:
+    """The truth rows, the layout as drawn and the layout the seed asked for (and, for
+    family 4, where its situation occurs in the drawing)."""
     record = layout.truth()
     record["generator"] = code_hash()
     record["layout"] = layout.to_dict()
     record["requested"] = requested.to_dict()
+    if situation is not None:
+        record["situation"] = situation
     return record
 
 
-def draw_unambiguous(layout: Layout, pdf: Path, cache: Path) -> Layout:
+def draw_unambiguous(layout: Layout, pdf: Path, cache: Path
+                     ) -> tuple[Layout, dict[str, int] | None]:
     """Draw ``layout``; while a page break makes a paragraph end look like a wrap, draw it
-    again with a deeper bottom margin. Returns the layout that was drawn."""
-    from .check import ambiguous_breaks
+    again with a deeper bottom margin. A family 4 document is redrawn the same way until
+    a priority group begins on a page whose top row continues from the page before (the
+    situation that family is about). Returns the layout drawn and that situation."""
+    from .check import ambiguous_breaks, merged_continuation, row_pages
 
     left, right, top, bottom = layout.margins
-    for n in range(MAX_REDRAWS):
-        drawn = replace(layout, margins=(left, right, top, bottom + SHIFT * n))
+    f04 = layout.family == F04
+    tries, step = (F04_REDRAWS, F04_SHIFT) if f04 else (MAX_REDRAWS, SHIFT)
+    for n in range(tries):
+        drawn = replace(layout, margins=(left, right, top, bottom + step * n))
         render(drawn, pdf, cache)
-        if not ambiguous_breaks(pdf, drawn):
-            return drawn
+        if ambiguous_breaks(pdf, drawn):
+            continue
+        if not f04:
+            return drawn, None
+        situation = merged_continuation(drawn, row_pages(pdf, drawn))
+        if situation is not None:
+            return drawn, situation
+    if f04:
+        raise RuntimeError(f"{layout.doc_id}: no redraw began a priority group on a page "
+                           "whose top row continues from the page before")
     raise RuntimeError(f"{layout.doc_id}: every redraw left a paragraph end at a page "
                        "break on a full line")
 
@@ -83,9 +103,9 @@ def build(layout: Layout, out_dir: Path, check_code: bool = True) -> tuple[Path,
         if same and (not check_code or old.get("generator") == code_hash()):
             return pdf, old
     tmp = pdf.with_name(pdf.stem + f".{os.getpid()}.tmp.pdf")
-    drawn = draw_unambiguous(layout, tmp, out_dir / ".cache")
+    drawn, situation = draw_unambiguous(layout, tmp, out_dir / ".cache")
     tmp.replace(pdf)
-    text = dumps(truth_record(drawn, layout))
+    text = dumps(truth_record(drawn, layout, situation))
     tmp_json = truth_path.with_name(truth_path.name + f".{os.getpid()}.tmp")
     tmp_json.write_text(text, encoding="utf-8")
     tmp_json.replace(truth_path)

@@ -121,3 +121,70 @@ def ambiguous_breaks(pdf: Path, layout: Layout) -> list[str]:
                     found.append(f"page {n + 1}/{n + 2} {key}: {last[0][-30:]!r} | "
                                  f"{first[0][:30]!r}")
     return found
+
+
+def _column_stream(pages: list[list[dict[str, Any]]], heights: list[float], layout: Layout,
+                   x0: float, x1: float) -> list[tuple[str, int]]:
+    """Every non-space character inside one column's span, page by page in reading order,
+    with its page index (symbol bullets read as the bullet they stand for)."""
+    out: list[tuple[str, int]] = []
+    for n, words in enumerate(pages):
+        inside = [w for w in words if _inside(w, x0, x1, layout, heights[n])]
+        for line in _lines(inside):
+            out += [("•" if ch == "\uf0b7" else ch, n) for ch in line[0] if not ch.isspace()]
+    return out
+
+
+def _find(stream: list[tuple[str, int]], text: str, start: int) -> int:
+    """Index in ``stream`` where ``text`` (no spaces) begins at or after ``start``, or -1."""
+    chars = "".join(ch for ch, _ in stream)
+    return chars.find(text, start)
+
+
+def row_pages(pdf: Path, layout: Layout) -> list[tuple[int, int]]:
+    """(first page, last page), 1-based, of every truth row as the produced PDF shows it.
+
+    Read from the PDF's characters column by column, independently of the extractor: a
+    row starts where the start of its Action cell is found (searching on from the row
+    before), and ends on the page of the last characters of whichever cell runs longest.
+    The priority column is read only when every row prints its priority."""
+    pages, heights = read_words(pdf)
+    spans = [(key, x0, x1) for key, x0, x1 in column_spans(layout)
+             if key != "priority" or layout.priority_mode == "every"]
+    streams = {key: _column_stream(pages, heights, layout, x0, x1) for key, x0, x1 in spans}
+    pos = dict.fromkeys(streams, 0)
+    out: list[tuple[int, int]] = []
+    for i, row in enumerate(layout.rows):
+        first, last = None, None
+        for key, stream in streams.items():
+            text = "".join(row.cell(key).split())
+            if not text:
+                continue
+            head = text[:12]
+            at = _find(stream, head, pos[key])
+            if at < 0:
+                raise RuntimeError(f"{layout.doc_id}: row {i + 1} {key} not found in the PDF")
+            tail = text[-12:]
+            end = _find(stream, tail, at + max(0, len(text) - 12 - 40))
+            end = at + len(head) - 1 if end < 0 else end + len(tail) - 1
+            pos[key] = end + 1
+            if key == "action":
+                first = stream[at][1]
+            last = stream[end][1] if last is None else max(last, stream[end][1])
+        assert first is not None and last is not None
+        out.append((first + 1, last + 1))
+    return out
+
+
+def merged_continuation(layout: Layout, spans: list[tuple[int, int]]) -> dict[str, int] | None:
+    """Family 4's situation, if the drawing has it: a priority group begins on a page whose
+    top row is the continuation of a row from the page before. Rows are 1-based."""
+    from .rows import groups
+
+    starts = [g[0] for g in groups(list(layout.rows))[1:]]
+    for j in starts:
+        page = spans[j][0]
+        carried = [i for i in range(j) if spans[i][0] < page <= spans[i][1]]
+        if carried:
+            return {"page": page, "continued_row": carried[-1] + 1, "group_row": j + 1}
+    return None

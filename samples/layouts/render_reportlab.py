@@ -307,7 +307,8 @@ def render(layout: Layout, out: Path, cache: Path) -> None:
     left, right, top, bottom = layout.margins
     width = size[0] - left - right
 
-    def build(path: Path, total: int | None, table_pages: set[int], whole: bool) -> tuple[int, set[int]]:
+    def build(path: Path, total: int | None, table_pages: set[int], whole: bool
+              ) -> tuple[int, set[int]]:
         pages: list[int] = []
         doc = SimpleDocTemplate(str(path), pagesize=size, leftMargin=left, rightMargin=right,
                                 topMargin=top, bottomMargin=bottom, title=TITLE,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import random
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +152,8 @@ def _columns(rng: random.Random, family: str, priority_mode: str, usable: float,
              pool: dict[str, list[str]]) -> tuple[Column, ...]:
     keys = ["action", "lead_agency", "update"]
     if rng.random() < 0.25:
-        keys = rng.choice((["action", "update", "lead_agency"], ["lead_agency", "action", "update"]))
+        keys = rng.choice((["action", "update", "lead_agency"],
+                           ["lead_agency", "action", "update"]))
     if priority_mode not in ("section", "heading"):
         keys.insert(0 if rng.random() < 0.85 or priority_mode == "rotated" else 1, "priority")
     extras = []
@@ -186,8 +187,10 @@ def _columns(rng: random.Random, family: str, priority_mode: str, usable: float,
     return tuple(Column(c.key, c.label, round(c.width / norm, 4)) for c in out)
 
 
-def _extras(rng: random.Random, rows: list[TruthRow], columns: tuple[Column, ...]) -> list[TruthRow]:
-    extra_cols = [c for c in columns if c.key not in ("priority", "action", "lead_agency", "update")]
+def _extras(rng: random.Random, rows: list[TruthRow], columns: tuple[Column, ...]
+            ) -> list[TruthRow]:
+    fixed = ("priority", "action", "lead_agency", "update")
+    extra_cols = [c for c in columns if c.key not in fixed]
     if not extra_cols:
         return rows
     out = []
@@ -275,10 +278,18 @@ def draw(seed: int, producer: str | None = None, family: str | None = None,
     font_size = rng.choice((8.5, 9.0, 9.5, 10.0, 10.5, 11.0))
     font = rng.choice(("sans", "sans", "serif"))
     pad_h = rng.choice((3.0, 4.0, 5.0, 6.0))
-    columns = fit_widths(columns, rows, font, font_size, pad_h, usable,
-                         priority_mode == "rotated")
+    rotated = priority_mode == "rotated"
+    fitted = fit_widths(columns, rows, font, font_size, pad_h, usable, rotated)
+    while not fits(fitted, rows, font, font_size, pad_h, usable, rotated):
+        extra = [c.key for c in columns if c.key not in FIXED]
+        if not extra:
+            break
+        # no room for every column's longest word: leave an extra column out
+        columns, rows = without(columns, rows, extra[-1])
+        fitted = fit_widths(columns, rows, font, font_size, pad_h, usable, rotated)
+    columns = fitted
     watermark = "DRAFT" if family == "f09_rotated_watermark" or rng.random() < 0.05 else None
-    return Layout(
+    layout = Layout(
         seed=seed, family=family, producer=producer, page_size=page_size,
         landscape=landscape, margins=margins, font=font,
         font_size=font_size, leading=rng.choice((1.15, 1.2, 1.25, 1.35)), columns=columns,
@@ -302,19 +313,40 @@ def draw(seed: int, producer: str | None = None, family: str | None = None,
         watermark=watermark,
         continued_markers=family == "f03_space_separated" or (
             borders in ("none", "header") and rng.random() < 0.15),
-        keep_rows_whole=rng.random() < 0.2,
+        # family 4 needs rows that run over page breaks (build.py makes sure one does)
+        keep_rows_whole=rng.random() < 0.2 and family != "f04_merged_continuation",
         rows=tuple(rows),
         compact=compact,
     )
+    if producer == "libreoffice" and layout.continued_markers:
+        # Word draws these lines in the text flow, between parts of the table split at
+        # page ends (render_libreoffice.py): rows kept whole, and no table per priority
+        split = priority_mode != "heading"
+        layout = replace(layout, continued_markers=split,
+                         keep_rows_whole=split or layout.keep_rows_whole)
+    return layout
 
 
 METRIC_FONTS = {"sans": ("Helvetica", "Helvetica-Bold"), "serif": ("Times-Roman", "Times-Bold")}
 
 
-def fit_widths(columns: tuple[Column, ...], rows: list[TruthRow], font: str, size: float,
-               pad_h: float, usable: float, rotated: bool) -> tuple[Column, ...]:
-    """Widen every column to hold its longest word (label in bold, cells in the body font),
-    taking the room from the widest columns, so no producer ever breaks a word."""
+FIXED = ("priority", "action", "lead_agency", "update")
+
+
+def without(columns: tuple[Column, ...], rows: list[TruthRow], key: str
+            ) -> tuple[tuple[Column, ...], list[TruthRow]]:
+    """The columns and rows with one extra column left out (shares scaled back to 1)."""
+    kept = [c for c in columns if c.key != key]
+    total = sum(c.width for c in kept)
+    cols = tuple(Column(c.key, c.label, round(c.width / total, 4)) for c in kept)
+    out = [TruthRow(r.priority, r.action, r.lead_agency, r.update,
+                    tuple((k, v) for k, v in r.extras if k != key), r.links) for r in rows]
+    return cols, out
+
+
+def _needs(columns: tuple[Column, ...], rows: list[TruthRow], font: str, size: float,
+           pad_h: float, usable: float, rotated: bool) -> list[float]:
+    """The width (points) each column needs for its longest word."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     regular, bold = METRIC_FONTS[font]
@@ -327,6 +359,21 @@ def fit_widths(columns: tuple[Column, ...], rows: list[TruthRow], font: str, siz
         words += [(w, regular) for r in rows for w in r.cell(c.key).split()]
         widest = max((stringWidth(w, f, size) for w, f in words), default=0.0)
         need.append(widest * 1.12 + 2 * pad_h + size * 1.6 + 4)
+    return need
+
+
+def fits(columns: tuple[Column, ...], rows: list[TruthRow], font: str, size: float,
+         pad_h: float, usable: float, rotated: bool) -> bool:
+    """Does every column hold its longest word?"""
+    need = _needs(columns, rows, font, size, pad_h, usable, rotated)
+    return all(c.width * usable >= n - 0.5 for c, n in zip(columns, need))
+
+
+def fit_widths(columns: tuple[Column, ...], rows: list[TruthRow], font: str, size: float,
+               pad_h: float, usable: float, rotated: bool) -> tuple[Column, ...]:
+    """Widen every column to hold its longest word (label in bold, cells in the body font),
+    taking the room from the widest columns, so no producer ever breaks a word."""
+    need = _needs(columns, rows, font, size, pad_h, usable, rotated)
     widths = [c.width * usable for c in columns]
     for _ in range(len(columns) * 2):
         short = [i for i, w in enumerate(widths) if w < need[i]]
