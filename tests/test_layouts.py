@@ -147,3 +147,55 @@ def test_compare_names_the_first_difference():
     assert any("missing" in d for d in out.details)
     report["warnings"] = [{"page": 2, "message": "text left unplaced"}]
     assert not compare(truth, report).silent
+
+
+def _f(family: str) -> list[tuple[Path, dict]]:
+    return [(pdf, rec) for pdf, rec in COMMITTED if rec["family"] == family]
+
+
+@pytest.mark.parametrize("producer", ["reportlab", "chromium", "libreoffice"])
+def test_family_4_documents_begin_a_group_below_a_continued_row(producer, tmp_path):
+    from samples.layouts.check import merged_continuation, row_pages
+
+    if producer == "libreoffice":
+        docs = _f("f04_merged_continuation")
+    else:
+        layout = draw(50004, producer=producer, family="f04_merged_continuation", compact=True)
+        docs = [build(layout, tmp_path)]
+    assert docs
+    for pdf, rec in docs:
+        layout = layout_from_dict(rec["layout"])
+        spans = row_pages(pdf, layout)
+        situation = rec["situation"]
+        assert merged_continuation(layout, spans) == situation
+        page, carried, first = situation["page"], situation["continued_row"], situation["group_row"]
+        assert spans[carried - 1][0] < page <= spans[carried - 1][1]
+        assert spans[first - 1][0] == page
+        assert layout.rows[first - 1].priority != layout.rows[first - 2].priority
+
+
+@pytest.mark.parametrize("producer", ["reportlab", "chromium", "libreoffice"])
+def test_family_3_documents_print_continuation_lines(producer, tmp_path):
+    from samples.layouts.check import row_pages
+    from samples.layouts.text import CONTINUED_FOOT, CONTINUED_HEAD
+
+    if producer == "libreoffice":
+        docs = _f("f03_space_separated")
+    else:
+        layout = draw(50003, producer=producer, family="f03_space_separated", compact=True)
+        docs = [build(layout, tmp_path)]
+    assert docs
+    for pdf, rec in docs:
+        layout = layout_from_dict(rec["layout"])
+        spans = row_pages(pdf, layout)
+        first, last = spans[0][0], max(end for _, end in spans)
+        assert last > first, rec["doc_id"]
+        with pdfplumber.open(pdf) as doc:
+            texts = [page.extract_text() or "" for page in doc.pages]
+        feet = [n + 1 for n, t in enumerate(texts) if CONTINUED_FOOT in t]
+        heads = [n + 1 for n, t in enumerate(texts) if CONTINUED_HEAD in t]
+        assert feet and heads, rec["doc_id"]
+        assert set(feet) <= set(range(first, last)), (rec["doc_id"], feet)
+        assert set(heads) <= set(range(first + 1, last + 1)), (rec["doc_id"], heads)
+        if producer != "libreoffice":  # drawn in the margins: on every page of the table
+            assert feet == list(range(first, last)) and heads == list(range(first + 1, last + 1))

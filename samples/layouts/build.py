@@ -92,8 +92,10 @@ def render(layout: Layout, pdf: Path, cache: Path) -> None:
     draw_pdf(layout, pdf, cache)
 
 
-def build(layout: Layout, out_dir: Path, check_code: bool = True) -> tuple[Path, dict[str, Any]]:
-    """The PDF of ``layout`` in ``out_dir`` (built unless cached) and its truth record."""
+def build(layout: Layout, out_dir: Path, check_code: bool = True, cache: Path | None = None
+          ) -> tuple[Path, dict[str, Any]]:
+    """The PDF of ``layout`` in ``out_dir`` (built unless cached) and its truth record;
+    ``cache``: where producers keep what they make once (``out_dir/.cache`` by default)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     pdf = out_dir / f"{layout.doc_id}.pdf"
     truth_path = out_dir / f"{layout.doc_id}.json"
@@ -103,7 +105,7 @@ def build(layout: Layout, out_dir: Path, check_code: bool = True) -> tuple[Path,
         if same and (not check_code or old.get("generator") == code_hash()):
             return pdf, old
     tmp = pdf.with_name(pdf.stem + f".{os.getpid()}.tmp.pdf")
-    drawn, situation = draw_unambiguous(layout, tmp, out_dir / ".cache")
+    drawn, situation = draw_unambiguous(layout, tmp, cache or out_dir / ".cache")
     tmp.replace(pdf)
     text = dumps(truth_record(drawn, layout, situation))
     tmp_json = truth_path.with_name(truth_path.name + f".{os.getpid()}.tmp")
@@ -148,7 +150,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.committed:
         for seed in COMMITTED_SEEDS:
             layout = draw(seed, producer="libreoffice", compact=True)
-            pdf, _ = build(layout, COMMITTED, check_code=False)
+            pdf, _ = build(layout, COMMITTED, check_code=False,
+                           cache=args.out / ".cache")
             print(pdf)
         return
     for seed in parse_seeds(args.seeds):

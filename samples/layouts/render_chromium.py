@@ -291,6 +291,7 @@ class Browser:
     it quits by itself when the pipe closes, should this process die first)."""
 
     def __init__(self) -> None:
+        self.owner = os.getpid()
         self.profile = tempfile.TemporaryDirectory(prefix="layout-chromium-")
         to_child, self._out = os.pipe()
         self._in, from_child = os.pipe()
@@ -387,28 +388,33 @@ _BROWSER: list[Browser] = []
 
 
 def _browser() -> Browser:
+    if _BROWSER and _BROWSER[0].owner != os.getpid():
+        _BROWSER.clear()  # inherited through fork: the parent's browser, not ours to use
     if _BROWSER and _BROWSER[0].proc.poll() is None:
         return _BROWSER[0]
     if _BROWSER:
         _BROWSER.pop().close()
     b = Browser()
     _BROWSER.append(b)
-    if len(_CLOSERS) == 0:
+    if os.getpid() not in _CLOSING:
         import atexit
         from multiprocessing import util
+        _CLOSING.add(os.getpid())
         atexit.register(close_browser)
         # process-pool workers leave through os._exit: atexit does not run there, this does
-        _CLOSERS.append(util.Finalize(None, close_browser, exitpriority=100))
+        util.Finalize(None, close_browser, exitpriority=100)
     return b
 
 
-_CLOSERS: list[Any] = []
+_CLOSING: set[int] = set()  # processes that have registered close_browser
 
 
 def close_browser() -> None:
-    """Stop this process's Chromium, if one was started."""
+    """Stop this process's Chromium, if one was started (never a parent's)."""
     while _BROWSER:
-        _BROWSER.pop().close()
+        b = _BROWSER.pop()
+        if b.owner == os.getpid():
+            b.close()
 
 
 def print_pdf(page: str, out: Path) -> None:
