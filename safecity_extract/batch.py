@@ -58,6 +58,7 @@ class FileResult:
     error: str = ""
     detail: str = ""  # the worker's traceback, for -v
     warnings: list[str] = field(default_factory=list)  # "path: page N: message", one a problem
+    losses: int = 0  # warnings among them of possible loss (``extract --strict`` fails on any)
     sha256: str = ""
     layout: Layout | None = None  # where the table was found, when Outputs.review asks for it
 
@@ -376,13 +377,13 @@ def _finish(inp: Input, report: Report, outs: Outputs, status: str) -> FileResul
     except OSError as exc:
         return FileResult(inp, "failed", error=f"{inp.path}: cannot write output: {exc}")
     return FileResult(inp, status, rows=len(report.rows), warnings=warning_lines(inp.path, report),
-                      sha256=report.source.sha256)
+                      sha256=report.source.sha256, losses=sum(w.loss for w in report.warnings))
 
 
 def warning_lines(path: object, report: Report) -> list[str]:
     """The report's warnings as one line each, naming the file and the page."""
-    return [f"{path}: " + (f"page {w.page}: " if w.page else "") + w.message
-            for w in report.warnings]
+    return [f"{path}: " + (f"page {w.page}: " if w.page else "")
+            + ("possible loss: " if w.loss else "") + w.message for w in report.warnings]
 
 
 def format_summary(result: BatchResult) -> str:

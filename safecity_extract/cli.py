@@ -274,6 +274,7 @@ class ExtractArgs:
     review: bool
     bom: bool
     scheduler: str | None
+    strict: bool
 
 
 @main.command("extract")
@@ -313,6 +314,9 @@ class ExtractArgs:
 @verbose_option
 @click.option("--review", is_flag=True,
               help="Also write review pages: <out>/review/<name>.html and review/index.html.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 if a file has a warning of possible loss (rows or words that may "
+                   "be missing).")
 @_boundary
 def extract_command(**params: Any) -> None:
     """Extract the progress table of each PDF (files or folders) into --out.
@@ -327,8 +331,9 @@ def extract_command(**params: Any) -> None:
     fmt = args.fmt.lower()
     out_dir = _extract_target(args.inputs, args.out_dir, (args.combined, args.db, args.review))
     if out_dir == Path("-"):
-        _extract_to_stdout(args.inputs[0], "json" if fmt == "both" else fmt, args.csv_safe,
-                           args.bom, options, args.verbose)
+        losses = _extract_to_stdout(args.inputs[0], "json" if fmt == "both" else fmt,
+                                    args.csv_safe, args.bom, options, args.verbose)
+        _exit_if_strict(args.strict, [args.inputs[0].as_posix()] if losses else [])
         return
     started = time.monotonic()
     show_bar = not args.quiet and sys.stderr.isatty()
@@ -361,7 +366,17 @@ def extract_command(**params: Any) -> None:
     result.seconds = time.monotonic() - started  # the review pages' time included
     if not args.quiet:
         click.echo(shown(format_summary(result).splitlines()[0]), err=True)
+    _exit_if_strict(args.strict, [d.input.source_path for d in result.files if d.losses])
     sys.exit(1 if result.failed or result.output_errors or review_failed else 0)
+
+
+def _exit_if_strict(strict: bool, lossy: list[str]) -> None:
+    """With --strict, one line naming the files with warnings of possible loss, and exit 1."""
+    if strict and lossy:
+        names = ", ".join(lossy[:5]) + (f" and {len(lossy) - 5} more" if len(lossy) > 5 else "")
+        click.echo(shown(f"strict: {len(lossy)} file(s) with warnings of possible loss: {names}"),
+                   err=True)
+        sys.exit(1)
 
 
 def _write_batch_review(result: BatchResult, out_dir: Path, options: Options, bounds: Bounds,
@@ -404,8 +419,9 @@ def _extract_target(inputs: tuple[Path, ...], out_dir: Path | None,
 
 
 def _extract_to_stdout(pdf: Path, fmt: str, csv_safe: bool, bom: bool, options: Options,
-                       verbose: bool) -> None:
-    """One PDF (or stdin) -> its JSON, CSV or JSON Lines on stdout; warnings on stderr."""
+                       verbose: bool) -> int:
+    """One PDF (or stdin) -> its JSON, CSV or JSON Lines on stdout; warnings on stderr.
+    Returns the number of warnings of possible loss."""
     import tempfile
     from dataclasses import replace
 
@@ -435,6 +451,7 @@ def _extract_to_stdout(pdf: Path, fmt: str, csv_safe: bool, bom: bool, options: 
     for line in warning_lines(pdf, report):
         click.echo(f"warning: {shown(line)}", err=True)
     click.echo(text, nl=False)
+    return sum(w.loss for w in report.warnings)
 
 
 @main.command("check")

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from .errors import (DamagedPDF, ExtractionFailed, NoTableFound, NoTextLayer,
                      SafecityError, UnmappedColumns)
+from .accounting import paragraphs_of_names
 from .layout import Layout
-from .model import FIXED_FIELDS, FLAG_UNMATCHED, Report, Row, Source, Warning_
+from .model import FIXED_FIELDS, FLAG_MERGED, FLAG_UNMATCHED, Report, Row, Source, Warning_
 from .options import Options
 from .files import sha256_file
 from .ocr import flag_ocr_rows
@@ -95,6 +96,7 @@ def _report(doc: Document, path: Path, agencies: Agencies | None, settings: Sett
         warnings.append(Warning_(None, "the table has no Priority column: priority left empty"))
     rows = to_rows(drafts, seen.columns)
     _match_leads(rows, agencies)
+    warnings += _merged_leads(rows, agencies)
     status_col = apply_status(rows, seen.columns, seen.labels)
     if seen.ocr_pages:
         warnings += flag_ocr_rows(rows, seen.ocr_pages, seen.weak_words, seen.layout.columns,
@@ -107,6 +109,7 @@ def _report(doc: Document, path: Path, agencies: Agencies | None, settings: Sett
         warnings=sorted(warnings, key=lambda w: w.page or 0),
         period=period_of([seen.labels.get("update", "")] + list(seen.labels.values())),
         status_column=status_col,
+        pages=[r.table.counts for r in reads if r.table is not None and r.table.counts],
     )
     return report, seen.layout
 
@@ -120,6 +123,27 @@ def _missing(labels: list[str]) -> list[str]:
 
     found = set(map_labels(labels, Settings().header_fuzzy_threshold))
     return [f for f in FIXED_FIELDS if f not in found]
+
+
+def _merged_leads(rows: list[Row], agencies: Agencies | None) -> list[Warning_]:
+    """Flag rows whose Lead cell names agencies in separate paragraphs: likely two rows
+    read as one."""
+    from .agencies import load_agencies, match_agencies
+
+    table = agencies if agencies is not None else load_agencies()
+
+    def is_name(text: str) -> bool:
+        matches = match_agencies(text, table)
+        return bool(matches) and all(m.name is not None for m in matches)
+
+    warnings = []
+    for row in rows:
+        if paragraphs_of_names(row.get("lead_agency"), is_name):
+            row.flags = sorted(row.flags + [FLAG_MERGED])
+            warnings.append(Warning_(row.page_start, f"row {row.row}: its Lead cell names "
+                                     "agencies in separate paragraphs: two rows may be merged",
+                                     loss=True))
+    return warnings
 
 
 def _match_leads(rows: list[Row], agencies: Agencies | None) -> None:

@@ -14,11 +14,13 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from .accounting import Area, count_page, rows_after, text_starts
 from .cells import Line, ends_sentence, group_lines
 from .geometry import (bbox, body_font_size, h_rules_across, h_rules_in_gap, holds,
                        min_coverage_x, runs, steps, v_rules_beside, words_on)
 from .headers import join_label, map_labels, match_label
 from .markers import split_markers
+from .model import PageCount
 from .pdf import LeftOut, LinkArea, PageData, Rule, Word
 from .settings import Settings
 
@@ -84,6 +86,11 @@ class PageTable:
     body_size: float = 10.0
     text_right: dict[str, float] = field(default_factory=dict)  # rightmost text per column
     left_out: tuple[LeftOut, ...] = ()  # the table's text put in no cell, with the reason
+    # Where the page's words went (accounting.py), warnings of possible loss, and where
+    # each column's text starts (to spot rows printed after the table stopped).
+    counts: PageCount | None = None
+    loss: list[str] = field(default_factory=list)
+    text_left: dict[str, float] = field(default_factory=dict)
 
 
 # --- header ------------------------------------------------------------------------------
@@ -509,6 +516,9 @@ class Carry:
     margins: frozenset[tuple[int, str]] = frozenset()
     titled: bool = False
     labelled: bool = False
+    # The page where the table stopped and where its columns' text starts, until a later page
+    # is checked for rows printed after it (a warning of possible loss).
+    stopped: tuple[int, tuple[tuple[str, float], ...]] | None = None
 
 
 def read_table(page: PageData, carry: Carry, settings: Settings,
@@ -535,7 +545,9 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
         page, lines, columns, top, body_size, settings, header is not None, skip)
     words = [w for w in page.words if body_top <= w.ymid < body_bottom
              and not any(holds(ln, w.ymid, settings.line_slack) for ln in skip)]
-    words, left_out = split_markers(words)
+    kept, left_out = split_markers(words)
+    still = {id(w) for w in kept}
+    markers, words = [w for w in words if id(w) not in still], kept
     stray = [w for w in words if column_of(w.xmid, columns) is None]
     col_lines = column_lines(words, columns, settings)
     all_lines = sorted((ln for lns in col_lines.values() for ln in lns), key=lambda ln: ln.top)
@@ -556,7 +568,49 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     right = {name: max(ln.x1 for ln in lns) for name, lns in col_lines.items() if lns}
     table = PageTable(page.number, columns, bands, ended, problems, x0, x1, pitch,
                       body_size, right, left_out)
+    in_cells = [w for w in words if column_of(w.xmid, columns) is not None]
+    _account(table, page, in_cells + markers, header, (body_top, body_bottom), skip, col_lines,
+             settings)
     return table, header
+
+
+def _account(table: PageTable, page: PageData, taken: Sequence[Word],
+             header: Header | None, body: tuple[float, float], skip: Sequence[Line],
+             col_lines: dict[str, list[Line]], settings: Settings) -> None:
+    """Count where the page's words went; note words lost inside the table's area and
+    rows that look printed after the table stopped or on a page where none were read."""
+    placed = {id(w) for w in taken}  # words in cells, and those of continuation markers
+    marker_words = sum(len(lo.text.split()) for lo in table.left_out)
+    area = Area((header.top, header.bottom) if header else None, body[0], body[1],
+                table.x0, table.x1, table.body_size, settings.heading_size_ratio)
+    aside: dict[str, int] = {}
+    for lo in page.left_out + table.left_out:  # watermarks, continuation markers
+        aside[lo.reason] = aside.get(lo.reason, 0) + len(lo.text.split())
+    table.counts, unplaced = count_page(page.number, (w for w in page.words
+                                                      if id(w) not in placed),
+                                        len(placed) - marker_words, area, skip, aside)
+    if unplaced:
+        text = " ".join(w.text for w in unplaced)
+        table.loss.append(f"{len(unplaced)} words inside the table's area are in no cell: "
+                          f"{text[:80]!r}")
+    table.text_left = text_starts(col_lines)
+    starts = table.text_left or ({c.name: c.x0 for c in _header_starts(header, table)}
+                                 if header else {})
+    below = [w for w in page.words if w.ymid >= body[1]]
+    found = rows_after(below, starts, settings.line_overlap)
+    if not table.bands and found == 0:
+        found = rows_after([w for w in page.words if w.ymid >= body[0]], starts,
+                           settings.line_overlap)
+    if not table.bands and found:
+        table.loss.append(f"text in the table's columns but no rows read ({found} lines)")
+    elif table.ended and found >= 2:
+        table.loss.append(f"the table stops here but {found} lines after it are aligned to "
+                          "its columns: rows may be missing")
+
+
+def _header_starts(header: Header, table: PageTable) -> list[Column]:
+    """The header labels' left edges, named by their columns."""
+    return [Column(name, cell.x0, cell.x1) for name, cell in zip(header.names, header.cells)]
 
 
 def table_span(columns: Sequence[Column], lines: Sequence[Line], header: Header | None,

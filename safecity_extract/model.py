@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, Mapping
 
 SCHEMA_VERSION = 1
 FIXED_FIELDS: tuple[str, ...] = ("priority", "action", "lead_agency", "update")
@@ -30,6 +30,7 @@ FLAG_SPLIT_GUESSED = "row_split_from_text"  # row start found from text cues in 
 FLAG_OCR = "ocr"  # read by OCR from a page image
 FLAG_OCR_LOW = "ocr_low_confidence"  # a cell holds words OCR read with low confidence
 FLAG_STATUS_UNRECOGNISED = "status_unrecognised"  # a status cell that maps to no known status
+FLAG_MERGED = "possible_merged_rows"  # its Lead cell names agencies in separate paragraphs
 # Flags that only say what was done; every other flag asks for a check.
 ROUTINE_FLAGS = frozenset({FLAG_FILLED, FLAG_JOINED})
 
@@ -116,9 +117,34 @@ class Warning_:
 
     page: int | None
     message: str
+    loss: bool = False  # rows or words may be missing (``extract --strict`` exits 1)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"page": self.page, "message": self.message}
+        return {"page": self.page, "message": self.message, "loss": self.loss}
+
+
+# Why a word of a table page is in no cell (accounting.py), in the order the JSON lists them.
+LEFT_OUT_REASONS = ("running header or footer", "page number", "heading or title",
+                    "before the table", "after the table", "beside the table's columns",
+                    "watermark", "continuation marker", "no position on the page",
+                    "inside the table, in no cell")
+
+
+@dataclass(frozen=True)
+class PageCount:
+    """How one page's words were accounted for: ``words == in_cells + header +
+    sum(left_out.values())``, always."""
+
+    page: int
+    words: int
+    in_cells: int
+    header: int
+    left_out: Mapping[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"page": self.page, "words": self.words, "in_cells": self.in_cells,
+                "header": self.header,
+                "left_out": {r: self.left_out[r] for r in LEFT_OUT_REASONS if self.left_out.get(r)}}
 
 
 @dataclass(frozen=True)
@@ -144,6 +170,7 @@ class Report:
     warnings: list[Warning_] = field(default_factory=list)
     period: str | None = None         # reporting period printed in a header label
     status_column: str | None = None  # the column rows' ``status`` was read from
+    pages: list[PageCount] = field(default_factory=list)  # where each table page's words went
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -155,6 +182,7 @@ class Report:
             "status_column": self.status_column,
             "rows": [row.to_dict(self.columns) for row in self.rows],
             "warnings": [w.to_dict() for w in self.warnings],
+            "pages": [p.to_dict() for p in self.pages],
         }
 
     def to_json(self) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from .accounting import MIN_ALIGNED, rows_after
 from .cells import Line
 from .chars import count_unnamed
 from .geometry import words_on
@@ -41,6 +42,7 @@ class PageRead:
     weak: tuple[Word, ...] = ()        # OCR words read with low confidence
     unnamed: int = 0                   # glyphs with no Unicode reading, kept as (cid:N)
     unread: tuple[tuple[float, float, float, float], ...] = ()  # OCR page: ink, no text read
+    loss: tuple[str, ...] = ()         # warnings of possible loss about this page
 
 
 def read_page(page: PageData | PageFailure, carry: Carry, settings: Settings) -> PageRead:
@@ -53,6 +55,7 @@ def read_page(page: PageData | PageFailure, carry: Carry, settings: Settings) ->
     labels = (tuple(_header_like(page, lines, settings)) if table is None and header is None
               and not carry.labelled else ())
     open_table = table is not None and not table.ended
+    loss, stopped = _after_stop(page, table, carry, settings)
     after = Carry(
         columns=tuple(table.columns) if table is not None and open_table else
         (carry.columns if table is None else None),
@@ -61,12 +64,29 @@ def read_page(page: PageData | PageFailure, carry: Carry, settings: Settings) ->
         (carry.extent if table is None else None),
         margins=margin_signatures(page, settings),
         titled=carry.titled or bool(title),
-        labelled=carry.labelled or bool(labels))
+        labelled=carry.labelled or bool(labels),
+        stopped=stopped)
     weak = (tuple(low_confidence(page.words, settings.ocr_min_confidence)) if page.ocr
             else ())
     unnamed = count_unnamed(w.text for w in page.words)
     return PageRead(page.number, after, table, header, None, bool(page.words), title, labels,
-                    page.ocr, weak, unnamed, page.unread if page.ocr else ())
+                    page.ocr, weak, unnamed, page.unread if page.ocr else (), loss)
+
+
+def _after_stop(page: PageData, table: PageTable | None, carry: Carry, settings: Settings
+                ) -> tuple[tuple[str, ...], tuple[int, tuple[tuple[str, float], ...]] | None]:
+    """A warning of possible loss when a page after the table stopped carries lines aligned
+    to its columns (once), and what the next page checks against."""
+    if table is not None:
+        starts = tuple(sorted(table.text_left.items()))
+        return (), ((table.page, starts) if table.ended else None)
+    if carry.stopped is None or not page.words:
+        return (), carry.stopped
+    found = rows_after(page.words, dict(carry.stopped[1]), settings.line_overlap)
+    if found < MIN_ALIGNED:
+        return (), carry.stopped
+    return (f"the table stopped on page {carry.stopped[0]} but {found} lines on this page "
+            "are aligned to its columns: rows may be missing",), None
 
 
 def read_pages(pages: Iterable[PageData | PageFailure], settings: Settings) -> list[PageRead]:
@@ -106,6 +126,7 @@ def summarise(reads: Sequence[PageRead], path: str) -> Summary:
         if read.skipped is not None:
             warnings.append(Warning_(read.number, f"page skipped: {read.skipped}"))
             continue
+        warnings += [Warning_(read.number, msg, loss=True) for msg in read.loss]
         if read.unnamed:
             warnings.append(Warning_(read.number, f"{read.unnamed} glyph(s) with no Unicode "
                                      "reading kept as (cid:N): check the text"))

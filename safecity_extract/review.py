@@ -18,7 +18,8 @@ from urllib.parse import quote
 from .files import atomic_write_text
 from .inspect import FLAG_CELLS, TABLE, PdfSource, Shape, _layout_of, overlay_shapes
 from .layout import Layout
-from .model import FLAG_FILLED, FLAG_JOINED, FLAG_UNMATCHED, Box, Report, Row, needs_look
+from .model import (FLAG_FILLED, FLAG_JOINED, FLAG_UNMATCHED, Box, Report, Row, Warning_,
+                    needs_look)
 from .options import Options
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ h1{font-size:20px;margin:0 0 4px}
 .source{color:#555;margin:0 0 8px;word-break:break-all}
 .warnings{background:#fff4d6;border:1px solid #e0b84a;padding:6px 12px;margin:8px 0}
 .warnings h2{font-size:15px;margin:4px 0}
+.warnings.loss{background:#fde2e2;border-color:#c0392b}
 .filter{display:inline-block;margin:6px 0;font-weight:600}
 main{padding:12px 20px}
 article{display:flex;gap:16px;background:#fff;border:1px solid #ccc;border-left:6px solid #ccc;
@@ -109,6 +111,7 @@ def review_html(report: Report, crops: Mapping[int, Sequence[tuple[int, bytes]]]
             f"<p class=\"source\">{escape(report.source.file)} &middot; "
             f"{report.source.pages} pages &middot; {len(report.rows)} rows, {flagged} flagged"
             f" &middot; sha256 {escape(report.source.sha256)}</p>",
+            _loss_html(report),
             _warnings_html(report),
             "<label class=\"filter\"><input type=\"checkbox\" id=\"only-flagged\"> "
             f"Show only flagged rows ({flagged})</label>"
@@ -120,14 +123,28 @@ def review_html(report: Report, crops: Mapping[int, Sequence[tuple[int, bytes]]]
     return _page(f"Review: {report.source.file}", body, _FILTER_JS)
 
 
+def _loss_html(report: Report) -> str:
+    """Warnings of possible loss first, apart from the others: rows may be missing."""
+    losses = [w for w in report.warnings if w.loss]
+    if not losses:
+        return ""
+    return (f"<section class=\"warnings loss\"><h2>Possible loss ({len(losses)}): rows or "
+            f"words may be missing</h2><ul>{_items(losses)}</ul></section>")
+
+
 def _warnings_html(report: Report) -> str:
+    others = [w for w in report.warnings if not w.loss]
     if not report.warnings:
         return "<p class=\"note\">No warnings.</p>"
-    items = "".join(
-        f"<li>{'page ' + str(w.page) + ': ' if w.page is not None else ''}"
-        f"{escape(w.message)}</li>" for w in report.warnings)
-    return (f"<section class=\"warnings\"><h2>Warnings ({len(report.warnings)})</h2>"
-            f"<ul>{items}</ul></section>")
+    if not others:
+        return ""
+    return (f"<section class=\"warnings\"><h2>Warnings ({len(others)})</h2>"
+            f"<ul>{_items(others)}</ul></section>")
+
+
+def _items(warnings: Sequence[Warning_]) -> str:
+    return "".join(f"<li>{'page ' + str(w.page) + ': ' if w.page is not None else ''}"
+                   f"{escape(w.message)}</li>" for w in warnings)
 
 
 def _row_html(report: Report, row: Row, images: Sequence[tuple[int, bytes]]) -> str:

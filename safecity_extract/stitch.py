@@ -91,6 +91,7 @@ def stitch(tables: Iterable[PageTable], settings: Settings
     pending_priority: tuple[str, int] | None = None
     for table in tables:
         warnings += [Warning_(table.page, msg) for msg in table.warnings]
+        warnings += [Warning_(table.page, msg, loss=True) for msg in table.loss]
         for k, band in enumerate(table.bands):
             texts = band_texts(band, table.pitch, settings)
             if k == 0 and drafts and drafts[-1].pages[-1] != band.page \

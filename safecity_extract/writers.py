@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any, Iterable
 
 from .files import atomic_write
+from .model import PageCount
 from .model import FIXED_FIELDS, AgencyMatch, Box, Link, Report, Row, Source, Warning_
 from .status import apply_status
 
@@ -50,9 +51,12 @@ def report_from_dict(data: dict[str, Any]) -> Report:
         title=data["title"],
         columns=columns,
         rows=[_row_from_dict(row, columns) for row in data["rows"]],
-        warnings=[Warning_(w["page"], w["message"]) for w in data.get("warnings", [])],
+        warnings=[Warning_(w["page"], w["message"], bool(w.get("loss", False)))
+                  for w in data.get("warnings", [])],
         period=data.get("period"),
         status_column=data.get("status_column"),
+        pages=[PageCount(p["page"], p["words"], p["in_cells"], p["header"],
+                         dict(p.get("left_out", {}))) for p in data.get("pages", [])],
     )
 
 

@@ -27,6 +27,9 @@ class Outcome:
     cells_wrong: int
     warnings: int
     details: list[str] = field(default_factory=list)
+    losses: int = 0  # warnings of possible loss among ``warnings``
+    # Would be silent without the loss checks (their warnings and the possible_merged_rows flag)
+    silent_but_for_loss: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -88,11 +91,15 @@ def compare(truth: dict[str, Any], report: dict[str, Any]) -> Outcome:
     exact = not details
     flagged = any(set(got_rows[j].get("flags", [])) - ROUTINE_FLAGS for j in wrong_rows)
     warnings = len(report.get("warnings", []))
+    losses = sum(1 for w in report.get("warnings", []) if w.get("loss"))
+    other_flag = any(set(got_rows[j].get("flags", [])) - ROUTINE_FLAGS - {"possible_merged_rows"}
+                     for j in wrong_rows)
     return Outcome(
         doc_id=truth["doc_id"], family=truth["family"], producer=truth["producer"],
         exact=exact, silent=not exact and warnings == 0 and not flagged,
         cause=details[0] if details else "", rows_expected=len(want), rows_got=len(got),
-        cells_wrong=cells_wrong, warnings=warnings, details=details[:20])
+        cells_wrong=cells_wrong, warnings=warnings, details=details[:20], losses=losses,
+        silent_but_for_loss=not exact and warnings == losses and not other_flag)
 
 
 def failed(doc_id: str, family: str, producer: str, cause: str) -> Outcome:
