@@ -162,3 +162,18 @@ def test_strict_passes_a_sample_without_loss(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["extract", str(SAMPLES[0]), "--out", str(tmp_path),
                                        "-q", "--strict"])
     assert result.exit_code == 0, result.output
+
+
+def test_the_review_page_shows_loss_warnings_first() -> None:
+    from dataclasses import replace
+
+    from safecity_extract.model import Warning_
+    from safecity_extract.review import review_html
+
+    report = extract(SAMPLES[0])
+    report = replace(report, warnings=[Warning_(2, "a row without Action text: 'x'"),
+                                       Warning_(3, "the table stops here but 2 lines after it "
+                                                "are aligned to its columns", loss=True)])
+    html = review_html(report, {})
+    assert html.index("Possible loss (1)") < html.index("Warnings (1)")
+    assert html.index("page 3: the table stops") < html.index("page 2: a row without")
