@@ -158,7 +158,27 @@ def _word(raw: dict[str, Any]) -> Word:
     # (asking pdfplumber for "size" would split words whose glyphs differ by rounding noise).
     top, bottom = float(raw["top"]), float(raw["bottom"])
     return Word(raw["text"], float(raw["x0"]), float(raw["x1"]), top, bottom,
-                round(bottom - top, 2))
+                round(bottom - top, 2), bold=bool(raw.get("bold")))
+
+
+_BOLD_FACES = ("bold", "black", "heavy", "semibold", "demibold")
+
+
+def _bold_font(name: str) -> bool:
+    """Is ``name`` (a PDF font name, "ABCDEF+Calibri-Bold", "Arial,Bold") a bold face?"""
+    face = name.rsplit("+", 1)[-1].lower()
+    return any(b in face for b in _BOLD_FACES)
+
+
+def _all_bold(chars: Sequence[Char], faces: dict[str, bool]) -> bool:
+    for c in chars:
+        name = str(c.get("fontname", ""))
+        bold = faces.get(name)
+        if bold is None:
+            bold = faces[name] = _bold_font(name)
+        if not bold:
+            return False
+    return bool(chars)
 
 
 def _is_shading(rect: dict[str, Any], settings: Settings) -> bool:
@@ -227,7 +247,8 @@ def _upright_words(chars: Sequence[Char], settings: Settings
     if has_doubled(((w["text"], cs) for w, cs in pairs), settings.doubled_glyph_gap):
         chars = drop_doubled(chars, settings.doubled_glyph_gap)
         pairs = list(extractor.iter_extract_tuples(chars))
-    return [w for w, _ in pairs], chars
+    faces: dict[str, bool] = {}
+    return [{**w, "bold": _all_bold(cs, faces)} for w, cs in pairs], chars
 
 
 def _backdrops(page: Any) -> list[tuple[Box, float | None]]:

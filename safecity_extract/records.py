@@ -25,6 +25,9 @@ class Word:
     direction: str = LTR
     # Tesseract's confidence (0-100) for a word read by OCR; None for a text-layer word.
     confidence: float | None = None
+    # Every glyph is in a bold face (font name with Bold, Black, Heavy or Semibold): section
+    # rows and headings are told from body text by it (sections.py).
+    bold: bool = False
 
     @property
     def xmid(self) -> float:
