@@ -15,7 +15,8 @@ from .errors import (DamagedPDF, ExtractionFailed, NoTableFound, NoTextLayer,
                      SafecityError, UnmappedColumns)
 from .accounting import paragraphs_of_names
 from .layout import Layout
-from .model import FIXED_FIELDS, FLAG_MERGED, FLAG_UNMATCHED, Report, Row, Source, Warning_
+from .model import (FIXED_FIELDS, FLAG_FROM_SECTION, FLAG_MERGED, FLAG_UNMATCHED, Report, Row,
+                    Source, Warning_)
 from .options import Options
 from .files import sha256_file
 from .ocr import flag_ocr_rows
@@ -90,7 +91,7 @@ def _report(doc: Document, path: Path, agencies: Agencies | None, settings: Sett
             raise UnmappedColumns(str(path), seen.labels_seen, _missing(seen.labels_seen))
         raise NoTableFound(str(path), LOOKED_FOR)
     warnings = seen.warnings + stitch_warnings
-    if "priority" in seen.header_fields:
+    if "priority" in seen.header_fields or any(FLAG_FROM_SECTION in d.flags for d in drafts):
         warnings += fill_down(drafts)
     else:
         warnings.append(Warning_(None, "the table has no Priority column: priority left empty"))

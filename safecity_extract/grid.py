@@ -11,17 +11,20 @@ from __future__ import annotations
 import re
 import statistics
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
 from .accounting import Area, count_page, rows_after, text_starts
 from .cells import Line, ends_sentence, group_lines
+from .chars import LTR
 from .geometry import (bbox, body_font_size, h_rules_across, h_rules_in_gap, holds,
                        min_coverage_x, runs, steps, v_rules_beside, words_on)
 from .headers import join_label, map_labels, match_label
 from .markers import split_markers
 from .model import PageCount
 from .pdf import LeftOut, LinkArea, PageData, Rule, Word
+from .sections import (HEADING_LARGER, MAX_LINES, Section, group, heading_above, heading_like,
+                       mostly_bold, over_rows, section_line, spanning)
 from .settings import Settings
 
 DEFAULTS = Settings()
@@ -65,12 +68,14 @@ class Band:
     cells: dict[str, list[Line]] = field(default_factory=dict)
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (column, text, uri)
     guessed: bool = False  # its start was read from text cues, rows touching each other
+    # A section row or heading (sections.py): its lines name the priority of the rows below.
+    section: list[Line] = field(default_factory=list)
 
     def has(self, name: str) -> bool:
         return bool(self.cells.get(name))
 
     def is_empty(self) -> bool:
-        return not any(self.cells.values())
+        return not any(self.cells.values()) and not self.section
 
 
 @dataclass
@@ -281,49 +286,75 @@ def _fits(line_words: Sequence[Word], columns: Sequence[Column], body_size: floa
     return not sizes or statistics.median(sizes) < settings.heading_size_ratio * body_size
 
 
-def ruled_span(rules: Sequence[Rule], columns: Sequence[Column], top: float,
-               snap: float) -> tuple[float, float] | None:
+def ruled_span(rules: Sequence[Rule], columns: Sequence[Column], top: float,  # noqa: PLR0913
+               snap: float, bridges: Sequence[tuple[float, float]] = (),
+               reach: float = DEFAULTS.section_reach) -> tuple[float, float] | None:
     """Where the vertical rules between columns start and stop below ``top``, if the table
-    draws them: text above or below that span is outside the table."""
+    draws them: text above or below that span is outside the table. A gap in the rules that
+    holds one of the (top, bottom) ``bridges`` (a section row spanning the columns, a
+    heading over the next table) does not stop it, and one just before the rules start or
+    just after they stop (a section row at the top or foot of a page) is inside the table."""
     spans_found = []
     for x in (c.x0 for c in columns[1:]):
         spans = sorted((r.top, r.bottom) for r in rules
                        if r.orientation == "v" and abs(r.x0 - x) <= snap and r.bottom > top)
         if not spans:
             continue
-        first = runs(spans, lambda run, s: s[0] <= max(b for _, b in run) + snap)[0]
+        first = runs(spans, lambda run, s: _joins(max(b for _, b in run), s[0], snap, bridges))[0]
         spans_found.append((first[0][0], max(b for _, b in first)))
     if not spans_found:
         return None
-    return min(s for s, _ in spans_found), max(e for _, e in spans_found)
+    start, end = min(s for s, _ in spans_found), max(e for _, e in spans_found)
+    for t, u in sorted(bridges):
+        if end - snap <= t <= end + reach * (u - t):
+            end = max(end, u + snap)
+    for t, u in sorted(bridges, reverse=True):
+        if start - reach * (u - t) <= u <= start + snap and t >= top - snap:
+            start = min(start, t - snap)
+    return start, end
 
 
-def table_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Column],
+def _joins(end: float, start: float, snap: float, bridges: Sequence[tuple[float, float]]
+           ) -> bool:
+    """Does a rule starting at ``start`` continue a run that stops at ``end``: it starts
+    within ``snap``, or the gap between them holds one of the ``bridges``?"""
+    return start <= end + snap or any(end - snap <= t and u <= start + snap for t, u in bridges)
+
+
+def table_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Column],  # noqa: PLR0913
                  top: float, body_size: float, settings: Settings, has_header: bool,
-                 skip: Sequence[Line] = ()) -> tuple[float, float, bool]:
+                 skip: Sequence[Line] = (), sections: Sequence[Section] = ()
+                 ) -> tuple[float, float, bool]:
     """(body top, body bottom, table ended here) for the body below ``top``.
 
     Where vertical rules separate the columns, the table is the span they cover. Otherwise,
     on a page without a header, lines that do not fit the grid in the top margin band are
     skipped (running headers), and the first line that does not fit ends the body; if more
-    than a stray footer follows it, the table has ended on this page.
+    than a stray footer follows it, the table has ended on this page. The lines of
+    ``sections`` (section rows, headings: sections.py) belong to the table.
     """
     band = settings.margin_band * page.height
     slack = settings.line_slack
     below = [ln for ln in lines if ln.top >= top - slack and ln not in skip]
-    span = ruled_span(page.rules, columns, top, settings.rule_snap)
+    span = ruled_span(page.rules, columns, top, settings.rule_snap,
+                      [(s.lines[0].top, s.lines[-1].bottom) for s in sections],
+                      settings.section_reach)
+    inside_sections = {ln for s in sections for ln in s.lines}
+    index = WordIndex(page.words, slack)
+
+    def fits(ln: Line) -> bool:
+        return ln in inside_sections or _fits(index.line_words(ln), columns, body_size, settings)
+
     if span is not None:
         inside = [ln for ln in below if span[0] - settings.edge_slack <= ln.top < span[1]]
         after = [ln for ln in below if ln.top >= span[1]]
         return max(top, span[0] - slack), span[1], bool(after) or not inside
     body_top = top
-    index = WordIndex(page.words, slack)
-    while not has_header and below and below[0].bottom <= band and not _fits(
-            index.line_words(below[0]), columns, body_size, settings):
+    while not has_header and below and below[0].bottom <= band and not fits(below[0]):
         below.pop(0)
         body_top = below[0].top - slack if below else top
     for k, ln in enumerate(below):
-        if _fits(index.line_words(ln), columns, body_size, settings):
+        if fits(ln):
             continue
         rest = below[k + 1:]
         footer_only = ln.top >= page.height - band and len(rest) <= 1
@@ -530,9 +561,14 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     body_size, extent, repeated = carry.body_size, carry.extent, carry.margins
     lines = list(lines) if lines is not None else visual_lines(page.words, settings)
     header = find_header(page, settings, lines)
+    opening = columns is None
+    skip = furniture(lines, page, settings, repeated)
     if header is not None:
         top = header.bottom + settings.line_slack
-        below = [w for w in page.words if w.top >= top]
+        spans = (_spanning_lines(page, lines, header, top, settings)
+                 if PRIORITY not in header.names else [])
+        below = [w for w in page.words if w.top >= top  # page numbers set no column edge
+                 and not any(holds(ln, w.ymid, settings.line_slack) for ln in [*skip, *spans])]
         columns = column_bounds(header, page, below, settings)
         body_size = body_size or body_font_size(below, settings.default_font_size)
     elif columns is None:
@@ -540,11 +576,16 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     else:
         top = 0.0
     assert body_size is not None
-    skip = furniture(lines, page, settings, repeated)
-    body_top, body_bottom, ended = table_extent(
-        page, lines, columns, top, body_size, settings, header is not None, skip)
+    sections: list[Section] = []
+    if any(c.name == PRIORITY for c in columns):
+        body_top, body_bottom, ended = table_extent(
+            page, lines, columns, top, body_size, settings, header is not None, skip)
+    else:
+        body_top, body_bottom, ended, skip, sections = sectioned_extent(
+            page, lines, columns, top, body_size, settings, header, skip, opening)
+    inside = [ln for s in sections for ln in s.lines]
     words = [w for w in page.words if body_top <= w.ymid < body_bottom
-             and not any(holds(ln, w.ymid, settings.line_slack) for ln in skip)]
+             and not any(holds(ln, w.ymid, settings.line_slack) for ln in [*skip, *inside])]
     kept, left_out = split_markers(words)
     still = {id(w) for w in kept}
     markers, words = [w for w in words if id(w) not in still], kept
@@ -552,13 +593,18 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     col_lines = column_lines(words, columns, settings)
     all_lines = sorted((ln for lns in col_lines.values() for ln in lns), key=lambda ln: ln.top)
     pitch = _pitch(col_lines) or settings.default_pitch * body_size
-    edges, guessed = band_edges(col_lines, page.rules, columns, body_top, body_bottom, settings)
+    edges, guessed = band_edges(col_lines, _row_rules(page.rules, sections, all_lines), columns,
+                                body_top, body_bottom, settings)
+    edges = sorted({*edges, *(y for s in sections if body_top < s.top < body_bottom
+                              for y in (s.top - settings.line_slack,
+                                        s.bottom + settings.line_slack))})
     prio = next((c for c in columns if c.name == PRIORITY), None)
     cuts = (rules_across(page.rules, prio, body_top, body_bottom, settings.rule_reach)
             if prio else [])
     bands = fill_bands(col_lines, edges, page.number, pitch, cuts, settings)
     for band in bands:
         band.guessed = band.top in guessed
+    bands = place_sections(bands, sections, page.number)
     problems = attach_links(bands, page.links, words, columns, settings.edge_slack)
     if stray:
         text = " ".join(w.text for w in stray)
@@ -569,8 +615,10 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     table = PageTable(page.number, columns, bands, ended, problems, x0, x1, pitch,
                       body_size, right, left_out)
     in_cells = [w for w in words if column_of(w.xmid, columns) is not None]
-    _account(table, page, in_cells + markers, header, (body_top, body_bottom), skip, col_lines,
-             settings)
+    named = [w for w in page.words  # the words of section rows and headings name priorities
+             if any(holds(ln, w.ymid, settings.line_slack) for ln in inside)]
+    _account(table, page, in_cells + markers + named, header, (body_top, body_bottom), skip,
+             col_lines, settings)
     return table, header
 
 
@@ -611,6 +659,148 @@ def _account(table: PageTable, page: PageData, taken: Sequence[Word],
 def _header_starts(header: Header, table: PageTable) -> list[Column]:
     """The header labels' left edges, named by their columns."""
     return [Column(name, cell.x0, cell.x1) for name, cell in zip(header.names, header.cells)]
+
+
+def sectioned_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Column],  # noqa: PLR0913
+                     top: float, body_size: float, settings: Settings, header: Header | None,
+                     skip: Sequence[Line], opening: bool
+                     ) -> tuple[float, float, bool, list[Line], list[Section]]:
+    """``table_extent`` of a table without a Priority column, whose priorities may be
+    printed as section rows or as headings over a table each (sections.py). Returns the
+    extent, the lines to leave out (``skip`` and the header rows of the tables after the
+    first) and the sections, top to bottom, including a heading just above this page's
+    header and one at the foot of the page over a table that starts on the next.
+
+    ``opening``: no table runs on from the page before, so the first text of the page (a
+    title) is no heading."""
+    slack = settings.line_slack
+    index = WordIndex(page.words, slack)
+    words_of = {ln: index.line_words(ln) for ln in lines}
+    body = [w for w in page.words if w.top >= top]
+    body_bold = mostly_bold(body)
+    skipped = list(skip)
+    first = (_text_left(body, columns, header, settings), columns[0].x1)
+    found = group([ln for ln in lines if ln.top >= top - slack and ln not in skipped
+                   and section_line(words_of[ln], [c.x0 for c in columns[1:]], first,
+                                    columns[-1].x1, body_size, body_bold,
+                                    settings.heading_size_ratio)],
+                  [r.top for r in page.rules if r.orientation == "h"])
+    for k, sec in enumerate(found):  # a section row with the header repeated under it
+        after = _header_at(page, settings, [ln for ln in lines if ln.top > sec.bottom
+                                            and ln not in skipped], columns)
+        if after is not None:
+            found[k] = Section(sec.lines, sec.top, after.bottom)
+            skipped += [ln for ln in lines
+                        if sec.bottom < ln.top and ln.bottom <= after.bottom + slack]
+    found = over_rows(found, [ln for ln in lines if ln not in skipped], words_of, body_bold)
+    heads: list[Section] = []
+    if header is not None:
+        above = [ln for ln in lines if ln.bottom <= header.top + slack and ln not in skipped]
+        block = heading_above(above, words_of, header.top, body_size, body_bold)
+        biggest = max(ln.size for ln in lines)
+        if block and (not opening or max(ln.size for ln in block) < biggest - slack):
+            heads.append(Section(tuple(block), block[0].top, block[-1].bottom))
+    # Headings name the priorities here: text a little larger than the body is one (or the
+    # title of what follows the table), never a cell.
+    inside = {ln for s in found for ln in s.lines}
+    tight = replace(settings, heading_size_ratio=min(settings.heading_size_ratio, HEADING_LARGER))
+    while True:
+        body_top, body_bottom, ended = table_extent(
+            page, lines, columns, top, body_size, tight, header is not None, skipped, found)
+        rest = [ln for ln in lines if ln.top >= body_bottom and ln not in skipped]
+        after = _header_at(page, settings, rest, columns, MAX_LINES)
+        block = [ln for ln in rest if after is None or ln.bottom <= after.top + slack][:MAX_LINES]
+        block = block[:next((k for k, ln in enumerate(block)
+                             if not heading_like(words_of[ln], body_size, body_bold)),
+                            len(block))]
+        if not block:
+            break
+        if after is not None and rest[len(block)].top >= after.top - slack:
+            found.append(Section(tuple(block), block[0].top, after.bottom))
+            skipped += [ln for ln in rest[len(block):] if ln.bottom <= after.bottom + slack]
+            continue
+        if after is None and block[0] not in inside and all(
+                _in_margin(ln.top, ln.bottom, page, settings)
+                for ln in rest[len(block):]) and (
+                not _in_margin(block[0].top, block[-1].bottom, page, settings)
+                or min(ln.size for ln in block) >= HEADING_LARGER * body_size):
+            heads.append(Section(tuple(block), block[0].top, block[-1].bottom))  # over the
+        break  # table on the next page (a footer in the margin band must be larger text)
+    found = [s for s in found if not any(ln in skipped for ln in s.lines)]  # header lines
+    return body_top, body_bottom, ended, skipped, sorted(heads + found, key=lambda s: s.top)
+
+
+def _spanning_lines(page: PageData, lines: Sequence[Line], header: Header, top: float,
+                    settings: Settings) -> list[Line]:
+    """Lines below the header whose text runs across the gaps between its labels: section
+    rows, left out when the column edges are found from the body's whitespace."""
+    index = WordIndex(page.words, settings.line_slack)
+    gaps = [(a.x1, b.x0) for a, b in zip(header.cells, header.cells[1:])]
+    return [ln for ln in lines if ln.top >= top and spanning(index.line_words(ln), gaps)]
+
+
+def _text_left(body: Sequence[Word], columns: Sequence[Column], header: Header | None,
+               settings: Settings) -> float:
+    """Where the first column's text starts (a section row starts there too; a heading
+    outside the table starts further left, at the table's edge): the leftmost x at which at
+    least a quarter of the first column's lines start, less a point."""
+    first = columns[0]
+    starts: dict[int, float] = {}
+    for w in body:
+        if first.x0 <= w.xmid < first.x1 and w.direction == LTR:
+            key = round(w.ymid)
+            starts[key] = min(starts.get(key, w.x0), w.x0)
+    xs = sorted(starts.values()) + ([header.cells[0].x0] if header is not None else [])
+    need = max(1, len(xs) // 4)
+    for x in sorted(xs):
+        if sum(1 for y in xs if x <= y <= x + settings.section_start_slack) >= need:
+            return x - settings.edge_slack
+    return first.x0
+
+
+def _header_at(page: PageData, settings: Settings, lines: Sequence[Line],
+               columns: Sequence[Column], within: int = 0) -> Header | None:
+    """A header row over the same columns as the table's starting among the first
+    ``within`` + 1 of ``lines``."""
+    found = find_header(page, settings, lines[:within + 4])
+    if found is None or not _same_columns(found, columns):
+        return None
+    start = next(k for k, ln in enumerate(lines) if ln.bottom >= found.top)
+    return found if start <= within else None
+
+
+def _same_columns(header: Header, columns: Sequence[Column]) -> bool:
+    """Does a later header row repeat the table's labels over the same columns?"""
+    return sorted(header.names) == sorted(c.name for c in columns) and all(
+        column_of(cell.x0 + 1, columns) == name for cell, name in zip(header.cells, header.names))
+
+
+def _row_rules(rules: Sequence[Rule], sections: Sequence[Section], lines: Sequence[Line]
+               ) -> Sequence[Rule]:
+    """The rules that may separate rows: not those in the blank space around a section
+    (its band's shading or borders, the header row under a heading), which would make a
+    table whose rows have no rules look ruled."""
+    if not sections:
+        return rules
+    gaps = [(max((ln.bottom for ln in lines if ln.bottom <= s.top), default=s.top - 1),
+             min((ln.top for ln in lines if ln.top >= s.bottom), default=s.bottom + 1))
+            for s in sections]
+    return [r for r in rules if r.orientation != "h"
+            or not any(lo - 1 <= r.top <= hi + 1 for lo, hi in gaps)]
+
+
+def place_sections(bands: list[Band], sections: Sequence[Section], page: int) -> list[Band]:
+    """The page's bands with each section in its own band, in page order: the band the
+    section fills when it lies inside the body, else one of its own before or after."""
+    out = list(bands)
+    for sec in sections:
+        home = next((b for b in out if b.top <= sec.top and sec.bottom <= b.bottom
+                     and b.is_empty()), None)
+        if home is None:
+            home = Band(page, sec.top, sec.bottom)
+            out.append(home)
+        home.section = list(sec.lines)
+    return sorted(out, key=lambda b: b.top)
 
 
 def table_span(columns: Sequence[Column], lines: Sequence[Line], header: Header | None,

@@ -31,8 +31,9 @@ FLAG_OCR = "ocr"  # read by OCR from a page image
 FLAG_OCR_LOW = "ocr_low_confidence"  # a cell holds words OCR read with low confidence
 FLAG_STATUS_UNRECOGNISED = "status_unrecognised"  # a status cell that maps to no known status
 FLAG_MERGED = "possible_merged_rows"  # its Lead cell names agencies in separate paragraphs
+FLAG_FROM_SECTION = "priority_from_section"  # priority read from a section row or heading
 # Flags that only say what was done; every other flag asks for a check.
-ROUTINE_FLAGS = frozenset({FLAG_FILLED, FLAG_JOINED})
+ROUTINE_FLAGS = frozenset({FLAG_FILLED, FLAG_JOINED, FLAG_FROM_SECTION})
 
 
 def needs_look(flags: "list[str] | tuple[str, ...]") -> bool:

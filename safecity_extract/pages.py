@@ -130,8 +130,8 @@ def summarise(reads: Sequence[PageRead], path: str) -> Summary:
         if read.unnamed:
             warnings.append(Warning_(read.number, f"{read.unnamed} glyph(s) with no Unicode "
                                      "reading kept as (cid:N): check the text"))
-        if (read.header is not None and read.header is not first and columns is not None
-              and set(read.header.names) != set(columns)):
+        if (read.header is not None and read.header is not first and first is not None
+              and set(read.header.names) != set(first.names)):
             warnings.append(Warning_(read.number, "header labels differ from the first "
                                      f"page's: {[c.label for c in read.header.cells]}"))
     spans = [ColumnSpan(r.number, c.name, max(c.x0, r.table.x0), min(c.x1, r.table.x1))

@@ -31,6 +31,12 @@ class Settings:
     margin_band: float = 0.1
     # Lines whose font size is at least this multiple of the table's body size are headings.
     heading_size_ratio: float = 1.15
+    # A section row (or heading) whose gap from where the column rules stop (or start) is at
+    # most this many times its own height is still inside the ruled table (sections.py).
+    section_reach: float = 1.5
+    # Section rows start where the first column's text starts: line starts within this many
+    # points of each other count as one start when that edge is found.
+    section_start_slack: float = 1.5
     # A glyph drawn again less than this (points) from an identical one is a copy ("fake
     # bold", a run painted twice) and is read once.
     doubled_glyph_gap: float = 1.0

@@ -8,8 +8,9 @@ from typing import Iterable
 
 from .cells import Line, cell_text, ends_sentence, join_parts, starts_sentence, wrapped
 from .grid import ACTION, PRIORITY, Band, PageTable
-from .model import (FLAG_FILLED, FLAG_JOINED, FLAG_PRIORITY_MISSING, FLAG_SPLIT_GUESSED, Box,
-                    Link, Row, Warning_)
+from .model import (FLAG_FILLED, FLAG_FROM_SECTION, FLAG_JOINED, FLAG_PRIORITY_MISSING,
+                    FLAG_SPLIT_GUESSED, Box, Link, Row, Warning_)
+from .sections import strip_numbering
 from .settings import Settings
 
 @dataclass
@@ -89,13 +90,17 @@ def stitch(tables: Iterable[PageTable], settings: Settings
     drafts: list[Draft] = []
     warnings: list[Warning_] = []
     pending_priority: tuple[str, int] | None = None
+    section = _Section()
     for table in tables:
         warnings += [Warning_(table.page, msg) for msg in table.warnings]
         warnings += [Warning_(table.page, msg, loss=True) for msg in table.loss]
         for k, band in enumerate(table.bands):
+            if band.section:
+                warnings += section.start(band, k, table, settings)
+                continue
             texts = band_texts(band, table.pitch, settings)
             if k == 0 and drafts and drafts[-1].pages[-1] != band.page \
-                    and continues_previous(texts, band, drafts[-1]):
+                    and not section.fresh and continues_previous(texts, band, drafts[-1]):
                 _join(drafts[-1], texts, band, table)
                 continue
             if not texts.get(ACTION) and set(texts) == {PRIORITY}:
@@ -109,12 +114,52 @@ def stitch(tables: Iterable[PageTable], settings: Settings
                 texts[PRIORITY] = pending_priority[0]
             pending_priority = None
             flags = [FLAG_SPLIT_GUESSED] if band.guessed else []
+            if section.text and not texts.get(PRIORITY):
+                texts[PRIORITY] = section.text
+                flags.append(FLAG_FROM_SECTION)
+            section.fresh = False
+            section.used = True
             drafts.append(Draft(texts, _links(band), [band.page], flags, [_box(band, table)],
                                 _tails(band, table)))
+    warnings += section.unused()
     if pending_priority:
         warnings.append(Warning_(pending_priority[1], "priority text with no action after it: "
                                  f"{pending_priority[0]!r}"))
     return drafts, warnings
+
+
+class _Section:
+    """The section row or heading (sections.py) that the rows being read belong to."""
+
+    def __init__(self) -> None:
+        self.raw = ""    # as printed
+        self.text = ""   # the priority: without its numbering label
+        self.page = 0
+        self.fresh = False  # no row read since it: the next band starts a row
+        self.used = True    # a row took it
+        self.last_on_page = False
+
+    def start(self, band: Band, k: int, table: PageTable, settings: Settings) -> list[Warning_]:
+        """A section band: its text names the priority of the rows after it. One at the top
+        of a page that follows one at the foot of the page before, with no row between, is
+        the rest of it (a section row running over the page break)."""
+        text = cell_text(band.section, table.pitch, settings.paragraph_gap)
+        warnings: list[Warning_] = []
+        if self.fresh and self.last_on_page and k == 0 and self.page != band.page:
+            self.raw = join_parts(self.raw, text, False)
+        else:
+            warnings = self.unused()
+            self.raw, self.page, self.used, self.fresh = text, band.page, False, True
+        self.text = strip_numbering(self.raw)
+        self.last_on_page = band is table.bands[-1]
+        return warnings
+
+    def unused(self) -> list[Warning_]:
+        """A warning when the section got no row."""
+        if self.used or not self.raw:
+            return []
+        self.used = True
+        return [Warning_(self.page, f"a section heading with no rows after it: {self.raw!r}")]
 
 
 def _tails(band: Band, table: PageTable) -> dict[str, tuple[Line, float]]:
