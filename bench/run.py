@@ -729,6 +729,19 @@ def _short(file: str) -> str:
 # --- batches: the client's memory, and Dask workers --------------------------------------
 
 
+def _scheduler_address(sched_file: Path, proc: subprocess.Popen[bytes], deadline: float) -> str:
+    """The address the scheduler wrote to ``sched_file``. The scheduler creates the file before
+    it has finished writing it, so an empty or partial file is read again until it parses."""
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"dask scheduler exited with code {proc.returncode}")
+        try:
+            return str(json.loads(sched_file.read_text())["address"])
+        except (FileNotFoundError, json.JSONDecodeError, KeyError):
+            time.sleep(0.2)
+    raise RuntimeError(f"dask scheduler wrote no address to {sched_file} in time")
+
+
 @contextmanager
 def dask_cluster(workers: int, work: Path) -> Iterator[str]:
     """A real `dask scheduler` and `dask worker` (``workers`` single-threaded processes) on
@@ -742,10 +755,7 @@ def dask_cluster(workers: int, work: Path) -> Iterator[str]:
                                       "--no-dashboard", "--scheduler-file", str(sched_file)],
                               stderr=subprocess.DEVNULL, start_new_session=True)]
     try:
-        deadline = time.monotonic() + 120
-        while not sched_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        address = json.loads(sched_file.read_text())["address"]
+        address = _scheduler_address(sched_file, procs[0], deadline=time.monotonic() + 120)
         procs.append(subprocess.Popen(dask + ["worker", address, "--nworkers", str(workers),
                                               "--nthreads", "1", "--no-dashboard"],
                                       stderr=subprocess.DEVNULL, cwd=ROOT,
