@@ -508,11 +508,12 @@ def _format_choice(*names: str) -> click.Choice:  # type: ignore[type-arg]
               help="Similarity (0-100) two action texts need to pair [default: 81.5].")
 @password_option
 @agencies_option
+@ocr_option
 @verbose_option
+@as_options
 @_boundary
 def diff_command(reports: tuple[Path, ...], fmt: str, out_path: Path | None,
-                 threshold: float | None, password: str | None, agencies: Agencies | None,
-                 verbose: bool) -> None:
+                 threshold: float | None, options: Options, verbose: bool) -> None:
     """Compare reports (PDFs or our JSON): added, dropped and changed actions.
 
     Two reports give a diff; three or more a timeline (one line per action, a status and
@@ -524,8 +525,8 @@ def diff_command(reports: tuple[Path, ...], fmt: str, out_path: Path | None,
     if len(reports) < 2:
         raise click.UsageError("give at least two reports: OLD NEW [MORE...]")
     try:
-        loaded = [load_report(p, password=password, agencies=agencies)
-                  if p.suffix.lower() != ".json" else load_report(p) for p in reports]
+        loaded = [load_report(p, options=options) if p.suffix.lower() != ".json"
+                  else load_report(p) for p in reports]
         limit = PAIR_THRESHOLD if threshold is None else threshold
         result = (diff_reports(loaded[0], loaded[1], limit) if len(loaded) == 2
                   else timeline(loaded, limit))
@@ -549,17 +550,19 @@ def diff_command(reports: tuple[Path, ...], fmt: str, out_path: Path | None,
 @recursive_option
 @password_option
 @agencies_option
+@ocr_option
 @verbose_option
+@as_options
 @_boundary
 def summary_command(inputs: tuple[Path, ...], fmt: str, out_path: Path | None, recursive: bool,
-                    password: str | None, agencies: Agencies | None, verbose: bool) -> None:
+                    options: Options, verbose: bool) -> None:
     """Count actions per agency and per status in each report (PDFs or our JSON)."""
     from .diff import csv_text
     from .reading import format_summary_table, load_reports, summarise
     from .files import atomic_write_text
 
     try:
-        reports = load_reports(inputs, recursive, options=Options(password, agencies))
+        reports = load_reports(inputs, recursive, options=options)
     except (ValueError, KeyError) as exc:  # a JSON file that is not one of our reports
         _fail(exc, verbose)
         sys.exit(1)

@@ -197,7 +197,7 @@ def test_options_check_the_ocr_mode():
     assert sx.Options.of(ocr="never").ocr == "never"
 
 
-def test_ocr_never_reaches_batch_workers_check_review_inspect_and_tables(tmp_path):
+def test_ocr_never_reaches_batch_workers_check_review_inspect_summary_diff_tables(tmp_path):
     from safecity_extract.batch import collect_inputs, run_batch
     from safecity_extract.golden import check
 
@@ -209,7 +209,8 @@ def test_ocr_never_reaches_batch_workers_check_review_inspect_and_tables(tmp_pat
     assert checked.status == "error" and "read it with --ocr auto" in checked.error
     for command in (["review", str(SCAN), "--out", str(tmp_path / "r.html")],
                     ["inspect", str(SCAN), "--out", str(tmp_path / "png")],
-                    ["check", str(SCAN), "--golden", str(tmp_path / "golden")]):
+                    ["check", str(SCAN), "--golden", str(tmp_path / "golden")],
+                    ["summary", str(SCAN)], ["diff", str(SAMPLE), str(SCAN)]):
         result = CliRunner().invoke(main, [*command, "--ocr", "never"])
         assert result.exit_code == 1, command
         assert "read it with --ocr auto" in result.output + result.stderr, command
@@ -224,6 +225,24 @@ def first_page(source: Path, target: Path) -> Path:
         out.pages.append(pdf.pages[0])
         out.save(target)
     return target
+
+
+def test_summary_and_diff_read_a_scan_by_ocr(tmp_path):
+    page = first_page(SCAN, tmp_path / "scan1.pdf")
+    json_out = tmp_path / "plain.json"
+    json_out.write_text(sx.extract(first_page(SAMPLE, tmp_path / "page1.pdf")).to_json())
+    counts = []
+    for pdf in (page, tmp_path / "page1.pdf"):
+        summary = CliRunner().invoke(main, ["summary", str(pdf), "--format", "csv"])
+        assert summary.exit_code == 0, summary.stderr
+        counts.append([line.split(",", 1)[1] for line in summary.output.splitlines()[1:]])
+    assert counts[0] == counts[1] and "agency,Hampshire Constabulary,1" in counts[0]
+    diff = CliRunner().invoke(main, ["diff", str(json_out), str(page), "--format", "json",
+                                     "--ocr", "auto"])
+    assert diff.exit_code == 0, diff.stderr
+    import json
+    result = json.loads(diff.output)
+    assert result["added"] == [] and result["dropped"] == []  # every action paired
 
 
 def test_ocr_always_reads_a_text_page_again_in_a_batch_worker(tmp_path):
