@@ -298,6 +298,53 @@ def test_a_timed_out_file_takes_its_child_processes_with_it(tmp_path):
     assert gone
 
 
+def _session_processes(session: int) -> dict[int, str]:
+    """pid -> command name of every process in ``session`` (descendants of a process started
+    with start_new_session=True, whatever process groups they make)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # gone meanwhile
+        name, rest = text.split("(", 1)[1].rsplit(")", 1)
+        fields = rest.split()
+        if int(fields[3]) == session and fields[0] not in ("Z", "X"):
+            found[int(stat.parent.name)] = name
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_timeout_stops_a_real_ocr_run_with_one_line_and_nothing_left_running(tmp_path):
+    """Tesseract on the 4-page scan takes tens of seconds; --timeout 2 ends it: one error
+    line naming the file, no traceback, exit 1, and no worker or tesseract left behind."""
+    import subprocess
+    import time
+
+    env = dict(os.environ, TMPDIR=str(tmp_path))  # pytesseract's images go here
+    cli = [sys.executable, "-m", "safecity_extract", "extract", str(SCAN), "--out",
+           str(tmp_path / "out"), "--timeout", "2", "--workers", "1"]
+    started = time.monotonic()
+    run = subprocess.Popen(cli, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, start_new_session=True)
+    seen: set[str] = set()
+    while run.poll() is None and time.monotonic() - started < 60:
+        seen.update(_session_processes(run.pid).values())
+        time.sleep(0.05)
+    out, err = run.communicate(timeout=30)
+    took = time.monotonic() - started
+    left = _session_processes(run.pid)
+    for pid in left:  # leave nothing behind, even when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert "tesseract" in seen  # the timeout stopped OCR, not something before it
+    assert run.returncode == 1 and took < 30
+    assert "Traceback" not in err + out
+    about_file = [line for line in err.splitlines() if SCAN.name in line]
+    assert about_file == [f"error: {SCAN}: timed out after 2 s"]
+    assert not left, left
+    assert not list((tmp_path / "out").glob("*.json"))
+
+
 # --- ink the page's read skipped ------------------------------------------------------------
 
 
