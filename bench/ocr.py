@@ -5,6 +5,7 @@ Usage::
     python bench/ocr.py                       # committed scans + the samples at 150/200/300 dpi
     python bench/ocr.py --dpi 200 --samples word_grid_a4.pdf --out /tmp/RESULTS.md
     python bench/ocr.py --no-committed --dpi 150 --no-write
+    python bench/ocr.py --quick --out /tmp/RESULTS.md   # page 1 of one committed scan, seconds
 
 The committed scans (``samples/scans/*.pdf``, black and white) are read as they are; the
 others are built in ``bench/work/scans/`` with ``samples/scans/build.py`` (greyscale, turned
@@ -94,20 +95,23 @@ def _cpu() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def score(sample: str, dpi: int, scan: Path, name: str) -> Score:
-    import safecity_extract as sx
+def score(sample: str, dpi: int, scan: Path, name: str, truth_rows: int | None = None
+          ) -> Score:
+    """Read ``scan`` and score it against the first ``truth_rows`` rows of ``sample``'s
+    truth (all of them when None)."""
     from rapidfuzz import fuzz
     from rapidfuzz.distance import Levenshtein
 
     from safecity_extract.agencies import lead_names, match_agencies
+    from safecity_extract.extract import extract_with_layout
     from safecity_extract.model import FLAG_OCR_LOW
 
     pages: dict[int, Any] = {}
     cpu0, wall0 = _cpu(), time.monotonic()
     with _caught_pages(pages):
-        report = sx.extract(scan)
+        report, layout = extract_with_layout(scan)
     cpu, wall = _cpu() - cpu0, time.monotonic() - wall0
-    truth = expected_rows(sample)
+    truth = expected_rows(sample)[:truth_rows]
     cells_ok = leads_ok = aligned = chars_ok = 0
     worst: list[str] = []
     read: list[tuple[Cell, ...]] = []
@@ -121,7 +125,7 @@ def score(sample: str, dpi: int, scan: Path, name: str) -> Score:
             chars_ok += acc >= SIMILAR / 100
             if sim < SIMILAR and len(worst) < 3:
                 worst.append(f"row {row.row} {f} {sim:.1f}: {row.get(f)[:60]!r}")
-            cells.append(Cell(sim, acc, judged(cell_words(row, f, report.layout, pages), want[f])))
+            cells.append(Cell(sim, acc, judged(cell_words(row, f, layout.columns, pages), want[f])))
         read.append(tuple(cells))
         leads_ok += sorted(row.lead_agencies) == sorted(
             lead_names(match_agencies(want["lead_agency"])))
@@ -339,6 +343,27 @@ def write_section(path: Path, text: str) -> None:
     atomic_write_text(path, new)
 
 
+def quick_run(work: Path) -> tuple[str, int, Path, str, int]:
+    """The --quick run: page 1 of the first committed scan, cut into ``work``, scored against
+    the truth rows that begin on page 1 of its sample (a row going on to page 2 is scored
+    on its page-1 part: a smoke test of the script, not a measurement)."""
+    import pikepdf
+
+    import safecity_extract as sx
+
+    sample, dpi = COMMITTED[0]
+    work.mkdir(parents=True, exist_ok=True)
+    cut = work / f"{Path(scan_name(sample, dpi)).stem}_p1.pdf"
+    born = work / f"{Path(sample).stem}_p1.pdf"
+    for source, target in ((ROOT / "samples" / "scans" / scan_name(sample, dpi), cut),
+                           (ROOT / "samples" / sample, born)):
+        with pikepdf.open(source) as pdf, pikepdf.new() as out:
+            out.pages.append(pdf.pages[0])
+            out.save(target)
+    rows = len(sx.extract(born).rows)
+    return sample, dpi, cut, f"{cut.name} (committed, b/w, page 1 of {sample})", rows
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", nargs="+", default=list(SAMPLES))
@@ -351,17 +376,24 @@ def main(argv: list[str]) -> int:
                         "word confidences (JSON lines) to this file")
     parser.add_argument("--no-committed", action="store_true",
                         help="leave out the committed scans (samples/scans/*.pdf)")
+    parser.add_argument("--quick", action="store_true",
+                        help="only page 1 of the first committed scan (a smoke test, seconds); "
+                        "give --out or --no-write")
     args = parser.parse_args(argv)
+    if args.quick and not args.no_write and args.results == HERE / "RESULTS.md":
+        parser.error("--quick figures are not measurements: give --out FILE or --no-write")
     scores = []
-    runs = [] if args.no_committed else [
+    runs: list[tuple[str, int, Path, str, int | None]] = [] if args.no_committed else [
         (sample, dpi, ROOT / "samples" / "scans" / scan_name(sample, dpi),
-         f"{scan_name(sample, dpi)} (committed, b/w)") for sample, dpi in COMMITTED]
-    runs += [(sample, dpi, args.work / scan_name(sample, dpi), scan_name(sample, dpi))
+         f"{scan_name(sample, dpi)} (committed, b/w)", None) for sample, dpi in COMMITTED]
+    runs += [(sample, dpi, args.work / scan_name(sample, dpi), scan_name(sample, dpi), None)
              for sample in args.samples for dpi in args.dpi]
-    for sample, dpi, scan, name in runs:
+    if args.quick:
+        runs = [quick_run(args.work)]
+    for sample, dpi, scan, name, truth_rows in runs:
         if not scan.exists():
             build_scan(ROOT / "samples" / sample, dpi, scan)
-        scores.append(score(sample, dpi, scan, name))
+        scores.append(score(sample, dpi, scan, name, truth_rows))
         print("\n".join(table(scores[-1:])[-1:]), flush=True)
     if args.dump:
         with open(args.dump, "w", encoding="utf-8") as out:
