@@ -27,6 +27,10 @@ _PR_SET_PDEATHSIG = 1
 # A file's own soft deadline fires first (it can say what was running); the parent kills the
 # worker this much later if the soft one could not (stuck in C code).
 GRACE_SECONDS = 5.0
+# After the soft deadline the alarm repeats this often: a SoftTimeout raised inside a finalizer
+# (a __del__ or weakref callback run by the garbage collector) is printed and dropped by
+# Python, and a one-shot alarm would then never end the file.
+REPEAT_SECONDS = 0.5
 
 
 def die_with_parent() -> None:
@@ -69,12 +73,13 @@ def _raise_soft_timeout(signum: int, frame: FrameType | None) -> None:
 
 @contextmanager
 def soft_deadline(seconds: float | None) -> Iterator[None]:
-    """Raise SoftTimeout in this (worker) process after ``seconds``; None or 0: never."""
+    """Raise SoftTimeout in this (worker) process after ``seconds``, and again every
+    REPEAT_SECONDS until the block is left; None or 0: never."""
     if not seconds or not hasattr(signal, "setitimer"):
         yield
         return
     old = signal.signal(signal.SIGALRM, _raise_soft_timeout)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT_SECONDS)
     try:
         yield
     finally:
