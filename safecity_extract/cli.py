@@ -332,7 +332,8 @@ def extract_command(**params: Any) -> None:
     out_dir = _extract_target(args.inputs, args.out_dir, (args.combined, args.db, args.review))
     if out_dir == Path("-"):
         losses = _extract_to_stdout(args.inputs[0], "json" if fmt == "both" else fmt,
-                                    args.csv_safe, args.bom, options, args.verbose)
+                                    args.csv_safe, args.bom, options, args.verbose,
+                                    _bounds(args.timeout, args.max_memory))
         _exit_if_strict(args.strict, [args.inputs[0].as_posix()] if losses else [])
         return
     started = time.monotonic()
@@ -419,15 +420,16 @@ def _extract_target(inputs: tuple[Path, ...], out_dir: Path | None,
 
 
 def _extract_to_stdout(pdf: Path, fmt: str, csv_safe: bool, bom: bool, options: Options,
-                       verbose: bool) -> int:
+                       verbose: bool, bounds: Bounds) -> int:
     """One PDF (or stdin) -> its JSON, CSV or JSON Lines on stdout; warnings on stderr.
-    Returns the number of warnings of possible loss."""
+    The PDF is read in a worker under ``bounds``. Returns the number of warnings of possible
+    loss."""
     import tempfile
     from dataclasses import replace
 
     from .batch import warning_lines
-    from .extract import extract
     from .outputs import output_text
+    from .reading import read_each
 
     if fmt == "xlsx":
         raise click.UsageError("--format xlsx cannot go to stdout: give --out DIR")
@@ -436,8 +438,8 @@ def _extract_to_stdout(pdf: Path, fmt: str, csv_safe: bool, bom: bool, options: 
         with tempfile.TemporaryDirectory(prefix="safecity-stdin-") as tmp:
             if str(pdf) == "-":
                 path = Path(tmp, "stdin.pdf")
-                path.write_bytes(sys.stdin.buffer.read())
-            report = extract(path, options=options)
+                _stdin_to_file(path)
+            (report,) = read_each([path], bounds.timeout, bounds.max_memory, options=options)
         report.source = (replace(report.source, file="-", path="-") if str(pdf) == "-"
                          else replace(report.source, path=pdf.as_posix()))
         text = output_text(report, fmt, csv_safe, bom)
@@ -445,13 +447,23 @@ def _extract_to_stdout(pdf: Path, fmt: str, csv_safe: bool, bom: bool, options: 
         if path == pdf:
             raise  # _boundary reports it
         # The temporary copy of stdin is named "stdin" in the message, not by its path.
-        _fail(str(exc).replace(str(path), "stdin"), verbose,
-              "".join(traceback.format_exception(exc)) if verbose else "")
+        detail = getattr(exc, "worker_traceback", "") or "".join(traceback.format_exception(exc))
+        _fail(str(exc).replace(str(path), "stdin"), verbose, detail if verbose else "")
         sys.exit(exc.exit_code)
     for line in warning_lines(pdf, report):
         click.echo(f"warning: {shown(line)}", err=True)
     click.echo(text, nl=False)
     return sum(w.loss for w in report.warnings)
+
+
+def _stdin_to_file(path: Path) -> None:
+    """Copy stdin to ``path``, at most limits.MAX_PDF_BYTES of it (TooLarge past that)."""
+    from . import limits
+    from .errors import TooLarge
+
+    with path.open("wb") as target:
+        if not limits.copy_capped(sys.stdin.buffer, target):
+            raise TooLarge(str(path), limits.MAX_PDF_BYTES)
 
 
 @main.command("check")
@@ -506,34 +518,41 @@ def _format_choice(*names: str) -> click.Choice:  # type: ignore[type-arg]
               help="Write to this file instead of stdout.")
 @click.option("--threshold", type=click.FloatRange(0, 100), default=None, metavar="SCORE",
               help="Similarity (0-100) two action texts need to pair [default: 81.5].")
+@csv_safe_option
 @password_option
 @agencies_option
-@ocr_option
 @verbose_option
+@bounded
 @as_options
 @_boundary
 def diff_command(reports: tuple[Path, ...], fmt: str, out_path: Path | None,
-                 threshold: float | None, options: Options, verbose: bool) -> None:
+                 threshold: float | None, csv_safe: bool, options: Options, verbose: bool,
+                 bounds: Bounds) -> None:
     """Compare reports (PDFs or our JSON): added, dropped and changed actions.
 
     Two reports give a diff; three or more a timeline (one line per action, a status and
     lead column per report, oldest first).
     """
-    from .diff import PAIR_THRESHOLD, diff_reports, load_report, render, timeline
-    from .files import atomic_write_text
+    from .diff import PAIR_THRESHOLD, diff_reports, render, timeline
+    from .reading import read_each
 
     if len(reports) < 2:
         raise click.UsageError("give at least two reports: OLD NEW [MORE...]")
     try:
-        loaded = [load_report(p, options=options) if p.suffix.lower() != ".json"
-                  else load_report(p) for p in reports]
+        loaded = read_each(list(reports), bounds.timeout, bounds.max_memory, options=options)
         limit = PAIR_THRESHOLD if threshold is None else threshold
         result = (diff_reports(loaded[0], loaded[1], limit) if len(loaded) == 2
                   else timeline(loaded, limit))
-        text = render(result, fmt.lower())
+        text = render(result, fmt.lower(), csv_safe)
     except (ValueError, KeyError) as exc:  # a JSON file that is not one of our reports
         _fail(exc, verbose)
         sys.exit(1)
+    _write_or_echo(text, out_path)
+
+
+def _write_or_echo(text: str, out_path: Path | None) -> None:
+    from .files import atomic_write_text
+
     if out_path is not None:
         atomic_write_text(out_path, text)
     else:
@@ -548,33 +567,31 @@ def diff_command(reports: tuple[Path, ...], fmt: str, out_path: Path | None,
 @click.option("--out", "-o", "out_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of stdout.")
 @recursive_option
+@csv_safe_option
 @password_option
 @agencies_option
-@ocr_option
 @verbose_option
+@bounded
 @as_options
 @_boundary
 def summary_command(inputs: tuple[Path, ...], fmt: str, out_path: Path | None, recursive: bool,
-                    options: Options, verbose: bool) -> None:
+                    csv_safe: bool, options: Options, verbose: bool, bounds: Bounds) -> None:
     """Count actions per agency and per status in each report (PDFs or our JSON)."""
     from .diff import csv_text
     from .reading import format_summary_table, load_reports, summarise
-    from .files import atomic_write_text
 
     try:
-        reports = load_reports(inputs, recursive, options=options)
+        reports = load_reports(inputs, recursive, timeout=bounds.timeout,
+                               max_memory=bounds.max_memory, options=options)
     except (ValueError, KeyError) as exc:  # a JSON file that is not one of our reports
         _fail(exc, verbose)
         sys.exit(1)
     if not reports:
         raise click.UsageError("no PDF or JSON files found in the inputs")
     summary = summarise(reports)
-    text = (csv_text(summary.records(), ["report", "kind", "value", "actions"])
+    text = (csv_text(summary.records(), ["report", "kind", "value", "actions"], csv_safe)
             if fmt.lower() == "csv" else format_summary_table(summary) + "\n")
-    if out_path is not None:
-        atomic_write_text(out_path, text)
-    else:
-        click.echo(text, nl=False)
+    _write_or_echo(text, out_path)
 
 
 # --- agencies (agencies.py) ----------------------------------------------------------------

@@ -339,22 +339,27 @@ def format_timeline(tl: Timeline, width: int = 48) -> str:
     return "\n".join(out)
 
 
-def csv_text(records: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
-    """Records as CSV text (minimal quoting, "\\n" line ends), as the other CSV outputs."""
+def csv_text(records: Sequence[dict[str, Any]], columns: Sequence[str],
+             csv_safe: bool = False) -> str:
+    """Records as CSV text (minimal quoting, "\\n" line ends), as the other CSV outputs;
+    ``csv_safe``: a cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    from .writers import csv_safe_value
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows([[rec.get(c, "") for c in columns] for rec in records])
+    cells = [[rec.get(c, "") for c in columns] for rec in records]
+    writer.writerows([[csv_safe_value(v) for v in row] for row in cells] if csv_safe else cells)
     return buf.getvalue()
 
 
-def render(diff_or_timeline: ReportDiff | Timeline, fmt: str) -> str:
-    """The text of one output format: "text", "json" or "csv"."""
+def render(diff_or_timeline: ReportDiff | Timeline, fmt: str, csv_safe: bool = False) -> str:
+    """The text of one output format: "text", "json" or "csv" (``csv_safe``: see csv_text)."""
     item = diff_or_timeline
     if fmt == "json":
         return json.dumps(item.to_dict(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         if isinstance(item, Timeline):
-            return csv_text(item.records(), item.columns())
-        return csv_text(diff_records(item), DIFF_CSV_COLUMNS)
+            return csv_text(item.records(), item.columns(), csv_safe)
+        return csv_text(diff_records(item), DIFF_CSV_COLUMNS, csv_safe)
     return (format_timeline(item) if isinstance(item, Timeline) else format_diff(item)) + "\n"

@@ -186,6 +186,14 @@ class HostilePDF(SafecityError):
                          "genuine, export or print it to a new PDF")
 
 
+class TooLarge(SafecityError):
+    """A PDF (a file or stdin) larger than limits.MAX_PDF_BYTES: not read at all."""
+
+    def __init__(self, path: str, limit: int) -> None:
+        super().__init__(path, f"larger than {limit // 2**20:,} MiB, the most a PDF may be: "
+                         "not read; is it the right file?")
+
+
 class OutOfMemory(SafecityError):
     def __init__(self, path: str, megabytes: int | None) -> None:
         cap = f" (over --max-memory {megabytes} MB)" if megabytes else ""

@@ -281,3 +281,33 @@ def _receive(w: _Worker, path: Path) -> tuple[Any, ...] | None:
     except Exception as exc:  # the result arrived but cannot be unpickled here
         return w.task or 0, "error", f"{path}: cannot receive the result: {exc}", ""
     return None
+
+
+# --- files one after another, for the commands that need every report ------------------------
+
+
+def outcomes_in_turn(paths: Sequence[Path], job: ExtractJob) -> Iterator[Outcome]:
+    """Each file in turn: in one worker process under the job's ``timeout`` and
+    ``max_memory`` when it has either, else in this process."""
+    if job.timeout is None and job.max_memory is None:
+        return (Outcome(i, *extract_one(p, job)) for i, p in enumerate(paths))
+    return LocalPool(1).outcomes(paths, job, job.timeout)
+
+
+def reports_in_turn(paths: Sequence[Path], job: ExtractJob) -> list[Report]:
+    """The report of each file (see ``outcomes_in_turn``); the first failure is raised as a
+    WorkerError carrying its one-line message (the worker is stopped)."""
+    from .workers import WorkerError
+
+    reports: list[Report] = []
+    outcomes = outcomes_in_turn(paths, job)
+    try:
+        for outcome in outcomes:
+            if outcome.status != "ok":
+                raise WorkerError(str(outcome.payload), 1, outcome.detail)
+            reports.append(outcome.payload)
+    finally:
+        close = getattr(outcomes, "close", None)
+        if close is not None:
+            close()
+    return reports

@@ -12,7 +12,7 @@ import os
 import stat
 import zlib
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 from .errors import DataFileError
 
@@ -28,6 +28,8 @@ DEFAULT_MAX_MEMORY_MB = 2048
 # Agencies files and golden JSON: far above any real one, far below a disk or /dev/zero.
 MAX_AGENCIES_BYTES = 16 * 2**20
 MAX_GOLDEN_BYTES = 256 * 2**20
+# A PDF file, or one read from stdin: a scanned report of hundreds of pages is some 200 MiB.
+MAX_PDF_BYTES = 1024 * 2**20
 
 
 class LimitExceeded(Exception):
@@ -170,6 +172,22 @@ def limit_memory(megabytes: int | None) -> None:
     if hard != resource.RLIM_INFINITY:
         cap = min(cap, hard)
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
+# --- PDFs from stdin ------------------------------------------------------------------------
+
+
+def copy_capped(source: BinaryIO, target: BinaryIO, limit: int | None = None) -> bool:
+    """Copy ``source`` to ``target`` in chunks; False (and stop) once it passes ``limit``
+    bytes (default MAX_PDF_BYTES), so neither memory nor the disk fills from an endless pipe."""
+    limit = MAX_PDF_BYTES if limit is None else limit
+    copied = 0
+    while chunk := source.read(2**20):
+        copied += len(chunk)
+        if copied > limit:
+            return False
+        target.write(chunk)
+    return True
 
 
 # --- small data files -----------------------------------------------------------------------

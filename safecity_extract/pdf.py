@@ -19,7 +19,7 @@ from .chars import (Box, Char, all_upright, blocks, bullet_codes, drop_doubled,
 from . import limits
 from .errors import (DamagedPage, DamagedPDF, EmptyFile, EncryptedPDF, HostilePDF, NotAPDF,
                      NotARegularFile, OcrUnavailable, PagesOutOfRange, SafecityError,
-                     UnreadableFile)
+                     TooLarge, UnreadableFile)
 from .limits import (LimitExceeded, capped_resolution, install_pdfminer_limits,
                      regular_file_problem)
 from .options import OCR_MODES
@@ -93,13 +93,15 @@ _MAGIC = (
 
 
 def sniff(path: str | os.PathLike[str]) -> None:
-    """Raise EmptyFile, NotAPDF or UnreadableFile from the first bytes, before pdfminer sees
-    the file."""
+    """Raise EmptyFile, NotAPDF, TooLarge or UnreadableFile from the size and first bytes,
+    before pdfminer sees the file."""
     kind = regular_file_problem(path)
     if kind and kind != "a folder":  # a folder: open() says so below
         raise NotARegularFile(str(path), kind)
     try:
         with open(path, "rb") as fh:
+            if not kind and os.fstat(fh.fileno()).st_size > limits.MAX_PDF_BYTES:
+                raise TooLarge(str(path), limits.MAX_PDF_BYTES)
             head = fh.read(1024)
     except OSError as exc:
         raise UnreadableFile(str(path), exc) from exc

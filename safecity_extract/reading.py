@@ -32,18 +32,37 @@ def report_files(paths: Iterable[str | os.PathLike[str]], recursive: bool = True
     return found
 
 
-def load_reports(paths: Iterable[str | os.PathLike[str]], recursive: bool = True,
+def load_reports(paths: Iterable[str | os.PathLike[str]], recursive: bool = True, *,
+                 timeout: float | None = None, max_memory: int | None = None,
                  **extract_options: Any) -> list[Report]:
-    """Each file read: our JSON back into a Report, a PDF extracted (``extract_options``)."""
-    from .diff import load_report
+    """Each file read: our JSON back into a Report, a PDF extracted (``extract_options``).
 
-    reports = []
-    for path in report_files(paths, recursive):
-        report = load_report(path, **extract_options)
+    With a ``timeout`` (seconds per file) or ``max_memory`` (MiB) the PDFs are read in a
+    worker process under those bounds (see ``read_each``)."""
+    files = report_files(paths, recursive)
+    reports = read_each(files, timeout, max_memory, **extract_options)
+    for path, report in zip(files, reports):
         if path.suffix.lower() == ".pdf":  # a JSON output keeps the path it recorded
             report.source = replace(report.source, path=path.as_posix())
-        reports.append(report)
     return reports
+
+
+def read_each(files: Sequence[Path], timeout: float | None = None,
+              max_memory: int | None = None, **extract_options: Any) -> list[Report]:
+    """The report of each file, in order: JSON read here; PDFs extracted here, or, with a
+    ``timeout`` or ``max_memory``, one after another in a worker process under those bounds,
+    whose first failure is raised as a one-line WorkerError (a timeout names the file)."""
+    from .diff import load_report
+
+    if timeout is None and max_memory is None:
+        return [load_report(path, **extract_options) for path in files]
+    from .executors import ExtractJob, reports_in_turn
+    from .options import Options
+
+    options = extract_options.pop("options", None) or Options.of(**extract_options)
+    pdfs = [p for p in files if p.suffix.lower() != ".json"]
+    extracted = iter(reports_in_turn(pdfs, ExtractJob(options, None, timeout, max_memory)))
+    return [load_report(p) if p.suffix.lower() == ".json" else next(extracted) for p in files]
 
 
 def read_reports(folder: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],

@@ -179,6 +179,33 @@ def test_tables_csv_safe_guards_formula_cells_and_is_off_by_default(tmp_path):
     assert "=HYPERLINK" in json.dumps(tables_json)  # the JSON keeps the text as printed
 
 
+def formula_report(tmp_path: Path) -> Path:
+    """Our JSON report of word_grid_a4 with formula text in an action and a lead agency."""
+    data = json.loads(GOLDEN_JSON.read_text("utf-8"))
+    data["rows"][0]["action"] = "=HYPERLINK(\"http://x\")"
+    data["rows"][0]["lead_agencies"] = ["+cmd|' /C calc'!A0"]
+    path = tmp_path / "formulas.json"
+    path.write_text(json.dumps(data), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command", ["diff", "summary"])
+def test_diff_and_summary_csv_take_csv_safe_and_it_is_off_by_default(tmp_path, command):
+    hostile = formula_report(tmp_path)
+    inputs = [GOLDEN_JSON, hostile] if command == "diff" else [hostile]
+    cells = {}
+    for flag in ("", "--csv-safe"):
+        out = tmp_path / f"{command}{flag}.csv"
+        result = run(command, *inputs, "--format", "csv", "--out", out, *([flag] if flag else []))
+        assert result.exit_code == 0, result.output
+        cells[flag] = [c for row in csv.reader(out.open(encoding="utf-8")) for c in row]
+    assert not any(c.startswith("'") for c in cells[""])
+    formulas = [c for c in cells[""] if c.startswith(("=", "+"))]
+    assert formulas  # the hostile text reached the CSV
+    assert all("'" + c in cells["--csv-safe"] for c in formulas)
+    assert not any(c.startswith(("=", "+")) for c in cells["--csv-safe"])
+
+
 # --- memory and time bounds ------------------------------------------------------------------
 
 
@@ -294,6 +321,47 @@ def test_every_command_that_reads_a_pdf_honours_timeout(tmp_path, command):
     assert result.exit_code == 1, result.output
     assert f"{pdf}: timed out after 1 s" in result.output
     assert "Traceback" not in result.output
+
+
+def self_length_pdf() -> bytes:
+    """A content stream whose /Length is an object that refers to itself: pdfminer follows it
+    for ever (no memory, all time)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+               b"<< /Length 5 0 R >>\nstream\nBT ET\nendstream", b"5 0 R"]
+    return pdf_bytes(objects)
+
+
+GOLDEN_JSON = SAMPLES.parent / "golden" / "word_grid_a4.json"
+
+
+@pytest.mark.parametrize("command", ["diff", "summary", "extract -o -", "extract - (stdin)"])
+def test_diff_summary_and_stdout_read_pdfs_in_a_bounded_worker(tmp_path, command):
+    pdf = tmp_path / "loop.pdf"
+    pdf.write_bytes(self_length_pdf())
+    args = {"diff": ["diff", GOLDEN_JSON, pdf], "summary": ["summary", pdf],
+            "extract -o -": ["extract", pdf, "-o", "-"], "extract - (stdin)": ["extract", "-"]}
+    result = CliRunner().invoke(main, [str(a) for a in args[command]] + ["--timeout", "1"],
+                                input=pdf.read_bytes(), catch_exceptions=False)
+    name = "stdin" if "stdin" in command else str(pdf)
+    assert one_line_error(result, 1) == f"error: {name}: timed out after 1 s"
+    assert result.stdout == ""
+
+
+def test_a_pdf_on_stdin_is_read_only_up_to_the_pdf_size_limit(tmp_path, monkeypatch):
+    from safecity_extract import extract, limits
+    from safecity_extract.errors import TooLarge
+
+    monkeypatch.setattr(limits, "MAX_PDF_BYTES", 2**20)
+    endless = SAMPLE.read_bytes() + b"%" * 2**21  # as if a pipe never ended
+    result = CliRunner().invoke(main, ["extract", "-"], input=endless, catch_exceptions=False)
+    assert one_line_error(result, 1) == ("error: stdin: larger than 1 MiB, the most a PDF may "
+                                         "be: not read; is it the right file?")
+    big = tmp_path / "big.pdf"
+    big.write_bytes(endless)
+    with pytest.raises(TooLarge, match="big.pdf: larger than"):
+        extract(big)
+    assert limits.MAX_PDF_BYTES > 0 and extract(SAMPLE).rows  # (the real limit: far above)
 
 
 def test_page_images_are_capped_in_pixels_and_say_so(tmp_path, monkeypatch):
