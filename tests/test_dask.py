@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from safecity_extract.batch import Outputs, collect_inputs, run_batch
-from safecity_extract.dask_executor import dask_client
+from safecity_extract.dask_executor import SENT_LOG, dask_client
 from tests.test_batch import _outputs, _tree, fake_extract
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +72,24 @@ def test_local_cluster_gives_the_local_pools_bytes_on_every_sample(tmp_path, two
     pool, dask = _outputs(tmp_path / "pool"), _outputs(tmp_path / "dask")
     assert len(pool) == 2 * len(inputs) + 1
     assert dask == pool
+
+
+def test_the_clients_message_log_keeps_no_pdfs_bytes(tmp_path, two_workers):
+    """distributed keeps the last 1,000 messages sent to the scheduler; each file's task
+    carries its PDF, so the log is kept short during a batch, and put back after it."""
+    _tree(tmp_path / "in", {f"f{i}.pdf": f"w{i} x{i}" for i in range(30)})
+    log = two_workers.scheduler_comm.recent_message_log
+    lengths: list[int] = []
+
+    def step(done, total, name, rows):
+        lengths.append(len(two_workers.scheduler_comm.recent_message_log))
+
+    result = run_batch(collect_inputs([tmp_path / "in"]), Outputs.of(tmp_path / "out"),
+                       client=two_workers, extract_fn=fake_extract, progress_callback=step)
+    assert [f.status for f in result.files] == ["ok"] * 30
+    assert len(lengths) == 30 and max(lengths) <= SENT_LOG
+    assert two_workers.scheduler_comm.recent_message_log is log
+    assert "safecity-extract-" not in repr(list(log))
 
 
 def _kill_a_busy_worker(client, killed: list[int]):
