@@ -79,7 +79,7 @@ def one_page_pdf(content: bytes, media: bytes = b"[0 0 595 842]", font: bytes = 
     return pdf_bytes(objects)
 
 
-def grid_pdf(cells: list[list[str]]) -> bytes:
+def grid_pdf(cells: list[list[str]], media: bytes = b"[0 0 595 842]") -> bytes:
     """A ruled grid of ``cells`` (rows of strings) in Helvetica 10 pt."""
     x0, top, width, height = 72, 700, 200, 24
     ops = [b"0.5 w"]
@@ -95,7 +95,7 @@ def grid_pdf(cells: list[list[str]]) -> bytes:
             esc = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
             ops.append(b"BT /F1 10 Tf %d %d Td (%s) Tj ET" % (
                 x0 + c * width + 4, top - (r + 1) * height + 8, esc.encode("latin-1")))
-    return one_page_pdf(b"\n".join(ops))
+    return one_page_pdf(b"\n".join(ops), media=media)
 
 
 # --- data loss and escapes -------------------------------------------------------------------
@@ -376,6 +376,33 @@ def test_page_images_are_capped_in_pixels_and_say_so(tmp_path, monkeypatch):
     assert used < 300
     assert note.startswith("page 1: drawn at") and "200 x 200 inches" in note
     assert render_page_capped(SAMPLE, 1, 72)[1:] == (72, "")
+
+
+@pytest.mark.parametrize("command", ["inspect", "review"])
+def test_a_200_inch_page_is_drawn_smaller_through_the_cli_within_1_gib(tmp_path, command):
+    from PIL import Image
+
+    from safecity_extract.limits import MAX_PAGE_PIXELS
+
+    pdf = tmp_path / "huge.pdf"
+    pdf.write_bytes(grid_pdf([["Priority", "Action", "Lead Agency", "Update"],
+                              ["1", "Do a thing", "Police", "Done"]],
+                             media=b"[0 0 14400 14400]"))  # 200 x 200 inches
+    out = tmp_path / "out"
+    extra = ["--resolution", "300"] if command == "inspect" else []
+    result = run(command, pdf, "--out", out if command == "inspect" else out / "r.html",
+                 *extra, "--max-memory", 1024)  # (uncapped: 1.6 Gpx, 4.8 GB at 300 dpi)
+    assert result.exit_code == 0, result.output
+    assert f"warning: {pdf}: page 1: drawn at 31.6 pixels per inch, not " in result.stderr
+    assert ("the page is 200 x 200 inches and page images are capped at 40,000,000 pixels"
+            in result.stderr)
+    assert "Traceback" not in result.output
+    if command == "inspect":
+        with Image.open(out / "huge-p1.png") as image:  # the square page, a legend below
+            width, height = image.size
+        assert width * width <= MAX_PAGE_PIXELS and height - width < 0.01 * height
+    else:
+        assert "data:image/png;base64," in (out / "r.html").read_text("utf-8")
 
 
 def test_a_fifo_or_device_is_never_read_as_a_pdf_golden_or_agencies_file(tmp_path):
