@@ -136,6 +136,26 @@ agencies_option = click.option(
     "--agencies", metavar="FILE", callback=_load_agencies,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Agency names file (canonical,alias,kind) [default: the built-in Southampton list].")
+
+
+def _load_header_aliases(ctx: click.Context, param: click.Parameter, value: Path | None
+                         ) -> tuple[tuple[str, str], ...]:
+    """Read the file once, here, so that a bad line is a usage error (exit 2)."""
+    if value is None:
+        return ()
+    from .headers import load_header_aliases
+
+    try:
+        return load_header_aliases(value)
+    except SafecityError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+header_aliases_option = click.option(
+    "--header-aliases", metavar="FILE", callback=_load_header_aliases,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Header labels file (label,key lines: a label your reports print and the column it "
+         "is, e.g. Workstream,priority) read before the built-in labels.")
 csv_safe_option = click.option(
     "--csv-safe", is_flag=True,
     help="Prefix CSV cells starting with = + - @ (or tab, CR) with ' so spreadsheets show "
@@ -190,13 +210,22 @@ def bounded(command: Callable[..., None]) -> Callable[..., None]:
     return timeout_option(max_memory_option(run))
 
 
+def _options(password: str | None, agencies: Agencies | None, ocr: str,
+             header_aliases: tuple[tuple[str, str], ...]) -> Options:
+    from .settings import Settings
+
+    return Options(password, agencies, Settings(header_aliases=header_aliases), ocr)
+
+
 def as_options(command: Callable[..., None]) -> Callable[..., None]:
-    """The command receives --password, --agencies and --ocr (those it has) as one Options."""
+    """The command receives --password, --agencies, --ocr and --header-aliases (those it has)
+    as one Options."""
 
     @functools.wraps(command)
     def run(**params: Any) -> None:
-        params["options"] = Options(params.pop("password"), params.pop("agencies", None),
-                                    ocr=params.pop("ocr", "auto"))
+        params["options"] = _options(params.pop("password"), params.pop("agencies", None),
+                                     params.pop("ocr", "auto"),
+                                     params.pop("header_aliases", ()))
         command(**params)
 
     return run
@@ -269,6 +298,7 @@ class ExtractArgs:
     csv_safe: bool
     password: str | None
     agencies: Agencies | None
+    header_aliases: tuple[tuple[str, str], ...]
     ocr: str
     verbose: bool
     review: bool
@@ -310,6 +340,7 @@ class ExtractArgs:
 @csv_safe_option
 @password_option
 @agencies_option
+@header_aliases_option
 @ocr_option
 @verbose_option
 @click.option("--review", is_flag=True,
@@ -327,7 +358,7 @@ def extract_command(**params: Any) -> None:
     from .guard import refuse_inputs_as_outputs
 
     args = ExtractArgs(**params)
-    options = Options(args.password, args.agencies, ocr=args.ocr)
+    options = _options(args.password, args.agencies, args.ocr, args.header_aliases)
     fmt = args.fmt.lower()
     out_dir = _extract_target(args.inputs, args.out_dir, (args.combined, args.db, args.review))
     if out_dir == Path("-"):
@@ -475,6 +506,7 @@ def _stdin_to_file(path: Path) -> None:
 @recursive_option
 @password_option
 @agencies_option
+@header_aliases_option
 @ocr_option
 @verbose_option
 @bounded
@@ -521,6 +553,8 @@ def _format_choice(*names: str) -> click.Choice:  # type: ignore[type-arg]
 @csv_safe_option
 @password_option
 @agencies_option
+@header_aliases_option
+@ocr_option
 @verbose_option
 @bounded
 @as_options
@@ -570,6 +604,8 @@ def _write_or_echo(text: str, out_path: Path | None) -> None:
 @csv_safe_option
 @password_option
 @agencies_option
+@header_aliases_option
+@ocr_option
 @verbose_option
 @bounded
 @as_options
@@ -704,6 +740,7 @@ def _run_job(fn: Callable[..., tuple[list[Path], list[str]]], args: tuple[Any, .
               help="Pixels per inch of the images.")
 @password_option
 @agencies_option
+@header_aliases_option
 @ocr_option
 @verbose_option
 @bounded
@@ -726,6 +763,7 @@ def inspect_command(pdf: Path, out_dir: Path, pages: list[int] | None, resolutio
                    "(ending in / or existing) gets <pdf name>.html inside it.")
 @password_option
 @agencies_option
+@header_aliases_option
 @ocr_option
 @verbose_option
 @bounded

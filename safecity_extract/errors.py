@@ -113,6 +113,14 @@ class AgencyFileError(SafecityError):
         super().__init__(path, f"line {line}: {message}")
 
 
+class HeaderAliasFileError(SafecityError):
+    """A --header-aliases file whose line cannot be read as a label and a column key."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        self.line = line
+        super().__init__(path, f"line {line}: {message}")
+
+
 class ExtractionFailed(SafecityError):
     """A bug, or a PDF quirk nobody foresaw: an exception the library did not expect."""
 

@@ -17,7 +17,7 @@ from .accounting import paragraphs_of_names
 from .layout import Layout
 from .model import (FIXED_FIELDS, FLAG_FROM_SECTION, FLAG_MERGED, FLAG_UNMATCHED, Report, Row,
                     Source, Warning_)
-from .options import Options
+from .options import HeaderAliasesSource, Options
 from .files import sha256_file
 from .ocr import flag_ocr_rows
 from .pages import read_pages, summarise
@@ -35,24 +35,28 @@ LOOKED_FOR = "labels like Priority / Action / Lead Agency / Update"
 def extract(path: str | os.PathLike[str], *, password: str | None = None,
             agencies: Agencies | str | os.PathLike[str] | None = None,
             settings: Settings | Mapping[str, Any] | None = None,
-            ocr: str | None = None, options: Options | None = None) -> Report:
+            ocr: str | None = None, options: Options | None = None,
+            header_aliases: HeaderAliasesSource = None) -> Report:
     """Read the progress table of the PDF at ``path``.
 
     ``agencies`` is a list loaded with ``load_agencies``, or the path of an agency names file
     (the shipped list when None); ``settings`` a ``Settings`` or a dict of its fields; ``ocr``
-    "auto" (default: pages without a text layer are read by OCR), "always" or "never".
-    ``options`` gives all four at once (then leave the others out). Raises a
-    ``SafecityError`` child naming the file and the cause when it cannot (a bad agencies file
-    is an ``AgencyFileError`` naming that file).
+    "auto" (default: pages without a text layer are read by OCR), "always" or "never";
+    ``header_aliases`` the path of a ``label,key`` file or a mapping label -> key (header
+    labels the package does not know). ``options`` gives them all at once (then leave the
+    others out). Raises a ``SafecityError`` child naming the file and the cause when it
+    cannot (a bad agencies file is an ``AgencyFileError`` naming that file, a bad header
+    aliases file a ``HeaderAliasFileError``).
     """
     return extract_with_layout(path, password=password, agencies=agencies, settings=settings,
-                               ocr=ocr, options=options)[0]
+                               ocr=ocr, options=options, header_aliases=header_aliases)[0]
 
 
 def extract_with_layout(path: str | os.PathLike[str], *, password: str | None = None,
                         agencies: Agencies | str | os.PathLike[str] | None = None,
                         settings: Settings | Mapping[str, Any] | None = None,
-                        ocr: str | None = None, options: Options | None = None
+                        ocr: str | None = None, options: Options | None = None,
+                        header_aliases: HeaderAliasesSource = None
                         ) -> tuple[Report, Layout]:
     """``extract``, and beside the Report the ``Layout`` it was read with (column spans and
     header boxes per page, the PDF's path): what ``inspect`` and ``review`` draw."""
@@ -61,9 +65,10 @@ def extract_with_layout(path: str | os.PathLike[str], *, password: str | None = 
 
         agencies = load_agencies(Path(agencies))
     if options is None:
-        options = Options.of(password, agencies, settings, ocr or "auto")
-    elif (password, agencies, settings, ocr) != (None, None, None, None):
-        raise TypeError("extract() takes options= or password/agencies/settings/ocr, not both")
+        options = Options.of(password, agencies, settings, ocr or "auto", header_aliases)
+    elif (password, agencies, settings, ocr, header_aliases) != (None,) * 5:
+        raise TypeError("extract() takes options= or password/agencies/settings/ocr/"
+                        "header_aliases, not both")
     path = Path(path)
     doc: Document | None = None
     try:
@@ -88,7 +93,8 @@ def _report(doc: Document, path: Path, agencies: Agencies | None, settings: Sett
         raise NoTextLayer(str(path), ocr_tried=bool(seen.ocr_pages))
     if seen.columns is None:
         if seen.labels_seen:
-            raise UnmappedColumns(str(path), seen.labels_seen, _missing(seen.labels_seen))
+            raise UnmappedColumns(str(path), seen.labels_seen,
+                                  _missing(seen.labels_seen, settings))
         raise NoTableFound(str(path), LOOKED_FOR)
     warnings = seen.warnings + stitch_warnings
     if "priority" in seen.header_fields or any(FLAG_FROM_SECTION in d.flags for d in drafts):
@@ -119,10 +125,10 @@ def _page_failure_detail(failure: PageFailure) -> str:
     return str(getattr(failure.error, "detail", failure.error.reason))
 
 
-def _missing(labels: list[str]) -> list[str]:
+def _missing(labels: list[str], settings: Settings) -> list[str]:
     from .headers import map_labels
 
-    found = set(map_labels(labels, Settings().header_fuzzy_threshold))
+    found = set(map_labels(labels, settings.header_fuzzy_threshold, settings.header_aliases))
     return [f for f in FIXED_FIELDS if f not in found]
 
 

@@ -19,7 +19,7 @@ from .cells import Line, ends_sentence, group_lines
 from .chars import LTR
 from .geometry import (bbox, body_font_size, h_rules_across, h_rules_in_gap, holds,
                        min_coverage_x, runs, steps, v_rules_beside, words_on)
-from .headers import join_label, map_labels, match_label
+from .headers import join_label, known_words, map_labels, match_label
 from .markers import split_markers
 from .model import PageCount
 from .pdf import LeftOut, LinkArea, PageData, Rule, Word
@@ -161,13 +161,15 @@ def header_cells(words: Sequence[Word], rules: Sequence[Rule], settings: Setting
 def _header_cell(group: list[Word], settings: Settings) -> HeaderCell:
     lines = group_lines(group, settings.line_overlap)
     x0, top, x1, bottom = bbox(group)
-    return HeaderCell(join_label([ln.text for ln in lines]), x0, x1, top, bottom)
+    label = join_label([ln.text for ln in lines], known_words(settings.header_aliases))
+    return HeaderCell(label, x0, x1, top, bottom)
 
 
 def _score_header(cells: list[HeaderCell], settings: Settings) -> tuple[int, float]:
     found: dict[str, float] = {}
     for cell in cells:
-        m = match_label(cell.label, settings.header_fuzzy_threshold)
+        m = match_label(cell.label, settings.header_fuzzy_threshold,
+                        user=settings.header_aliases)
         if m.field:
             found[m.field] = max(found.get(m.field, 0.0), m.score)
     return len(found), sum(found.values())
@@ -201,7 +203,8 @@ def find_header(page: PageData, settings: Settings, lines: Sequence[Line] | None
                 best = (score, cells)
         if best and best[0][0] >= settings.min_header_fields and _has_anchor(best[1], settings):
             cells = best[1]
-            names = map_labels([c.label for c in cells], settings.header_fuzzy_threshold)
+            names = map_labels([c.label for c in cells], settings.header_fuzzy_threshold,
+                               settings.header_aliases)
             return Header(tuple(cells), tuple(names), min(c.top for c in cells),
                           max(c.bottom for c in cells), best[0][0])
     return None
@@ -209,8 +212,8 @@ def find_header(page: PageData, settings: Settings, lines: Sequence[Line] | None
 
 def _has_anchor(cells: list[HeaderCell], settings: Settings) -> bool:
     """Rows are found from the Action column, so a header without one is not ours."""
-    return any(match_label(c.label, settings.header_fuzzy_threshold).field == ACTION
-               for c in cells)
+    return any(match_label(c.label, settings.header_fuzzy_threshold,
+                           user=settings.header_aliases).field == ACTION for c in cells)
 
 
 # --- columns -----------------------------------------------------------------------------

@@ -2,21 +2,32 @@
 
 "Progress Update (December 2019)" -> update, "Lead Agency/Partner" -> lead_agency, and any
 label that is none of the four fixed fields -> an extra field in snake_case ("RAG Status"),
-``_printed`` added when that is a row's own key ("Status" -> ``status_printed``).
+``_printed`` added when that is a row's own key ("Status" -> ``status_printed``). A user's
+own labels (a ``label,key`` file or a mapping) are matched first, exactly.
 """
 from __future__ import annotations
 
 import csv
 import functools
 import itertools
+import os
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from rapidfuzz import fuzz
 
+from .errors import HeaderAliasFileError
+from .limits import MAX_HEADER_ALIASES_BYTES, read_small_file
 from .model import FIXED_FIELDS, PRINTED_SUFFIX, ROW_KEYS
+
+# A --header-aliases file: "label,key" lines under that header line; "#" starts a comment.
+ALIAS_FILE_HEADER = ("label", "key")
+STATUS_KEY = "status"  # the key of a column holding a status (normalised into ``status``)
+MAX_ALIAS_LINE_CHARS = 2000
+_KEY_FORM = re.compile(r"[a-z][a-z0-9_]*\Z")
+UserAliases = tuple[tuple[str, str], ...]
 
 _MONTHS = ("january february march april may june july august september october november "
            "december jan feb mar apr jun jul aug sep sept oct nov dec").split()
@@ -27,6 +38,7 @@ class LabelMatch:
     label: str
     field: str | None  # one of FIXED_FIELDS, or None for an extra column
     score: float
+    key: str | None = None  # an extra column's key given by the user's own labels
 
 
 def normalise_label(label: str) -> str:
@@ -80,6 +92,100 @@ def label_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@functools.lru_cache(maxsize=8)
+def known_words(user: UserAliases = ()) -> frozenset[str]:
+    """``label_words`` and the words of the user's own labels."""
+    return label_words() | {w for alias, _ in user for w in alias.split()}
+
+
+# --- the user's own labels (--header-aliases) ---------------------------------------------
+
+
+def load_header_aliases(source: str | os.PathLike[str] | Mapping[str, str] | None
+                        ) -> UserAliases:
+    """The user's header labels as (normalised label, key) pairs: from a ``label,key`` file
+    (a path) or a mapping label -> key. A key is a fixed field (priority, action,
+    lead_agency, update), ``status`` (a status column) or an extra column's snake_case key.
+    A bad file raises HeaderAliasFileError naming its line; a bad mapping ValueError."""
+    if source is None:
+        return ()
+    if isinstance(source, Mapping):
+        try:
+            return _checked_aliases([(n, str(label), str(key)) for n, (label, key)
+                                     in enumerate(source.items(), 1)], "header_aliases")
+        except HeaderAliasFileError as exc:
+            raise ValueError(f"header_aliases entry {exc.line}: "
+                             f"{exc.reason.split(': ', 1)[1]}") from None
+    data = read_small_file(source, MAX_HEADER_ALIASES_BYTES, "header aliases file")
+    return parse_header_aliases(data, str(source))
+
+
+def parse_header_aliases(data: bytes, path: str) -> UserAliases:
+    """Bytes of a header aliases file -> pairs; HeaderAliasFileError names the bad line."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise HeaderAliasFileError(path, data[: exc.start].count(b"\n") + 1,
+                                   "not UTF-8 text: save the file as UTF-8") from None
+    lines = text.splitlines()
+    rows = [(n, ln) for n, ln in enumerate(lines, 1)
+            if ln.strip() and not ln.lstrip().startswith("#")]
+    for n, line in rows:
+        if len(line) > MAX_ALIAS_LINE_CHARS:
+            raise HeaderAliasFileError(path, n, f"line is {len(line):,} characters long; a "
+                                       f"label line has at most {MAX_ALIAS_LINE_CHARS:,}: is "
+                                       "it the right file?")
+    if not rows or _cells(rows[0][1]) != list(ALIAS_FILE_HEADER):
+        where, first = rows[0] if rows else (max(len(lines), 1), "")
+        raise HeaderAliasFileError(path, where, "the first line must be the header label,key"
+                                   + (f", not {first.strip()!r}" if first else ""))
+    entries = []
+    for n, line in rows[1:]:
+        cells = _cells(line)
+        if len(cells) != 2:
+            raise HeaderAliasFileError(path, n, f"expected 2 columns (label,key), found "
+                                       f"{len(cells)}")
+        entries.append((n, cells[0], cells[1]))
+    if not entries:
+        raise HeaderAliasFileError(path, len(lines), "no labels listed after the header")
+    return _checked_aliases(entries, path)
+
+
+def _cells(line: str) -> list[str]:
+    # One csv record per physical line, so error line numbers are the editor's line numbers.
+    return [c.strip() for c in next(csv.reader([line]))]
+
+
+def _checked_aliases(entries: Sequence[tuple[int, str, str]], path: str) -> UserAliases:
+    seen: dict[str, tuple[int, str]] = {}
+    pairs = []
+    for n, label, key in entries:
+        norm = normalise_label(label)
+        if not norm:
+            raise HeaderAliasFileError(path, n, f"label {label!r} has no words once bracketed "
+                                       "notes, dates and punctuation are dropped")
+        problem = _key_problem(key)
+        if problem:
+            raise HeaderAliasFileError(path, n, problem)
+        line, other = seen.setdefault(norm, (n, key))
+        if other != key:
+            raise HeaderAliasFileError(path, n, f"label {label!r} maps to {key!r} here but to "
+                                       f"{other!r} on line {line}")
+        pairs.append((norm, key))
+    return tuple(dict.fromkeys(pairs))
+
+
+def _key_problem(key: str) -> str:
+    if key in FIXED_FIELDS or key == STATUS_KEY:
+        return ""
+    if not _KEY_FORM.match(key):
+        return (f"key {key!r} must be one of {', '.join(FIXED_FIELDS)}, {STATUS_KEY}, or an "
+                "extra column's key in snake_case (e.g. ref_no)")
+    if key in ROW_KEYS:
+        return f"key {key!r} is one of a row's own keys: choose another name for the column"
+    return ""
+
+
 def join_label(lines: Sequence[str], known: frozenset[str] | None = None) -> str:
     """A header label printed over several lines, as one label: lines joined with a space,
     except where the break falls inside a word (a narrow column breaks "Status" into
@@ -106,13 +212,19 @@ def join_label(lines: Sequence[str], known: frozenset[str] | None = None) -> str
 
 
 def match_label(label: str, threshold: float,
-                aliases: tuple[tuple[str, str], ...] | None = None) -> LabelMatch:
-    """Map one header label to a fixed field: exact alias, then alias + a trailing note, then
-    fuzzy."""
-    aliases = aliases if aliases is not None else load_aliases()
+                aliases: tuple[tuple[str, str], ...] | None = None,
+                user: UserAliases = ()) -> LabelMatch:
+    """Map one header label to a fixed field: the user's own labels (exact), then exact alias,
+    then alias + a trailing note, then fuzzy (the user's labels of fixed fields included)."""
     norm = normalise_label(label)
     if not norm:
         return LabelMatch(label, None, 0.0)
+    for alias, key in user:
+        if alias == norm:
+            fixed = key in FIXED_FIELDS
+            return LabelMatch(label, key if fixed else None, 100.0, None if fixed else key)
+    aliases = (aliases if aliases is not None else load_aliases()) + tuple(
+        (alias, key) for alias, key in user if key in FIXED_FIELDS)
     exact = {alias: fld for alias, fld in aliases}
     if norm in exact:
         return LabelMatch(label, exact[norm], 100.0)
@@ -131,9 +243,10 @@ def match_label(label: str, threshold: float,
     return LabelMatch(label, None, round(best[0], 1))
 
 
-def map_labels(labels: list[str], threshold: float) -> list[str]:
-    """Field name for each label: each fixed field once (best score wins), others snake_case."""
-    matches = [match_label(label, threshold) for label in labels]
+def map_labels(labels: list[str], threshold: float, user: UserAliases = ()) -> list[str]:
+    """Field name for each label: each fixed field once (best score wins), others their key
+    from ``user`` or snake_case."""
+    matches = [match_label(label, threshold, user=user) for label in labels]
     winner: dict[str, int] = {}
     for i, m in enumerate(matches):
         if m.field and (m.field not in winner or m.score > matches[winner[m.field]].score):
@@ -143,7 +256,7 @@ def map_labels(labels: list[str], threshold: float) -> list[str]:
         if m.field and winner[m.field] == i:
             names.append(m.field)
         else:
-            name = column_key(m.label)
+            name = column_key(m.key or m.label)
             while name in names or name in FIXED_FIELDS:
                 name += "_2"
             names.append(name)

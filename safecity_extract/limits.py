@@ -30,6 +30,8 @@ MAX_AGENCIES_BYTES = 16 * 2**20
 MAX_GOLDEN_BYTES = 256 * 2**20
 # A PDF file, or one read from stdin: a scanned report of hundreds of pages is some 200 MiB.
 MAX_PDF_BYTES = 1024 * 2**20
+# Header aliases files: a few dozen labels; 1 MiB holds thousands.
+MAX_HEADER_ALIASES_BYTES = 2**20
 
 
 class LimitExceeded(Exception):

@@ -2,16 +2,20 @@
 
 ``extract``, ``run_batch``, ``check``, ``review``, ``write_overlays`` and ``find_tables`` all
 receive an ``Options``; the CLI builds it once from ``--password``, ``--agencies`` (loaded once),
-``--ocr`` and the defaults of ``Settings``. It pickles, so batch workers receive it as it is.
+``--ocr``, ``--header-aliases`` (loaded once, into ``Settings.header_aliases``) and the
+defaults of ``Settings``. It pickles, so batch workers receive it as it is.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping
+import os
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Mapping, Union
 
 from .settings import Settings
 
 OCR_MODES = ("auto", "always", "never")
+# What ``header_aliases=`` takes: a ``label,key`` file's path, or a mapping label -> key.
+HeaderAliasesSource = Union[str, "os.PathLike[str]", Mapping[str, str], None]
 
 if TYPE_CHECKING:
     from .agencies import Agencies
@@ -35,6 +39,13 @@ class Options:
 
     @classmethod
     def of(cls, password: str | None = None, agencies: Agencies | None = None,
-           settings: Settings | Mapping[str, Any] | None = None, ocr: str = "auto") -> Options:
-        """An Options from the loose arguments ``extract`` and friends accept."""
-        return cls(password, agencies, Settings.resolve(settings), ocr)
+           settings: Settings | Mapping[str, Any] | None = None, ocr: str = "auto",
+           header_aliases: HeaderAliasesSource = None) -> Options:
+        """An Options from the loose arguments ``extract`` and friends accept;
+        ``header_aliases`` (a path or a mapping) goes into ``Settings.header_aliases``."""
+        resolved = Settings.resolve(settings)
+        if header_aliases is not None:
+            from .headers import load_header_aliases
+
+            resolved = replace(resolved, header_aliases=load_header_aliases(header_aliases))
+        return cls(password, agencies, resolved, ocr)

@@ -2,8 +2,9 @@
 
 Every tolerance of pdf.py, geometry.py, grid.py (report mode), tables.py and regions.py
 (generic mode) is a field here, with a comment saying what it measures and in what unit; the
-modules hold no tolerance of their own. ``Options.settings`` carries them to extract, batch,
-check, review, inspect and tables.
+modules hold no tolerance of their own. Beside them, the user's own header labels
+(``header_aliases``), which the header matching reads. ``Options.settings`` carries them to
+extract, batch, check, review, inspect and tables.
 """
 from __future__ import annotations
 
@@ -54,6 +55,9 @@ class Settings:
     # 80: on the bench scans words read at 90+ were 0.15% wrong, below 90 13-50%; of the
     # thresholds 10..90 it best finds the rows with a misread word (bench/RESULTS.md, OCR).
     ocr_min_confidence: float = 80.0
+    # The user's own header labels (--header-aliases, ``header_aliases=``): (normalised label,
+    # column key) pairs from ``headers.load_header_aliases``, matched before the shipped ones.
+    header_aliases: tuple[tuple[str, str], ...] = ()
 
     # --- where a word, a rule or an edge belongs (points) ------------------------------------
     # A word is on a line when its vertical middle lies within this of the line's top..bottom;

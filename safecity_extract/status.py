@@ -63,11 +63,12 @@ def _value_key(text: str) -> str:
 
 def status_column(columns: Sequence[str], labels: dict[str, str] | None = None,
                   table: StatusTable | None = None) -> str | None:
-    """The first column whose label (or field name) names a status, else None."""
+    """The first column whose label (or field name) names a status, else None; a column
+    keyed ``status_printed`` always does (the user's own labels key a status column so)."""
     table = table or load_status_table()
     for name in columns:
         label = (labels or {}).get(name, name.removesuffix(PRINTED_SUFFIX).replace("_", " "))
-        if normalise_label(label) in table.columns:
+        if normalise_label(label) in table.columns or name == "status" + PRINTED_SUFFIX:
             return name
     return None
 
