@@ -1,6 +1,7 @@
 """The smaller points of issue 18: --help not cut, check into a missing folder, review --out
 DIR/, index.pdf's review page, the progress label, the worker start-up message, inspect's
-default resolution."""
+default resolution, --format in capitals, failures printed as they happen, the summary's time
+with the review pages."""
 from __future__ import annotations
 
 import shutil
@@ -80,3 +81,60 @@ def test_a_script_without_the_main_guard_is_told_so(tmp_path):
     assert "worker process could not start" in done.stdout
     assert 'if __name__ == "__main__":' in done.stdout
     assert "memory" not in done.stdout
+
+
+def test_format_names_are_taken_in_capitals(tmp_path):
+    for upper, lower in (("CSV", "csv"), ("JSONL", "jsonl"), ("Json", "json")):
+        shouted = _run("extract", SAMPLE, "-o", "-", "--format", upper)
+        assert shouted.exit_code == 0, shouted.stderr
+        assert shouted.stdout == _run("extract", SAMPLE, "-o", "-", "--format", lower).stdout
+    both = _run("extract", SAMPLE, "--out", tmp_path, "--format", "BOTH", "-q")
+    assert both.exit_code == 0, both.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["word_grid_a4.csv",
+                                                          "word_grid_a4.json"]
+
+
+def test_a_failed_file_is_reported_as_it_happens_not_at_the_end(tmp_path):
+    """a.pdf fails at once; b.pdf then runs into its --timeout: a's line is printed while b
+    is still being read, seconds before b's."""
+    import subprocess
+    import sys
+    import time
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_hostile import self_length_pdf
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.pdf").write_bytes(b"hello, not a PDF at all\n")
+    (folder / "b.pdf").write_bytes(self_length_pdf())
+    cli = [sys.executable, "-m", "safecity_extract", "extract", str(folder), "--out",
+           str(tmp_path / "out"), "--workers", "1", "--timeout", "3"]
+    started = time.monotonic()
+    run = subprocess.Popen(cli, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert run.stderr is not None
+    lines = [(time.monotonic() - started, line.rstrip("\n")) for line in run.stderr]
+    assert run.wait(timeout=60) == 1
+    when = {name: next(t for t, line in lines if f"{name}.pdf:" in line) for name in "ab"}
+    assert [line for _, line in lines][-1].startswith("0 files ok, 2 failed")
+    assert lines[0][1].startswith(f"error: {folder / 'a.pdf'}: ")
+    assert when["b"] - when["a"] >= 1.5  # b's 3 s ran after a's line was out
+
+
+def test_the_summary_time_includes_the_review_pages(tmp_path, monkeypatch):
+    import importlib
+    import re
+    import time
+
+    review = importlib.import_module("safecity_extract.review")  # not sx.review, the function
+    real = review.review_batch
+
+    def slow(*args, **kwargs):
+        time.sleep(1.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(review, "review_batch", slow)
+    result = _run("extract", SAMPLE, "--out", tmp_path, "--review", "--workers", "1")
+    assert result.exit_code == 0, result.stderr
+    seconds = float(re.search(r"1 file ok, 0 failed, 22 rows, ([\d.]+) s", result.stderr)[1])
+    assert seconds >= 1.5
