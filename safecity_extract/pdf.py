@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,12 +28,21 @@ from .records import Rule as Rule, Word as Word
 from .settings import Settings
 
 # pdfminer logs font and syntax quirks at WARNING; with no handler configured Python would
-# print them on stderr, burying the one-line errors. Applications that set up logging still
+# print them on stderr, without the file's name, burying the one-line errors. pdfplumber too
+# ("[WARNING] Metadata key ... could not be parsed": a metadata value we cannot read only loses
+# the title), and pypdfium2, which draws page images. Applications that set up logging still
 # receive them through propagation.
-logging.getLogger("pdfminer").addHandler(logging.NullHandler())
-# pdfplumber too: its "[WARNING] Metadata key ... could not be parsed" would reach stderr
-# without the file's name (a metadata value we cannot read only loses the title).
-logging.getLogger("pdfplumber").addHandler(logging.NullHandler())
+_LIBRARIES = ("pdfminer", "pdfplumber", "pypdfium2")
+for _name in _LIBRARIES:
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+
+
+def quiet_library_warnings() -> None:
+    """Drop the Python warnings (``warnings.warn``) those libraries print on stderr, such as
+    pdfplumber's "Could not decode Contents of annotation": text we never use, and a line
+    that names no file. Called where a PDF is opened (idempotent: filterwarnings replaces an
+    equal filter), so a program that resets its filters does not bring them back."""
+    warnings.filterwarnings("ignore", module=r"(%s)(\.|$)" % "|".join(_LIBRARIES))
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,9 +444,12 @@ class Document:
         import pdfplumber
 
         install_pdfminer_limits()
+        quiet_library_warnings()
         pdf = None
         try:
-            pdf = pdfplumber.open(self.path, password=password)
+            # raise_unicode_errors=False: an annotation field that is neither UTF-8 nor UTF-16
+            # is left out instead of failing its whole page (we read only a link's URI)
+            pdf = pdfplumber.open(self.path, password=password, raise_unicode_errors=False)
             self.page_count = len(pdf.pages)  # walks the page tree: damage shows here too
             return pdf
         except Exception as exc:  # pdfminer raises many unrelated types
@@ -513,9 +526,10 @@ def render_page_capped(path: str | os.PathLike[str], page_number: int, resolutio
     import pdfplumber
 
     install_pdfminer_limits()
+    quiet_library_warnings()
     sniff(str(path))
     try:
-        pdf = pdfplumber.open(str(path), password=password or "")
+        pdf = pdfplumber.open(str(path), password=password or "", raise_unicode_errors=False)
     except Exception as exc:  # pdfminer raises many unrelated types
         raise _classify(str(path), exc, password) from exc
     with pdf:

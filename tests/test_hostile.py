@@ -81,6 +81,11 @@ def one_page_pdf(content: bytes, media: bytes = b"[0 0 595 842]", font: bytes = 
 
 def grid_pdf(cells: list[list[str]], media: bytes = b"[0 0 595 842]") -> bytes:
     """A ruled grid of ``cells`` (rows of strings) in Helvetica 10 pt."""
+    return one_page_pdf(grid_content(cells), media=media)
+
+
+def grid_content(cells: list[list[str]]) -> bytes:
+    """The content stream of ``grid_pdf``."""
     x0, top, width, height = 72, 700, 200, 24
     ops = [b"0.5 w"]
     rows, cols = len(cells), len(cells[0])
@@ -95,7 +100,7 @@ def grid_pdf(cells: list[list[str]], media: bytes = b"[0 0 595 842]") -> bytes:
             esc = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
             ops.append(b"BT /F1 10 Tf %d %d Td (%s) Tj ET" % (
                 x0 + c * width + 4, top - (r + 1) * height + 8, esc.encode("latin-1")))
-    return one_page_pdf(b"\n".join(ops), media=media)
+    return b"\n".join(ops)
 
 
 # --- data loss and escapes -------------------------------------------------------------------
@@ -719,6 +724,35 @@ def test_library_warnings_never_reach_stderr_without_the_file_name(tmp_path, cap
         extract(pdf)
     assert any("[WARNING] Metadata key" in r.getMessage() for r in caplog.records)
     assert "WARNING" not in capfd.readouterr().err
+
+
+def noisy_pdf() -> bytes:
+    """A one-row progress table whose Info title refers to itself (pdfplumber logs "[WARNING]
+    Metadata key ...") and whose link annotation has Contents that are neither UTF-8 nor
+    UTF-16 (pdfplumber warns "Could not decode Contents of annotation")."""
+    cells = [["Priority", "Action", "Lead Agency", "Update"], ["1", "Do a thing", "Police", "Done"]]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R"
+        b" >> >> /Contents 4 0 R /Annots [8 0 R] >>",
+        stream(grid_content(cells)), b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Title 7 0 R >>", b"[7 0 R]",
+        b"<< /Type /Annot /Subtype /Link /Rect [72 600 200 620] /Contents <FF>"
+        b" /A << /S /URI /URI (http://x) >> >>"]
+    return pdf_bytes(objects).replace(b"/Root 1 0 R", b"/Root 1 0 R /Info 6 0 R")
+
+
+@pytest.mark.parametrize("command", ["extract", "summary", "tables", "review"])
+def test_library_log_lines_and_warnings_reach_stderr_in_no_command(tmp_path, capfd, command):
+    pdf = tmp_path / "noisy.pdf"
+    pdf.write_bytes(noisy_pdf())
+    target = {"extract": ["--out", tmp_path / "o", "--workers", 1], "summary": [],
+              "tables": ["--out", tmp_path / "o"], "review": ["--out", tmp_path / "r.html"]}
+    result = run(command, pdf, *target[command])
+    assert result.exit_code == 0, result.output
+    err = capfd.readouterr().err + result.stderr  # the workers' stderr is this process's
+    assert "WARNING" not in err and "Warning" not in err and "Could not decode" not in err
+    assert "warning:" not in err  # (and the undecodable annotation costs no page)
 
 
 def test_file_names_with_newlines_and_escapes_are_printed_escaped(tmp_path):
