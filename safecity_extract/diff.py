@@ -256,11 +256,25 @@ def timeline(reports: Sequence[ReportLike], threshold: float = PAIR_THRESHOLD,
 
 
 def _labels(reports: Sequence[Report]) -> tuple[str, ...]:
-    """Each report's period where the periods tell them apart, else its path."""
+    """Each report's period where the periods tell them apart, else its path; a path that
+    recurs (JSON outputs of "report.pdf" from several years record the same one) is told
+    apart by its place, "report.pdf (2)", so no report's columns overwrite another's."""
     periods = [r.period for r in reports]
     if all(periods) and len(set(periods)) == len(periods):
         return tuple(p for p in periods if p)
-    return tuple(r.source.path or r.source.file for r in reports)
+    return unique_labels([r.source.path or r.source.file for r in reports])
+
+
+def unique_labels(labels: Sequence[str]) -> tuple[str, ...]:
+    """``labels`` with the second and later copies of a label numbered: "a", "a (2)"."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    if len(set(out)) < len(out):  # "a (2)" was also a label of its own
+        return tuple(f"{label} ({k})" for k, label in enumerate(labels, 1))
+    return tuple(out)
 
 
 # --- text and CSV forms ----------------------------------------------------------------------
@@ -329,7 +343,8 @@ def format_diff(diff: ReportDiff) -> str:
 
 def format_timeline(tl: Timeline, width: int = 48) -> str:
     """A table: one line per action, one status column per report ("-" where absent)."""
-    heads = [_short(label, 24) for label in tl.labels]
+    # a path keeps its end (the file name, a "(2)" telling copies apart), a period fits
+    heads = [label if len(label) <= 24 else "…" + label[-23:] for label in tl.labels]
     cols = [max(len(h), 11) for h in heads]
     out = ["  ".join([f"{'action':<{width}}"] + [f"{h:<{w}}" for h, w in zip(heads, cols)])]
     for action, cells in zip(tl.actions, tl.cells):

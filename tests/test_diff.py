@@ -131,6 +131,29 @@ def test_timeline_follows_an_action_across_three_reports():
     assert added["December 2019 row"] == "" and added["December 2020 row"] == 3
 
 
+def test_timeline_of_reports_recording_the_same_path_keeps_each_ones_columns():
+    # `extract report.pdf -o -` in three year folders: three JSONs whose path is report.pdf
+    years = [_report([("Violence", "Reduce violent crime in the night-time economy",
+                       ["Hampshire Constabulary"], status, "Patrols.")], "report.pdf")
+             for status in ("Red", "Amber", "Green")]
+    tl = timeline(years)
+    assert tl.labels == ("report.pdf", "report.pdf (2)", "report.pdf (3)")
+    assert len(set(tl.columns())) == len(tl.columns()) == 10
+    (line,) = tl.records()
+    assert [line[f"{p} status"] for p in tl.labels] == ["Red", "Amber", "Green"]
+    for y in years:
+        y.source = Source("report.pdf", "a" * 64, 1, path="reports/annual/safe-city/report.pdf")
+    head = sx.diff.format_timeline(timeline(years)).splitlines()[0]
+    assert "/report.pdf (2)" in head and "/report.pdf (3)" in head  # the ends are kept
+
+
+def test_unique_labels_never_collide():
+    from safecity_extract.diff import unique_labels
+
+    assert unique_labels(["a", "b", "a", "a"]) == ("a", "b", "a (2)", "a (3)")
+    assert unique_labels(["a", "a (2)", "a"]) == ("a (1)", "a (2) (2)", "a (3)")
+
+
 # --- real pairs from samples/ ----------------------------------------------------------------
 
 
