@@ -88,6 +88,10 @@ class PageData:
     ocr: bool = False  # words read by OCR from the page image (rules too, if it drew none)
     # On an OCR page: ink OCR read no text from, (x0, top, x1, bottom) in points.
     unread: tuple[tuple[float, float, float, float], ...] = ()
+    # Text running another way than left to right, by way ("btt", "ttb", "rtl"): its words as
+    # seen with the page turned so that it reads left to right (chars.turn_box), one Word per
+    # word, not per block; generic mode reads a turned table from them.
+    frames: tuple[tuple[str, tuple[Word, ...]], ...] = ()
 
 
 # Signatures of files that are often renamed to .pdf by mistake.
@@ -303,19 +307,23 @@ def _xyxy(box: Box) -> tuple[float, float, float, float]:
 
 
 def _turned_words(turned: dict[str, list[Char]], width: float, height: float,
-                  settings: Settings) -> list[Word]:
+                  settings: Settings
+                  ) -> tuple[list[Word], tuple[tuple[str, tuple[Word, ...]], ...]]:
     """Text running another way than left to right, read in its own direction: the page is
     turned so that it reads left to right, words are made as for upright text, and each
-    block of lines becomes one Word placed where the block sits on the page."""
+    block of lines becomes one Word placed where the block sits on the page. Also the words
+    of each way in its turned frame (PageData.frames)."""
     out = []
+    frames = []
     for way in sorted(turned):
         frame = [turn(c, way, width, height) for c in turned[way]]
         words, _ = _upright_words(frame, settings)
+        frames.append((way, tuple(_word(w) for w in words)))
         for b in blocks(words, settings.paragraph_gap):
             x0, x1, top, bottom = turn_back((b.x0, b.x1, b.top, b.bottom), way, width, height)
             out.append(Word(b.text, float(x0), float(x1), float(top), float(bottom),
                             round(b.size, 2), way))
-    return out
+    return out, tuple(frames)
 
 
 def _plain(value: Any) -> Any:
@@ -378,12 +386,14 @@ def page_data(page: Any, number: int, settings: Settings, ocr: str = "never",
     if not upright:
         chars, turned = split_directions(chars)
     words, chars = _upright_words(chars, settings)
-    found = [_word(w) for w in words] + _turned_words(turned, width, height, settings)
+    turned_words, frames = _turned_words(turned, width, height, settings)
+    found = [_word(w) for w in words] + turned_words
     rules = _rules(page, settings)
     links = _links(page, chars, settings)
     if ocr == "always" or (ocr == "auto" and not found and page.images):
         return _ocr_page(page, number, settings, rules, links, path)
-    return PageData(number, width, height, tuple(found), rules, links, left_out)
+    return PageData(number, width, height, tuple(found), rules, links, left_out,
+                    frames=frames)
 
 
 def _ocr_page(page: Any, number: int, settings: Settings, rules: tuple[Rule, ...],

@@ -159,6 +159,9 @@ class Settings:
     # In a ruled table, whether a row rule is drawn under an outer column is asked this far
     # (points) at most outside the inner boundaries.
     table_outer_reach: float = 50.0
+    # Text running another way (a table turned a quarter on the page) is read as a table of
+    # its own, in its direction, when it holds at least this share of the page's words.
+    table_turned_share: float = 0.3
 
     # --- generic mode (regions.py): where tables are on a page ------------------------------
     # Multiples of the page's body font size unless said otherwise.

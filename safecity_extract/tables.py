@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from .chars import BTT, LTR, TTB, turn_box, turn_back
 from .cells import Line, cell_text, group_lines, wrapped
 from .geometry import (bbox, body_font_size, cluster, h_rule_at, h_rules_in_gap, min_coverage_x,
                        runs, steady_lines, steps, v_rule_at, whitespace_gaps, words_by_line)
@@ -641,12 +642,54 @@ def find_tables(path: str | Path, pages: Sequence[int] | None = None, area: BBox
     out: list[Table] = []
     with Document(path, password=opts.password, settings=s, ocr=opts.ocr) as doc:
         for page in doc.pages(pages or None):
-            if not isinstance(page, PageData):
-                continue
-            for bbox in [area] if area else find_regions(page, s):
-                table = table_structure(page, bbox, s)
-                if table.cells:
-                    out.append(table)
+            if isinstance(page, PageData):
+                out += [t for view, way in page_views(page, s)
+                        for t in _view_tables(view, way, page, area, s)]
+    return out
+
+
+def page_views(page: PageData, s: Settings) -> list[tuple[PageData, str]]:
+    """The page as generic mode reads it: upright, and turned for each way text runs in
+    that holds at least ``table_turned_share`` of the page's words (a table turned a quarter
+    on the page). Turned text so read is left out of the upright view."""
+    total = len(page.words) - sum(1 for w in page.words if w.direction != LTR) + sum(
+        len(ws) for _, ws in page.frames)
+    ways = [(way, ws) for way, ws in page.frames if ws and len(ws) >= s.table_turned_share * total]
+    read = {way for way, _ in ways}
+    upright = replace(page, words=tuple(w for w in page.words if w.direction not in read))
+    return [(upright, LTR)] + [(turned_view(page, way, ws), way) for way, ws in ways]
+
+
+def turned_view(page: PageData, way: str, words: Sequence[Word]) -> PageData:
+    """The page turned so that text running ``way`` reads left to right: its words in that
+    frame and its rules turned with it."""
+    quarter = way in (BTT, TTB)
+    width, height = (page.height, page.width) if quarter else (page.width, page.height)
+    rules = []
+    for r in page.rules:
+        x0, x1, top, bottom = turn_box((r.x0, r.x1, r.top, r.bottom), way, page.width,
+                                       page.height)
+        orientation = {"h": "v", "v": "h"}[r.orientation] if quarter else r.orientation
+        rules.append(replace(r, orientation=orientation, x0=x0, x1=x1, top=top, bottom=bottom))
+    return PageData(page.number, width, height, tuple(words), tuple(rules), ())
+
+
+def _view_tables(view: PageData, way: str, page: PageData, area: BBox | None, s: Settings
+                 ) -> list[Table]:
+    """The tables of one view, their boxes given back on the page."""
+    if area and way != LTR:
+        x0, x1, top, bottom = turn_box((area[0], area[2], area[1], area[3]), way, page.width,
+                                       page.height)
+        area = (x0, top, x1, bottom)
+    out = []
+    for box in [area] if area else find_regions(view, s):
+        table = table_structure(view, box, s)
+        if table.cells and way != LTR:
+            x0, x1, top, bottom = turn_back((table.bbox[0], table.bbox[2], table.bbox[1],
+                                             table.bbox[3]), way, page.width, page.height)
+            table = replace(table, bbox=(x0, top, x1, bottom))
+        if table.cells:
+            out.append(table)
     return out
 
 
