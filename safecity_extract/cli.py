@@ -258,14 +258,15 @@ def _progress(total: int, enabled: bool) -> Iterator[Any]:
 
 
 @contextmanager
-def _dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
+def _dask_client(scheduler: str | None, workers: int | None, max_memory: int | None
+                 ) -> Iterator[Any]:
     """The Dask client for --scheduler (None without it): connected before any work starts."""
     if scheduler is None:
         yield None
         return
     from .dask_executor import dask_client
 
-    with dask_client(scheduler, workers) as client:
+    with dask_client(scheduler, workers, max_memory) as client:
         yield client
 
 
@@ -382,7 +383,7 @@ def extract_command(**params: Any) -> None:
     outputs = Outputs.of(out_dir, ["json", "csv"] if fmt == "both" else [fmt],
                          csv_safe=args.csv_safe, skip_existing=args.skip_existing,
                          combined=args.combined, db=args.db, bom=args.bom, review=args.review)
-    with _dask_client(args.scheduler, args.workers) as client, \
+    with _dask_client(args.scheduler, args.workers, args.max_memory or None) as client, \
             _progress(len(files), show_bar) as callback:
         result = run_batch(files, outputs, options=options, workers=args.workers,
                            timeout=args.timeout or None, progress_callback=callback,

@@ -47,16 +47,19 @@ def _distributed() -> Any:
 
 
 @contextmanager
-def dask_client(scheduler: str, workers: int | None = None) -> Iterator[Any]:
+def dask_client(scheduler: str, workers: int | None = None,
+                max_memory: int | None = None) -> Iterator[Any]:
     """A ``distributed.Client`` for ``--scheduler``, closed on exit.
 
     ``"local"`` starts a LocalCluster of ``workers`` single-threaded processes on 127.0.0.1
-    (stopped on exit); anything else is the address of a running scheduler, which must be
-    reachable and have a worker running our version within CONNECT_TIMEOUT seconds.
+    (stopped on exit), each ended by its nanny (and restarted) past ``max_memory`` MiB (None:
+    no cap); anything else is the address of a running scheduler, which must be reachable and
+    have a worker running our version within CONNECT_TIMEOUT seconds (its workers' memory is
+    theirs to cap: ``dask worker --memory-limit``).
     """
     distributed = _distributed()
     if scheduler == "local":
-        with _local_cluster(distributed, workers or os.cpu_count() or 1) as cluster, \
+        with _local_cluster(distributed, workers or os.cpu_count() or 1, max_memory) as cluster, \
                 distributed.Client(cluster) as client:
             yield client
         return
@@ -71,17 +74,30 @@ def dask_client(scheduler: str, workers: int | None = None) -> Iterator[Any]:
 
 
 @contextmanager
-def _local_cluster(distributed: Any, workers: int) -> Iterator[Any]:
+def _local_cluster(distributed: Any, workers: int, max_memory: int | None) -> Iterator[Any]:
     import dask
 
     # A file whose worker dies is retried once on another worker, then fails; a worker holds
     # only the file it runs, so a dying worker takes no queued file down with it.
+    # --max-memory is each worker's memory_limit, enforced by its nanny, which ends the worker
+    # once it holds 95% of it (the file then fails as a worker that died). Not an address-space
+    # rlimit as in the local pool: a MemoryError in the worker's own event loop or comms would
+    # leave a worker that neither works nor dies. No spilling or pausing: a worker holds no
+    # data to spill, and a paused worker would stall the batch.
     settings = {"distributed.scheduler.allowed-failures": 1,
-                "distributed.scheduler.worker-saturation": 1.0}
+                "distributed.scheduler.worker-saturation": 1.0,
+                "distributed.worker.memory.target": False,
+                "distributed.worker.memory.spill": False,
+                "distributed.worker.memory.pause": False,
+                "distributed.worker.memory.terminate": 0.95}
     with dask.config.set(settings):
         cluster = distributed.LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-            dashboard_address=None, silence_logs=logging.CRITICAL)
+            # no dashboard, and the scheduler's HTTP routes on a free port: on the default,
+            # 8787, a second cluster gets "UserWarning: Port 8787 is already in use" on stderr
+            dashboard_address=":0", scheduler_kwargs={"dashboard": False},
+            silence_logs=logging.CRITICAL,
+            memory_limit=f"{max_memory}MiB" if max_memory else 0)
     with cluster:
         yield cluster
 

@@ -202,3 +202,61 @@ def test_without_dask_the_scheduler_option_is_one_line(tmp_path):
     assert proc.stderr.splitlines() == ["error: --scheduler: needs Dask, which is not "
                                         "installed: pip install 'safecity-extract[dask]'"]
     assert not (tmp_path / "out").exists()
+
+
+def _memory_hog_pdf() -> bytes:
+    """One page of two million 16-letter strings (a 100 kB file): pdfminer's character
+    objects take gigabytes while every stream stays far under the inflation cap."""
+    import zlib
+
+    content = zlib.compress(b"BT /F1 1 Tf 10 10 Td " + b"(xxxxxxxxxxxxxxxx) Tj " * 2_000_000
+                            + b"ET", 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1"
+               b" 5 0 R >> >> /Contents 4 0 R >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content
+               + b"\nendstream", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def _address_space(gib: int):  # type: ignore[no-untyped-def]
+    """preexec_fn: a safety net, so that a regression cannot fill the shared machine."""
+    def cap() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (gib * 2**30, resource.RLIM_INFINITY))
+    return cap
+
+
+def test_max_memory_caps_the_workers_of_a_local_cluster(tmp_path):
+    pdf = tmp_path / "hog.pdf"
+    pdf.write_bytes(_memory_hog_pdf())
+    proc = subprocess.Popen(COMMAND + ["extract", str(pdf), "--out", str(tmp_path / "out"),
+                                       "--scheduler", "local", "--workers", "1",
+                                       "--max-memory", "400", "--timeout", "100"],
+                            cwd=ROOT, start_new_session=True, stderr=subprocess.PIPE,
+                            text=True, preexec_fn=_address_space(4))
+    try:
+        _, err = proc.communicate(timeout=150)  # the hard limit of this test
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        deadline = time.monotonic() + 30
+        while _in_session(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        for pid in _in_session(proc.pid):  # nothing may outlive the test, even if it fails
+            os.kill(pid, signal.SIGKILL)
+    # each worker is ended by its nanny at 95% of 400 MiB (once, and once more on the retry):
+    # not a MemoryError at the 4 GiB safety net, nor a timeout
+    assert proc.returncode == 1, err
+    assert err.splitlines()[0] == (f"error: {pdf}: worker process died while reading it, "
+                                   "also when retried on another worker")
+    assert _in_session(proc.pid) == []
