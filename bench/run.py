@@ -230,14 +230,14 @@ def batch(folder: str, workers: str) -> dict[str, float]:
     out = Path(folder).parent / f"batch_out_{workers}"
     shutil.rmtree(out, ignore_errors=True)
     try:
-        from safecity_extract.batch import Outputs, collect_inputs, run_batch
+        from safecity_extract.batch import Outputs, collect_inputs, executor_for, run_batch
     except ImportError:  # batch.py not there: the CLI does the same
         subprocess.run(["safecity-extract", "extract", folder, "--out", str(out),
                         "--workers", workers, "--quiet"], check=True)
         return
     busy = _machine_busy()
     result = run_batch(collect_inputs([folder]), Outputs.of(out, ["json"]),
-                       workers=int(workers))
+                       executor=executor_for(int(workers)))
     if result.failed:
         raise RuntimeError(f"{len(result.failed)} files failed: {result.failed[0].error}")
     return {"machine_busy": _machine_busy() - busy}
@@ -246,7 +246,7 @@ def batch(folder: str, workers: str) -> dict[str, float]:
 def batch_memory(folder: str, scheduler: str, workers: str) -> dict[str, float]:
     """A batch with --combined and --db, JSON and CSV out; this process is the client, whose
     peak RSS is measured. ``scheduler`` is "none" (the local pool) or a Dask address."""
-    from safecity_extract.batch import Outputs, collect_inputs, run_batch
+    from safecity_extract.batch import Outputs, collect_inputs, executor_for, run_batch
 
     kind = "pool" if scheduler == "none" else "dask"
     out = Path(folder).parent / f"{Path(folder).name}_out_{kind}"
@@ -258,8 +258,8 @@ def batch_memory(folder: str, scheduler: str, workers: str) -> dict[str, float]:
         client = Client(scheduler)
     try:
         wanted = Outputs.of(out / "files", combined=out / "all.csv", db=out / "all.sqlite")
-        result = run_batch(collect_inputs([folder]), wanted, workers=int(workers),
-                           client=client)
+        result = run_batch(collect_inputs([folder]), wanted,
+                           executor=executor_for(int(workers), client))
     finally:
         if client is not None:
             client.close()
@@ -272,13 +272,14 @@ def dask_batch(folder: str, scheduler: str) -> dict[str, float]:
     """The batch through run_batch on the Dask cluster at ``scheduler``, JSON out."""
     from distributed import Client
 
-    from safecity_extract.batch import Outputs, collect_inputs, run_batch
+    from safecity_extract.batch import Outputs, collect_inputs, executor_for, run_batch
 
     out = Path(folder).parent / "dask_batch_out"
     shutil.rmtree(out, ignore_errors=True)
     busy = _machine_busy()
     with Client(scheduler) as client:
-        result = run_batch(collect_inputs([folder]), Outputs.of(out, ["json"]), client=client)
+        result = run_batch(collect_inputs([folder]), Outputs.of(out, ["json"]),
+                           executor=executor_for(client=client))
     if result.failed:
         raise RuntimeError(f"{len(result.failed)} files failed: {result.failed[0].error}")
     return {"machine_busy": _machine_busy() - busy}
@@ -839,11 +840,11 @@ def batches_section(res: BatchResults) -> list[str]:
         out.append(f"| {label} | {files} | {m.part('rows'):.0f} | {m.rss:.1f} | "
                    f"{m.seconds:.1f} |")
     out += ["", "### Dask workers", "",
-            f"{n} sample-sized files through run_batch(client=...) on a `dask worker` of 1 and "
-            f"of 2 single-threaded processes, JSON out, median of {res.plan.batch_repeats} "
-            "runs; the workers are started, and have imported the extractor, before the clock "
-            "(unlike the local pool's, whose start-up is timed); connecting the client is "
-            "timed.", "",
+            f"{n} sample-sized files through run_batch(executor=DaskExecutor(client)) on a "
+            "`dask worker` of 1 and of 2 single-threaded processes, JSON out, median of "
+            f"{res.plan.batch_repeats} runs; the workers are started, and have imported the "
+            "extractor, before the clock (unlike the local pool's, whose start-up is timed); "
+            "connecting the client is timed.", "",
             "| workers | wall s | files/s | client CPU s |", "|---:|---:|---:|---:|",
             f"| 1 | {one.seconds:.2f} | {n / one.seconds:.2f} | {one.cpu:.2f} |",
             f"| 2 | {two.seconds:.2f} | {n / two.seconds:.2f} | {two.cpu:.2f} |",

@@ -24,12 +24,16 @@ from .options import Options
 from .outputs import write_output
 from .streaming import SqliteDb, check_output_names, combined_sink
 from .version import __version__
+from .workers import Bounds
 from .writers import read_json
 from .xlsx import require_xlsxwriter
 
 FORMATS = ("json", "csv", "jsonl", "xlsx")  # per-file outputs, in the order written
 DEFAULT_FORMATS = ("json", "csv")
 ProgressCallback = Callable[[int, int, str, int], None]  # done, total, current file, rows
+# What one file may take in a batch unless told otherwise: --timeout's and --max-memory's
+# defaults.
+BATCH_BOUNDS = Bounds(120.0, DEFAULT_MAX_MEMORY_MB)
 
 
 @dataclass(frozen=True)
@@ -188,25 +192,26 @@ class Outputs:
                    Path(db) if db is not None else None, bom, review)
 
 
-def run_batch(inputs: Sequence[Input], out: str | Path | Outputs, *,  # noqa: PLR0913
-              options: Options | None = None, workers: int | None = None,
-              timeout: float | None = 120.0, progress_callback: ProgressCallback | None = None,
-              extract_fn: ExtractFn | None = None, client: Any = None,
+def run_batch(inputs: Sequence[Input], out: str | Path | Outputs, *,
+              options: Options | None = None, executor: Executor | None = None,
+              bounds: Bounds = BATCH_BOUNDS, progress_callback: ProgressCallback | None = None,
               on_file: Callable[[FileResult], None] | None = None,
-              max_memory: int | None = DEFAULT_MAX_MEMORY_MB) -> BatchResult:
+              extract_fn: ExtractFn | None = None) -> BatchResult:
     """Extract every input and write what ``out`` asks for: an output folder (JSON and CSV
     per file), or an ``Outputs`` (formats, --csv-safe, --skip-existing, --combined, --db).
 
-    Files are read with ``options`` (password, agencies, settings) by a pool of ``workers``
-    local processes, or on the Dask cluster of ``client`` (a ``distributed.Client``) when one
-    is given. Outputs are written as results arrive, in input order, so memory does not grow
-    with the batch. ``extract_fn`` replaces the real extractor (see ``ExtractJob``). Files that
-    fail are listed in the result, and so is a combined CSV or database that cannot be written
-    (``output_errors``: the other outputs still are). Raises OutputIsInput before anything runs
-    if an output would overwrite an input, and BatchInterrupted on Ctrl-C or SIGTERM (what was
-    written until then is complete). ``timeout`` (seconds) and ``max_memory`` (MiB, None: no
-    cap) bound each file's worker. ``on_file`` is called with each ``FileResult`` as soon as it
-    is written (or failed), in input order.
+    Files are read with ``options`` (password, agencies, settings) by ``executor``: by
+    default a ``LocalPool`` of one worker process a CPU; ``executor_for(workers, client)``
+    gives a pool of ``workers`` processes, or a ``DaskExecutor`` on the cluster of ``client``
+    (a ``distributed.Client``). Outputs are written as results arrive, in input order, so
+    memory does not grow with the batch. ``extract_fn`` replaces the real extractor (see
+    ``ExtractJob``). Files that fail are listed in the result, and so is a combined CSV or
+    database that cannot be written (``output_errors``: the other outputs still are). Raises
+    OutputIsInput before anything runs if an output would overwrite an input, and
+    BatchInterrupted on Ctrl-C or SIGTERM (what was written until then is complete).
+    ``bounds`` (``workers.Bounds``: seconds and MiB, None: no limit) bound each file's
+    worker. ``on_file`` is called with each ``FileResult`` as soon as it is written (or
+    failed), in input order.
     """
     start = time.monotonic()
     outs = out if isinstance(out, Outputs) else Outputs.of(out)
@@ -216,15 +221,16 @@ def run_batch(inputs: Sequence[Input], out: str | Path | Outputs, *,  # noqa: PL
     check_output_names(outs.combined, outs.db)
     if "xlsx" in outs.formats:
         require_xlsxwriter(str(outs.out_dir))
-    job = ExtractJob(options or Options(), extract_fn, timeout, max_memory, outs.review)
+    job = ExtractJob(options or Options(), extract_fn, bounds.timeout, bounds.max_memory,
+                     outs.review)
     skipped = {i for i, inp in enumerate(inputs)
                if outs.skip_existing and _existing_report(inp, outs) is not None}
     todo = [inp.path for i, inp in enumerate(inputs) if i not in skipped]
-    executor = _executor(client, workers)
+    executor = executor or executor_for()
     collections = _Collections(outs.combined, outs.db, outs.csv_safe, outs.bom)
     progress = _Progress(len(inputs), progress_callback)
     results: list[FileResult] = []
-    outcomes = executor.outcomes(todo, job, timeout) if todo else iter(())
+    outcomes = executor.outcomes(todo, job, bounds.timeout) if todo else iter(())
     try:
         for index, inp in enumerate(inputs):
             result, report = (_reuse(inp, outs) if index in skipped
@@ -249,7 +255,9 @@ def run_batch(inputs: Sequence[Input], out: str | Path | Outputs, *,  # noqa: PL
     return BatchResult(results, time.monotonic() - start, collections.errors)
 
 
-def _executor(client: Any, workers: int | None) -> Executor:
+def executor_for(workers: int | None = None, client: Any = None) -> Executor:
+    """Where a batch runs: on the Dask cluster of ``client`` (a ``distributed.Client``) when
+    one is given, else in a pool of ``workers`` local processes (None: one a CPU)."""
     if client is None:
         return LocalPool(workers or os.cpu_count() or 1)
     from .dask_executor import DaskExecutor

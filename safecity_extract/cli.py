@@ -355,7 +355,7 @@ def extract_command(**params: Any) -> None:
 
     INPUTS are PDF files and folders of them; - reads one PDF from stdin.
     """
-    from .batch import Outputs, collect_inputs, format_summary, run_batch
+    from .batch import Outputs, collect_inputs, executor_for, format_summary, run_batch
     from .guard import refuse_inputs_as_outputs
 
     args = ExtractArgs(**params)
@@ -378,6 +378,7 @@ def extract_command(**params: Any) -> None:
             _fail(done.error, args.verbose, done.detail)
 
     files = collect_inputs(args.inputs, args.recursive)
+    bounds = _bounds(args.timeout, args.max_memory)
     refuse_inputs_as_outputs([p for p in (args.combined, args.db) if p is not None], [],
                              [p for p in args.inputs if p.is_dir()])
     outputs = Outputs.of(out_dir, ["json", "csv"] if fmt == "both" else [fmt],
@@ -385,17 +386,16 @@ def extract_command(**params: Any) -> None:
                          combined=args.combined, db=args.db, bom=args.bom, review=args.review)
     with _dask_client(args.scheduler, args.workers, args.max_memory or None) as client, \
             _progress(len(files), show_bar) as callback:
-        result = run_batch(files, outputs, options=options, workers=args.workers,
-                           timeout=args.timeout or None, progress_callback=callback,
-                           client=client, on_file=report_failure,
-                           max_memory=args.max_memory or None)
+        result = run_batch(files, outputs, options=options,
+                           executor=executor_for(args.workers, client), bounds=bounds,
+                           progress_callback=callback, on_file=report_failure)
     for done in result.files:
         for line in done.warnings:
             click.echo(f"warning: {shown(line)}", err=True)
     for message in result.output_errors:  # after every file's own line, before the summary
         _fail(message, False)
     review_failed = args.review and not _write_batch_review(
-        result, out_dir, options, _bounds(args.timeout, args.max_memory), args.verbose)
+        result, out_dir, options, bounds, args.verbose)
     result.seconds = time.monotonic() - started  # the review pages' time included
     if not args.quiet:
         click.echo(shown(format_summary(result).splitlines()[0]), err=True)

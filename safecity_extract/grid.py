@@ -289,7 +289,7 @@ def _fits(line_words: Sequence[Word], columns: Sequence[Column], body_size: floa
     return not sizes or statistics.median(sizes) < settings.heading_size_ratio * body_size
 
 
-def ruled_span(rules: Sequence[Rule], columns: Sequence[Column], top: float,  # noqa: PLR0913
+def ruled_span(rules: Sequence[Rule], columns: Sequence[Column], top: float,
                snap: float, bridges: Sequence[tuple[float, float]] = (),
                reach: float = DEFAULTS.section_reach) -> tuple[float, float] | None:
     """Where the vertical rules between columns start and stop below ``top``, if the table
@@ -324,10 +324,20 @@ def _joins(end: float, start: float, snap: float, bridges: Sequence[tuple[float,
     return start <= end + snap or any(end - snap <= t and u <= start + snap for t, u in bridges)
 
 
-def table_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Column],  # noqa: PLR0913
-                 top: float, body_size: float, settings: Settings, has_header: bool,
-                 skip: Sequence[Line] = (), sections: Sequence[Section] = ()
-                 ) -> tuple[float, float, bool]:
+@dataclass(frozen=True)
+class Frame:
+    """What a page's table body is bounded by and measured against: the page, its visual
+    lines, the table's columns, its body font size and the settings."""
+
+    page: PageData
+    lines: Sequence[Line]
+    columns: Sequence[Column]
+    body_size: float
+    settings: Settings
+
+
+def table_extent(frame: Frame, top: float, has_header: bool, skip: Sequence[Line] = (),
+                 sections: Sequence[Section] = ()) -> tuple[float, float, bool]:
     """(body top, body bottom, table ended here) for the body below ``top``.
 
     Where vertical rules separate the columns, the table is the span they cover. Otherwise,
@@ -336,6 +346,8 @@ def table_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Column
     than a stray footer follows it, the table has ended on this page. The lines of
     ``sections`` (section rows, headings: sections.py) belong to the table.
     """
+    page, lines, columns, body_size, settings = (frame.page, frame.lines, frame.columns,
+                                                 frame.body_size, frame.settings)
     band = settings.margin_band * page.height
     slack = settings.line_slack
     below = [ln for ln in lines if ln.top >= top - slack and ln not in skip]
@@ -580,12 +592,12 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
         top = 0.0
     assert body_size is not None
     sections: list[Section] = []
+    frame = Frame(page, lines, columns, body_size, settings)
     if any(c.name == PRIORITY for c in columns):
-        body_top, body_bottom, ended = table_extent(
-            page, lines, columns, top, body_size, settings, header is not None, skip)
+        body_top, body_bottom, ended = table_extent(frame, top, header is not None, skip)
     else:
         body_top, body_bottom, ended, skip, sections = sectioned_extent(
-            page, lines, columns, top, body_size, settings, header, skip, opening)
+            frame, top, header, skip, opening)
     inside = [ln for s in sections for ln in s.lines]
     words = [w for w in page.words if body_top <= w.ymid < body_bottom
              and not any(holds(ln, w.ymid, settings.line_slack) for ln in [*skip, *inside])]
@@ -664,10 +676,8 @@ def _header_starts(header: Header, table: PageTable) -> list[Column]:
     return [Column(name, cell.x0, cell.x1) for name, cell in zip(header.names, header.cells)]
 
 
-def sectioned_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Column],  # noqa: PLR0913
-                     top: float, body_size: float, settings: Settings, header: Header | None,
-                     skip: Sequence[Line], opening: bool
-                     ) -> tuple[float, float, bool, list[Line], list[Section]]:
+def sectioned_extent(frame: Frame, top: float, header: Header | None, skip: Sequence[Line],
+                     opening: bool) -> tuple[float, float, bool, list[Line], list[Section]]:
     """``table_extent`` of a table without a Priority column, whose priorities may be
     printed as section rows or as headings over a table each (sections.py). Returns the
     extent, the lines to leave out (``skip`` and the header rows of the tables after the
@@ -676,6 +686,8 @@ def sectioned_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Co
 
     ``opening``: no table runs on from the page before, so the first text of the page (a
     title) is no heading."""
+    page, lines, columns, body_size, settings = (frame.page, frame.lines, frame.columns,
+                                                 frame.body_size, frame.settings)
     slack = settings.line_slack
     index = WordIndex(page.words, slack)
     words_of = {ln: index.line_words(ln) for ln in lines}
@@ -709,7 +721,7 @@ def sectioned_extent(page: PageData, lines: Sequence[Line], columns: Sequence[Co
     tight = replace(settings, heading_size_ratio=min(settings.heading_size_ratio, HEADING_LARGER))
     while True:
         body_top, body_bottom, ended = table_extent(
-            page, lines, columns, top, body_size, tight, header is not None, skipped, found)
+            replace(frame, settings=tight), top, header is not None, skipped, found)
         rest = [ln for ln in lines if ln.top >= body_bottom and ln not in skipped]
         after = _header_at(page, settings, rest, columns, MAX_LINES)
         block = [ln for ln in rest if after is None or ln.bottom <= after.top + slack][:MAX_LINES]

@@ -16,6 +16,9 @@ from safecity_extract.errors import NoInputsFound
 from safecity_extract.batch import (Input, Outputs, collect_inputs, format_summary,
                                     run_batch, safe_relpath)
 from safecity_extract.errors import DamagedPDF
+from safecity_extract.executors import LocalPool
+from safecity_extract.limits import DEFAULT_MAX_MEMORY_MB
+from safecity_extract.workers import Bounds
 from safecity_extract.model import Report, Row, Source
 
 # --- fake extractors (run inside worker processes) ------------------------------------------
@@ -110,8 +113,8 @@ def test_output_path_stays_under_out(tmp_path):
 def test_hanging_and_dying_workers_fail_their_file_only(tmp_path):
     _tree(tmp_path / "in", {"a.pdf": "one two", "b.pdf": "three", "hang.pdf": "HANG",
                             "die.pdf": "DIE", "bad.pdf": "BAD", "z.pdf": "four five six"})
-    result = run_batch(collect_inputs([tmp_path / "in"]), tmp_path / "out", workers=2,
-                       timeout=4, extract_fn=fake_extract)
+    result = run_batch(collect_inputs([tmp_path / "in"]), tmp_path / "out", executor=LocalPool(2),
+                       bounds=Bounds(4, DEFAULT_MAX_MEMORY_MB), extract_fn=fake_extract)
     status = {f.input.name: f.status for f in result.files}
     assert status == {"a.pdf": "ok", "b.pdf": "ok", "bad.pdf": "failed", "die.pdf": "failed",
                       "hang.pdf": "failed", "z.pdf": "ok"}
@@ -131,8 +134,8 @@ def test_a_dead_worker_is_replaced_and_later_files_still_run(tmp_path):
     files = {"a-die.pdf": "DIE", "b-die.pdf": "DIE"}
     files.update({f"c{i}.pdf": f"w{i}" for i in range(4)})
     _tree(tmp_path / "in", files)
-    result = run_batch(collect_inputs([tmp_path / "in"]), tmp_path / "out", workers=1,
-                       timeout=60, extract_fn=fake_extract)
+    result = run_batch(collect_inputs([tmp_path / "in"]), tmp_path / "out", executor=LocalPool(1),
+                       bounds=Bounds(60, DEFAULT_MAX_MEMORY_MB), extract_fn=fake_extract)
     assert [f.status for f in result.files] == ["failed"] * 2 + ["ok"] * 4
 
 
@@ -143,7 +146,7 @@ def test_output_bytes_do_not_depend_on_worker_count(tmp_path):
     runs = []
     for n in (1, 3):
         out = tmp_path / f"out{n}"
-        run_batch(inputs, Outputs.of(out, combined=out / "all.csv"), workers=n,
+        run_batch(inputs, Outputs.of(out, combined=out / "all.csv"), executor=LocalPool(n),
                   extract_fn=fake_extract)
         runs.append(_outputs(out))
     assert runs[0] == runs[1]
@@ -153,8 +156,8 @@ def test_output_bytes_do_not_depend_on_worker_count(tmp_path):
 def test_formats_and_csv_safe(tmp_path):
     _tree(tmp_path / "in", {"a.pdf": "one"})
     inputs = collect_inputs([tmp_path / "in"])
-    run_batch(inputs, Outputs.of(tmp_path / "j", ["json"]), workers=1, extract_fn=fake_extract)
-    run_batch(inputs, Outputs.of(tmp_path / "c", ["csv"], csv_safe=True), workers=1,
+    run_batch(inputs, Outputs.of(tmp_path / "j", ["json"]), executor=LocalPool(1), extract_fn=fake_extract)
+    run_batch(inputs, Outputs.of(tmp_path / "c", ["csv"], csv_safe=True), executor=LocalPool(1),
               extract_fn=fake_extract)
     assert list(_outputs(tmp_path / "j")) == ["a.json"]
     assert "'=0" in (tmp_path / "c" / "a.csv").read_text("utf-8")
@@ -163,7 +166,7 @@ def test_formats_and_csv_safe(tmp_path):
 def test_progress_callback_counts_files_and_rows(tmp_path):
     _tree(tmp_path / "in", {"a.pdf": "one two", "b.pdf": "BAD", "c.pdf": "three"})
     calls = []
-    run_batch(collect_inputs([tmp_path / "in"]), tmp_path / "out", workers=2,
+    run_batch(collect_inputs([tmp_path / "in"]), tmp_path / "out", executor=LocalPool(2),
               extract_fn=fake_extract, progress_callback=lambda *a: calls.append(a))
     assert [c[:2] for c in calls] == [(1, 3), (2, 3), (3, 3)]
     assert calls[-1][3] == 3
@@ -173,12 +176,12 @@ def test_progress_callback_counts_files_and_rows(tmp_path):
 def test_skip_existing_does_not_reread_unchanged_files(tmp_path):
     root = _tree(tmp_path / "in", {"a.pdf": "one two", "b.pdf": "three"})
     out, db = tmp_path / "out", tmp_path / "r.sqlite"
-    run_batch(collect_inputs([root]), out, workers=1, extract_fn=fake_extract)
+    run_batch(collect_inputs([root]), out, executor=LocalPool(1), extract_fn=fake_extract)
     (root / "b.pdf").write_text("three four", "utf-8")  # b changed: it must be read again
     (out / "a.csv").unlink()                              # a's missing CSV is written again
     result = run_batch(collect_inputs([root]), Outputs.of(out, skip_existing=True,
                                                           combined=tmp_path / "all.csv", db=db),
-                       workers=1, extract_fn=always_fails)
+                       executor=LocalPool(1), extract_fn=always_fails)
     assert [(f.input.name, f.status) for f in result.files] == [("a.pdf", "skipped"),
                                                                 ("b.pdf", "failed")]
     assert "should not have been read" in result.failed[0].error
@@ -194,7 +197,7 @@ def test_db_rerun_gives_the_same_row_count(tmp_path):
     db = tmp_path / "r.sqlite"
     for _ in range(2):
         run_batch(collect_inputs([root], recursive=True), Outputs.of(tmp_path / "out", db=db),
-                  workers=2, extract_fn=fake_extract)
+                  executor=LocalPool(2), extract_fn=fake_extract)
         with sqlite3.connect(db) as conn:
             assert conn.execute("SELECT count(*) FROM rows").fetchone() == (3,)
             assert conn.execute("SELECT path, file FROM documents ORDER BY path").fetchall() == [
@@ -209,7 +212,7 @@ def test_copies_are_one_document_per_path_everywhere(tmp_path):
     root = _tree(tmp_path / "in", files)
     db, combined = tmp_path / "r.sqlite", tmp_path / "all.csv"
     result = run_batch(collect_inputs([root / y for y in ("2017", "2018", "2019", "2020")]),
-                       Outputs.of(tmp_path / "out", db=db, combined=combined), workers=2,
+                       Outputs.of(tmp_path / "out", db=db, combined=combined), executor=LocalPool(2),
                        extract_fn=fake_extract)
     assert (result.ok, result.rows, result.duplicates) == (4, 8, 3)
     assert "4 files ok, 0 failed, 8 rows" in format_summary(result)
@@ -228,6 +231,6 @@ def test_worker_start_up_does_not_count_against_a_files_timeout(tmp_path):
     from tests.slow_start_extract import slow_start_extract
 
     _tree(tmp_path / "in", {"a.pdf": "one two", "b.pdf": "three"})
-    result = run_batch(collect_inputs([tmp_path / "in"]), tmp_path / "out", workers=2,
-                       timeout=1, extract_fn=slow_start_extract)
+    result = run_batch(collect_inputs([tmp_path / "in"]), tmp_path / "out", executor=LocalPool(2),
+                       bounds=Bounds(1, DEFAULT_MAX_MEMORY_MB), extract_fn=slow_start_extract)
     assert [(f.status, f.error) for f in result.files] == [("ok", ""), ("ok", "")]

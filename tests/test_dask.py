@@ -18,7 +18,10 @@ from pathlib import Path
 import pytest
 
 from safecity_extract.batch import Outputs, collect_inputs, run_batch
-from safecity_extract.dask_executor import SENT_LOG, dask_client
+from safecity_extract.dask_executor import SENT_LOG, DaskExecutor, dask_client
+from safecity_extract.executors import LocalPool
+from safecity_extract.limits import DEFAULT_MAX_MEMORY_MB
+from safecity_extract.workers import Bounds
 from tests.test_batch import _outputs, _tree, fake_extract
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,9 +68,9 @@ def _children() -> set[int]:
 def test_local_cluster_gives_the_local_pools_bytes_on_every_sample(tmp_path, two_workers):
     inputs = collect_inputs([SAMPLES])
     run_batch(inputs, Outputs.of(tmp_path / "pool", combined=tmp_path / "pool" / "all.csv"),
-              workers=2)
+              executor=LocalPool(2))
     result = run_batch(inputs, Outputs.of(tmp_path / "dask", combined=tmp_path / "dask" / "all.csv"),
-                       client=two_workers)
+                       executor=DaskExecutor(two_workers))
     assert not result.failed
     pool, dask = _outputs(tmp_path / "pool"), _outputs(tmp_path / "dask")
     assert len(pool) == 2 * len(inputs) + 1
@@ -85,7 +88,7 @@ def test_the_clients_message_log_keeps_no_pdfs_bytes(tmp_path, two_workers):
         lengths.append(len(two_workers.scheduler_comm.recent_message_log))
 
     result = run_batch(collect_inputs([tmp_path / "in"]), Outputs.of(tmp_path / "out"),
-                       client=two_workers, extract_fn=fake_extract, progress_callback=step)
+                       executor=DaskExecutor(two_workers), extract_fn=fake_extract, progress_callback=step)
     assert [f.status for f in result.files] == ["ok"] * 30
     assert len(lengths) == 30 and max(lengths) <= SENT_LOG
     assert two_workers.scheduler_comm.recent_message_log is log
@@ -109,7 +112,7 @@ def test_a_worker_killed_mid_file_loses_no_good_file(tmp_path, two_workers):
     killed: list[int] = []
     result = run_batch(collect_inputs([tmp_path / "in"]),
                        Outputs.of(tmp_path / "out", combined=tmp_path / "all.csv"),
-                       client=two_workers, extract_fn=slow_extract,
+                       executor=DaskExecutor(two_workers), extract_fn=slow_extract,
                        progress_callback=_kill_a_busy_worker(two_workers, killed))
     assert killed
     assert [f.status for f in result.files] == ["ok"] * 8
@@ -120,7 +123,7 @@ def test_a_worker_killed_mid_file_loses_no_good_file(tmp_path, two_workers):
 def test_a_file_that_kills_its_workers_fails_alone_after_one_retry(tmp_path, two_workers):
     _tree(tmp_path / "in", {"a.pdf": "one two", "die.pdf": "DIE", "bad.pdf": "BAD",
                             "z.pdf": "three"})
-    result = run_batch(collect_inputs([tmp_path / "in"]), tmp_path / "out", client=two_workers,
+    result = run_batch(collect_inputs([tmp_path / "in"]), tmp_path / "out", executor=DaskExecutor(two_workers),
                        extract_fn=fake_extract)
     status = {f.input.name: f.status for f in result.files}
     assert status == {"a.pdf": "ok", "bad.pdf": "failed", "die.pdf": "failed", "z.pdf": "ok"}
@@ -135,8 +138,8 @@ def test_a_file_that_kills_its_workers_fails_alone_after_one_retry(tmp_path, two
 
 def test_a_hanging_file_times_out_and_the_batch_goes_on(tmp_path, two_workers):
     _tree(tmp_path / "in", {"a.pdf": "one", "hang.pdf": "HANG", "z.pdf": "two three"})
-    result = run_batch(collect_inputs([tmp_path / "in"]), tmp_path / "out", client=two_workers,
-                       extract_fn=fake_extract, timeout=3)
+    result = run_batch(collect_inputs([tmp_path / "in"]), tmp_path / "out", executor=DaskExecutor(two_workers),
+                       extract_fn=fake_extract, bounds=Bounds(3, DEFAULT_MAX_MEMORY_MB))
     assert [f.status for f in result.files] == ["ok", "failed", "ok"]
     assert result.failed[0].error == f"{tmp_path / 'in' / 'hang.pdf'}: timed out after 3 s"
     two_workers.wait_for_workers(2, timeout=60)  # the hung worker was restarted

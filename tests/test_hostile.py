@@ -292,11 +292,13 @@ def _hog_or_extract(path: str, **kwargs: object) -> object:
 
 def test_memory_error_in_a_worker_is_one_line_and_the_batch_goes_on(tmp_path):
     from safecity_extract.batch import collect_inputs, run_batch
+    from safecity_extract.executors import LocalPool
+    from safecity_extract.workers import Bounds
 
     shutil.copyfile(SAMPLE, tmp_path / "good.pdf")
     shutil.copyfile(SAMPLE, tmp_path / "hog.pdf")
-    result = run_batch(collect_inputs([tmp_path]), tmp_path / "out", workers=1,
-                       max_memory=1024, extract_fn=_hog_or_extract)
+    result = run_batch(collect_inputs([tmp_path]), tmp_path / "out", executor=LocalPool(1),
+                       bounds=Bounds(120, 1024), extract_fn=_hog_or_extract)
     assert [(f.input.name, f.status) for f in result.files] == [("good.pdf", "ok"),
                                                                 ("hog.pdf", "failed")]
     assert result.failed[0].error == (f"{tmp_path / 'hog.pdf'}: ran out of memory (over "

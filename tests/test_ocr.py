@@ -19,8 +19,11 @@ import safecity_extract as sx
 from safecity_extract.agencies import FUZZY_THRESHOLD, match_agencies
 from safecity_extract.cli import main
 from safecity_extract.errors import OcrUnavailable
+from safecity_extract.executors import LocalPool
+from safecity_extract.limits import DEFAULT_MAX_MEMORY_MB
 from safecity_extract.model import FLAG_OCR, FLAG_OCR_LOW
 from safecity_extract.ocr import words_from_data
+from safecity_extract.workers import Bounds
 
 sys.path.insert(0, str(Path(__file__).parent))
 from expected import SAMPLES_DIR, expected_rows  # noqa: E402
@@ -202,7 +205,7 @@ def test_ocr_never_reaches_batch_workers_check_review_inspect_summary_diff_table
     from safecity_extract.golden import check
 
     never = sx.Options(ocr="never")
-    result = run_batch(collect_inputs([SCAN]), tmp_path / "out", options=never, workers=1)
+    result = run_batch(collect_inputs([SCAN]), tmp_path / "out", options=never, executor=LocalPool(1))
     assert [f.status for f in result.files] == ["failed"]
     assert "read it with --ocr auto" in result.files[0].error
     [checked] = check([SCAN], tmp_path / "golden", options=never)
@@ -285,7 +288,7 @@ def test_a_timed_out_file_takes_its_child_processes_with_it(tmp_path):
 
     pdf = tmp_path / "hangs.pdf"
     pdf.write_bytes(SAMPLE.read_bytes())
-    result = run_batch(collect_inputs([pdf]), tmp_path / "out", workers=1, timeout=2,
+    result = run_batch(collect_inputs([pdf]), tmp_path / "out", executor=LocalPool(1), bounds=Bounds(2, DEFAULT_MAX_MEMORY_MB),
                        extract_fn=spawns_and_hangs)
     assert [f.status for f in result.files] == ["failed"]
     pid = int((tmp_path / "hangs.pdf.child").read_text("utf-8"))

@@ -65,3 +65,40 @@ def test_every_command_is_in_the_readme_or_docs_with_its_name():
     missing = [c for c, _ in _all_commands(main) if f"safecity-extract {c}" not in DOCS
                and not (" " in c and c.split(" ")[1] in DOCS)]
     assert not missing
+
+
+def _python_blocks() -> list[str]:
+    return re.findall(r"^```python\n(.*?)^```", DOCS, flags=re.M | re.S)
+
+
+def test_library_calls_in_the_docs_use_keywords_the_functions_take():
+    """A keyword that goes from a library function must go from the docs too (docs/dask.md
+    once passed ``combined=`` to run_batch, which only ``Outputs.of`` takes)."""
+    import ast
+    import inspect
+
+    import safecity_extract as sx
+    from safecity_extract.batch import Outputs, executor_for
+    from safecity_extract.workers import Bounds
+
+    known = {"run_batch": sx.run_batch, "check": sx.check, "extract": sx.extract,
+             "executor_for": executor_for, "of": Outputs.of, "Bounds": Bounds,
+             "Options": sx.Options, "review": sx.review, "find_tables": sx.find_tables}
+    seen, wrong = set(), []
+    for block in _python_blocks():
+        try:
+            tree = ast.parse(block)
+        except SyntaxError:
+            continue  # a fragment with "..." in it
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if name not in known:
+                continue
+            seen.add(name)
+            taken = inspect.signature(known[name]).parameters
+            wrong += [f"{name}({kw.arg}=)" for kw in node.keywords
+                      if kw.arg is not None and kw.arg not in taken]
+    assert {"run_batch", "executor_for", "of"} <= seen
+    assert not wrong, f"the docs pass keywords these functions do not take: {wrong}"

@@ -198,9 +198,10 @@ def test_batch_review_uses_the_batchs_layout_and_json(tmp_path: Path,
     import importlib
 
     from safecity_extract.batch import Outputs, collect_inputs, run_batch
+    from safecity_extract.executors import LocalPool
 
     result = run_batch(collect_inputs([SAMPLES[0]]), Outputs.of(tmp_path, review=True),
-                       workers=1)
+                       executor=LocalPool(1))
     assert result.files[0].layout is not None
     assert result.files[0].layout.path == str(SAMPLES[0])
 

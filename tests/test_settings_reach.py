@@ -6,6 +6,7 @@ from pathlib import Path
 
 from safecity_extract import Options, Settings, check, extract, run_batch
 from safecity_extract.batch import Outputs, collect_inputs
+from safecity_extract.executors import LocalPool
 from safecity_extract.jobs import inspect_job, review_job
 from safecity_extract.tables import find_tables
 
@@ -21,9 +22,9 @@ def test_extract_takes_the_settings() -> None:
 
 
 def test_batch_and_check_take_the_settings(tmp_path: Path) -> None:
-    run_batch(collect_inputs([SAMPLE]), Outputs.of(tmp_path / "a", ["json"]), workers=1)
+    run_batch(collect_inputs([SAMPLE]), Outputs.of(tmp_path / "a", ["json"]), executor=LocalPool(1))
     run_batch(collect_inputs([SAMPLE]), Outputs.of(tmp_path / "b", ["json"]), options=SPLIT,
-              workers=1)
+              executor=LocalPool(1))
     name = f"{SAMPLE.stem}.json"
     assert (tmp_path / "a" / name).read_bytes() != (tmp_path / "b" / name).read_bytes()
     check([SAMPLE], tmp_path / "golden", update=True)

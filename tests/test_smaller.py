@@ -73,8 +73,9 @@ def test_a_script_without_the_main_guard_is_told_so(tmp_path):
     script = tmp_path / "batch_script.py"
     script.write_text(
         "from safecity_extract import collect_inputs, run_batch\n"
+        "from safecity_extract.batch import executor_for\n"
         f"result = run_batch(collect_inputs([{str(SAMPLE)!r}]), {str(tmp_path / 'out')!r},"
-        " workers=1)\n"
+        " executor=executor_for(1))\n"
         "print(result.files[0].error)\n", "utf-8")
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                           cwd=tmp_path, timeout=300)

@@ -121,12 +121,12 @@ def test_batch_streams_skipped_and_read_files_in_input_order(tmp_path):
     for i in range(6):
         (root / f"f{i}.pdf").write_text(" ".join(f"w{i}" for _ in range(i + 1)), "utf-8")
     out = tmp_path / "out"
-    run_batch(collect_inputs([root]), out, workers=2, extract_fn=fake_extract)
+    run_batch(collect_inputs([root]), out, executor=LocalPool(2), extract_fn=fake_extract)
     (root / "f3.pdf").write_text("changed", "utf-8")
     (out / "f4.json").unlink()
     wanted = Outputs.of(out, skip_existing=True, combined=tmp_path / "all.csv",
                         db=tmp_path / "r.db")
-    result = run_batch(collect_inputs([root]), wanted, workers=2, extract_fn=fake_extract)
+    result = run_batch(collect_inputs([root]), wanted, executor=LocalPool(2), extract_fn=fake_extract)
     assert [f.status for f in result.files] == ["skipped"] * 3 + ["ok", "ok", "skipped"]
     sources = [line.split(",")[1] for line in
                (tmp_path / "all.csv").read_text("utf-8").splitlines()[1:]]
