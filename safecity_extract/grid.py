@@ -360,10 +360,20 @@ def table_extent(frame: Frame, top: float, has_header: bool, skip: Sequence[Line
     def fits(ln: Line) -> bool:
         return ln in inside_sections or _fits(index.line_words(ln), columns, body_size, settings)
 
+    limit = None
     if span is not None:
         inside = [ln for ln in below if span[0] - settings.edge_slack <= ln.top < span[1]]
-        after = [ln for ln in below if ln.top >= span[1]]
-        return max(top, span[0] - slack), span[1], bool(after) or not inside
+        before = [ln for ln in below if ln.top < span[0] - settings.edge_slack]
+        if not has_header or (inside and not before):
+            after = [ln for ln in below if ln.top >= span[1]]
+            return max(top, span[0] - slack), span[1], bool(after) or not inside
+        # Vertical rules that stop before the first line under the header are the header
+        # cells' borders (a longtable's head): they bound no body. Rules that start only
+        # after text under the header are another ruled block (an appendix's table): the
+        # table ends above it. Either way the text under the header is read as on a page
+        # without rules.
+        if before and inside:
+            below, limit = before, span[0] - slack
     body_top = top
     while not has_header and below and below[0].bottom <= band and not fits(below[0]):
         below.pop(0)
@@ -373,8 +383,8 @@ def table_extent(frame: Frame, top: float, has_header: bool, skip: Sequence[Line
             continue
         rest = below[k + 1:]
         footer_only = ln.top >= page.height - band and len(rest) <= 1
-        return body_top, ln.top - slack, not footer_only
-    return body_top, page.height, False
+        return body_top, ln.top - slack, not footer_only or limit is not None
+    return (body_top, page.height, False) if limit is None else (body_top, limit, True)
 
 
 # --- rows --------------------------------------------------------------------------------
@@ -455,15 +465,61 @@ def band_edges(lines: dict[str, list[Line]], rules: Sequence[Rule], columns: Seq
     # A rule with no text above it (a header's underline, the table's top border) or none
     # below it separates no rows: only rules between text make this a ruled page. The others
     # still bound the bands (the empty band they cut off is dropped later).
+    slack = settings.line_slack
     if not any(any(t < y for t in tops) and any(t > y for t in tops) for y in ys):
-        slack = settings.line_slack
         for y, cue in text_row_starts(lines, top, bottom, settings):
             if y - slack > top + settings.rule_snap:
                 ys.append(y - slack)
                 if cue:
                     guessed.add(y - slack)
         ys.sort()
+    elif group_rules(rules, columns, ys, settings):
+        ys = sorted(ys + [y - slack for y in block_row_starts(lines, [top, *ys, bottom],
+                                                              settings)])
     return [top, *ys, bottom], guessed
+
+
+def group_rules(rules: Sequence[Rule], columns: Sequence[Column], ys: Sequence[float],
+                settings: Settings = DEFAULTS) -> bool:
+    """Do the rules between the rows also cross the Priority column, as rules drawn only
+    between priority groups do? In a grid whose priority cells are merged down their
+    group, the rules between the rows of a group stop at the merged cell."""
+    prio = next((c for c in columns if c.name == PRIORITY), None)
+    if prio is None or not ys:
+        return False
+    cuts = rules_across(rules, prio, min(ys) - settings.rule_snap,
+                        max(ys) + settings.rule_snap, settings.rule_reach)
+    return all(any(abs(c - y) <= settings.rule_snap for c in cuts) for y in ys)
+
+
+def block_row_starts(lines: dict[str, list[Line]], edges: Sequence[float],
+                     settings: Settings = DEFAULTS) -> list[float]:
+    """Tops of Action lines that clearly open a row inside a block between two rules (rules
+    drawn only between priority groups leave the rows of a group apart by space alone):
+    text of the block lies above the line, yet nothing sits just above it in any column
+    but the (merged, so ignored) Priority column, the Action column has blank space above
+    it, and another column but Priority starts a fresh entry level with it."""
+    action = lines.get(ACTION, [])
+    others = [ln for name, lns in lines.items() if name != PRIORITY for ln in lns]
+    found: list[float] = []
+    for lo, hi in zip(edges, edges[1:]):
+        inside = [ln for ln in action if lo <= (ln.top + ln.bottom) / 2 < hi]
+        for k, ln in enumerate(inside):
+            near = settings.row_level * ln.size
+            if not any(lo <= o.top < ln.top - near for o in others):
+                continue  # the block's first text: the rule above is the edge
+            gap = ln.top - (inside[k - 1].bottom if k else lo)
+            fresh = fresh_columns(lines, ln, settings) - {ACTION, PRIORITY}
+            if gap > settings.row_gap * ln.size and _clear_above(ln, others, settings) and fresh:
+                found.append(ln.top)
+    return found
+
+
+def _clear_above(line: Line, others: Sequence[Line], settings: Settings) -> bool:
+    """Nothing in ``others`` sits in the strip just above ``line``."""
+    strip_top = line.top - settings.row_clear_above * (line.bottom - line.top)
+    return not any(o.bottom > strip_top and o.top < line.top - settings.edge_slack
+                   for o in others)
 
 
 def _band_index(y: float, edges: Sequence[float]) -> int:
@@ -481,16 +537,48 @@ def fill_bands(lines: dict[str, list[Line]], edges: Sequence[float], page: int,
     are drawn), else into the band where the block starts."""
     bands = [Band(page, edges[k], edges[k + 1], {}) for k in range(len(edges) - 1)]
     for name, col_lines in lines.items():
-        blocks = (text_blocks(col_lines, pitch * settings.paragraph_gap, priority_cuts,
-                              settings.edge_slack)
-                  if name == PRIORITY else [[ln] for ln in col_lines])
-        for block in blocks:
-            y = _start_y(block[0], settings.turned_line_ratio)
-            if name == PRIORITY:
-                above = [c for c in priority_cuts if c < block[0].top]
-                y = max(above) + settings.rule_snap if above else y
-            bands[_band_index(y, edges)].cells.setdefault(name, []).extend(block)
+        if name != PRIORITY:
+            for ln in col_lines:
+                y = _start_y(ln, settings.turned_line_ratio)
+                bands[_band_index(y, edges)].cells.setdefault(name, []).append(ln)
+            continue
+        blocks = text_blocks(col_lines, pitch * settings.paragraph_gap, priority_cuts,
+                             settings.edge_slack)
+        held = [(ln.top + ln.bottom) / 2 for other, lns in lines.items() if other != PRIORITY
+                for ln in lns]
+        for k, block in zip(priority_bands(blocks, edges, priority_cuts, held, settings),
+                            blocks):
+            bands[k].cells.setdefault(name, []).extend(block)
     return bands
+
+
+def priority_bands(blocks: Sequence[Sequence[Line]], edges: Sequence[float],
+                   cuts: Sequence[float], held: Sequence[float] = (),
+                   settings: Settings = DEFAULTS) -> list[int]:
+    """The band index of each priority text block. Under a rule that closes the cell above
+    (``cuts``), a block goes to the first band below the rule, where its merged cell
+    starts, but never to a band above the end of the column's previous block, and a block
+    level with the top of the band it starts in is that band's: a priority printed on
+    every row of a table whose rules do not cross that column between the rows (a
+    longtable's head rule) is in the band where it starts, each its own. A band between
+    the rule and the first row start under it that holds none of the other columns' text
+    (``held``: the middles of their lines) is passed over."""
+    out: list[int] = []
+    for k, block in enumerate(blocks):
+        own = _band_index(_start_y(block[0], settings.turned_line_ratio), edges)
+        above = [c for c in cuts if c < block[0].top]
+        level = abs(edges[own] - block[0].top) <= settings.row_level * block[0].size
+        if not above or level:  # under no rule, or level with its band's first line
+            out.append(own)
+            continue
+        at = _band_index(max(above) + settings.rule_snap, edges)
+        while at < own and not any(edges[at] <= y < edges[at + 1] for y in held):
+            at += 1
+        if k:
+            after_prev = bisect_left(edges, blocks[k - 1][-1].bottom, hi=len(edges) - 1)
+            at = max(at, after_prev)
+        out.append(min(own, at))
+    return out
 
 
 def _start_y(line: Line, turned: float) -> float:

@@ -179,3 +179,98 @@ def test_a_rule_under_the_header_alone_does_not_make_the_page_ruled():
              "update": [line("Done.", 380, 120), line("Started.", 380, 160)]}
     edges, _ = band_edges(lines, [hrule(114, 0, 500)], cols, 110, 400, S)
     assert edges == [110, 114, 119.5, 159.5, 400]  # two rows; the bands above them are empty
+
+
+def _group_table():
+    from safecity_extract.grid import Column
+    cols = [Column("priority", 0, 100), Column("action", 100, 300),
+            Column("lead_agency", 300, 380), Column("update", 380, 560)]
+    # Two priority groups: a rule at 200 crosses every column; the two actions of the first
+    # group are apart by space alone.
+    lines = {"priority": [line("Reduce crime", 5, 120), line("Reduce harm", 5, 210)],
+             "action": [line("First action.", 110, 120), line("Second action.", 110, 160),
+                        line("Third action.", 110, 210)],
+             "lead_agency": [line("All", 310, 120), line("SCC", 310, 160),
+                             line("Police", 310, 210)],
+             "update": [line("Done and", 390, 120), line("dusted.", 390, 132),
+                        line("Started.", 390, 160), line("Planned.", 390, 210)]}
+    rules = [hrule(114, 0, 560), hrule(200, 0, 560), hrule(260, 0, 560)]
+    return cols, lines, rules
+
+
+def test_rules_only_between_groups_still_let_clear_row_starts_in():
+    cols, lines, rules = _group_table()
+    edges, guessed = band_edges(lines, rules, cols, 110, 400, S)
+    assert edges == [110, 114, 159.5, 200, 260, 400]
+    assert not guessed
+
+
+def test_group_rules_cross_the_priority_column_and_grid_rules_stop_at_a_merged_cell():
+    from safecity_extract.grid import group_rules
+    cols, _, rules = _group_table()
+    assert group_rules(rules, cols, [200], S)
+    grid = rules + [hrule(155, 100, 560)]  # between two actions, beside a merged cell
+    assert not group_rules(grid, cols, [155, 200], S)
+    assert not group_rules(rules, cols[1:], [200], S)  # no priority column
+
+
+def test_block_row_starts_need_a_clear_strip_and_a_fresh_neighbour():
+    from safecity_extract.grid import block_row_starts
+    cols, lines, _ = _group_table()
+    assert block_row_starts(lines, [114, 200, 260], S) == [160]
+    # The update running on beside the second action blocks it.
+    lines["update"].insert(2, line("more text", 390, 148))
+    assert block_row_starts(lines, [114, 200, 260], S) == []
+    # A second paragraph of an action with no other column starting beside it is no row.
+    _, lines, _ = _group_table()
+    lines["lead_agency"] = [line("All", 310, 120)]
+    lines["update"] = [line("Done.", 390, 120)]
+    assert block_row_starts(lines, [114, 200], S) == []
+
+
+def test_block_row_starts_skip_the_first_text_under_a_rule():
+    from safecity_extract.grid import block_row_starts
+    lines = {"action": [line("Only action.", 110, 120)], "update": [line("Done.", 390, 120)]}
+    assert block_row_starts(lines, [114, 200], S) == []
+
+
+def test_priority_bands_under_a_head_rule_go_where_each_block_starts():
+    from safecity_extract.grid import priority_bands
+    # A longtable: one rule under the header (114), a priority printed on every row.
+    blocks = [[line("Reduce crime", 5, 120)], [line("Reduce crime", 5, 170)]]
+    assert priority_bands(blocks, [110, 114, 169.5, 400], [114], [125, 175], S) == [1, 2]
+    # A merged, centred cell: the rule at 114 opens its group, the text sits lower.
+    assert priority_bands([[line("Reduce harm", 5, 185)]], [110, 114, 180, 400], [114],
+                          [125, 185], S) == [1]
+    # The band between the rule and the first row start under it holds nothing: passed over.
+    assert priority_bands([[line("Reduce harm", 5, 121)]], [110, 114, 119.5, 400], [114],
+                          [125], S) == [2]
+
+
+def test_vertical_rules_of_the_header_cells_alone_bound_no_body():
+    from safecity_extract.grid import read_table
+    ws = header_words()
+    ws += words("Reduce crime", 40, 130) + words("Raise awareness.", 140, 130) \
+        + words("All", 300, 130) + words("Campaigns ran.", 380, 130)
+    ws += words("Reduce crime", 40, 170) + words("Engage the public.", 140, 170) \
+        + words("SCC", 300, 170) + words("Meetings held.", 380, 170)
+    rules = [vrule(x, 95, 118) for x in (30, 130, 290, 370, 560)]
+    rules += [hrule(95, 30, 560), hrule(118, 30, 560)]
+    table, _ = read_table(page(ws, rules), Carry(), S)
+    assert table is not None and not table.ended
+    assert [b.cells["action"][0].text for b in table.bands] == ["Raise awareness.",
+                                                                "Engage the public."]
+
+
+def test_a_ruled_block_after_the_text_ends_the_table():
+    from safecity_extract.grid import read_table
+    ws = header_words()
+    ws += words("Reduce crime", 40, 130) + words("Raise awareness.", 140, 130) \
+        + words("All", 300, 130) + words("Campaigns ran.", 380, 130)
+    ws += words("SCC", 140, 300) + words("Southampton City Council", 300, 300)
+    # The appendix's grid: its rules fall on the table's column edges (139, 299).
+    rules = [vrule(x, 290, 320) for x in (139, 299, 560)] + [hrule(290, 139, 560),
+                                                             hrule(320, 139, 560)]
+    table, _ = read_table(page(ws, rules), Carry(), S)
+    assert table is not None and table.ended
+    assert [b.cells["action"][0].text for b in table.bands] == ["Raise awareness."]
