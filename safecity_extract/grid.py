@@ -92,7 +92,8 @@ class PageTable:
     text_right: dict[str, float] = field(default_factory=dict)  # rightmost text per column
     left_out: tuple[LeftOut, ...] = ()  # the table's text put in no cell, with the reason
     # Where the page's words went (accounting.py), warnings of possible loss, and where
-    # each column's text starts (to spot rows printed after the table stopped).
+    # each column's text starts on this page, or for a column empty here on the table's
+    # pages before (to spot rows printed after the table stopped).
     counts: PageCount | None = None
     loss: list[str] = field(default_factory=list)
     text_left: dict[str, float] = field(default_factory=dict)
@@ -473,20 +474,27 @@ def band_edges(lines: dict[str, list[Line]], rules: Sequence[Rule], columns: Seq
                 if cue:
                     guessed.add(y - slack)
         ys.sort()
-    elif group_rules(rules, columns, ys, settings):
+    elif group_rules(rules, columns, ys, settings, lines):
         ys = sorted(ys + [y - slack for y in block_row_starts(lines, [top, *ys, bottom],
                                                               settings)])
     return [top, *ys, bottom], guessed
 
 
 def group_rules(rules: Sequence[Rule], columns: Sequence[Column], ys: Sequence[float],
-                settings: Settings = DEFAULTS) -> bool:
+                settings: Settings = DEFAULTS, lines: dict[str, list[Line]] | None = None
+                ) -> bool:
     """Do the rules between the rows also cross the Priority column, as rules drawn only
     between priority groups do? In a grid whose priority cells are merged down their
-    group, the rules between the rows of a group stop at the merged cell."""
+    group, the rules between the rows of a group stop at the merged cell. A first column
+    without a rule at its left reaches the page edge: there it is crossed from where its
+    text (``lines``) starts."""
     prio = next((c for c in columns if c.name == PRIORITY), None)
     if prio is None or not ys:
         return False
+    own = (lines or {}).get(PRIORITY, [])
+    if own and prio is columns[0]:
+        left = min(ln.x0 for ln in own) - settings.rule_reach
+        prio = Column(prio.name, min(prio.x1, max(prio.x0, left)), prio.x1)
     cuts = rules_across(rules, prio, min(ys) - settings.rule_snap,
                         max(ys) + settings.rule_snap, settings.rule_reach)
     return all(any(abs(c - y) <= settings.rule_snap for c in cuts) for y in ys)
@@ -653,6 +661,9 @@ class Carry:
     # The page where the table stopped and where its columns' text starts, until a later page
     # is checked for rows printed after it (a warning of possible loss).
     stopped: tuple[int, tuple[tuple[str, float], ...]] | None = None
+    # Where the open table's columns' text starts on the pages read so far: a page whose
+    # part of the table fills one column only still knows where the others start.
+    starts: tuple[tuple[str, float], ...] = ()
 
 
 def read_table(page: PageData, carry: Carry, settings: Settings,
@@ -720,6 +731,7 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     in_cells = [w for w in words if column_of(w.xmid, columns) is not None]
     named = [w for w in page.words  # the words of section rows and headings name priorities
              if any(holds(ln, w.ymid, settings.line_slack) for ln in inside)]
+    table.text_left = dict(carry.starts)
     _account(table, page, in_cells + markers + named, header, (body_top, body_bottom), skip,
              col_lines, settings)
     return table, header
@@ -744,7 +756,7 @@ def _account(table: PageTable, page: PageData, taken: Sequence[Word],
         text = " ".join(w.text for w in unplaced)
         table.loss.append(f"{len(unplaced)} words inside the table's area are in no cell: "
                           f"{text[:80]!r}")
-    table.text_left = text_starts(col_lines)
+    table.text_left = {**table.text_left, **text_starts(col_lines)}  # with the pages before
     starts = table.text_left or ({c.name: c.x0 for c in _header_starts(header, table)}
                                  if header else {})
     below = [w for w in page.words if w.ymid >= body[1]]

@@ -65,7 +65,9 @@ def read_page(page: PageData | PageFailure, carry: Carry, settings: Settings) ->
         margins=margin_signatures(page, settings),
         titled=carry.titled or bool(title),
         labelled=carry.labelled or bool(labels),
-        stopped=stopped)
+        stopped=stopped,
+        starts=tuple(sorted(table.text_left.items())) if table is not None and open_table else
+        (carry.starts if table is None else ()))
     weak = (tuple(low_confidence(page.words, settings.ocr_min_confidence)) if page.ocr
             else ())
     unnamed = count_unnamed(w.text for w in page.words)

@@ -274,3 +274,24 @@ def test_a_ruled_block_after_the_text_ends_the_table():
     table, _ = read_table(page(ws, rules), Carry(), S)
     assert table is not None and table.ended
     assert [b.cells["action"][0].text for b in table.bands] == ["Raise awareness."]
+
+
+def test_a_page_filling_one_column_warns_of_rows_after_it_from_the_starts_carried():
+    # The table's page part holds only the rest of an Update (its columns and where their
+    # text starts come from the page before), then a ruled block that ends it; lines
+    # aligned to the Action and Lead starts follow: rows may be missing.
+    from safecity_extract.grid import Column, read_table
+    cols = (Column("priority", 30, 130), Column("action", 130, 290),
+            Column("lead_agency", 290, 370), Column("update", 370, 560))
+    carry = Carry(columns=cols, body_size=10.0, extent=(30, 560),
+                  starts=(("action", 140.0), ("lead_agency", 300.0), ("priority", 40.0),
+                          ("update", 380.0)))
+    ws = words("rest of the update.", 380, 40)
+    ws += words("Engage the public.", 140, 200) + words("SCC", 300, 200) \
+        + words("Meetings held.", 380, 200)
+    ws += words("Raise awareness.", 140, 230) + words("All", 300, 230) \
+        + words("Campaigns ran.", 380, 230)
+    rules = [vrule(x, 35, 60) for x in (130, 290, 370)]
+    table, _ = read_table(page(ws, rules), carry, S)
+    assert table is not None and table.ended
+    assert any("rows may be missing" in msg for msg in table.loss)
