@@ -224,6 +224,14 @@ def ruled_boxes(rules: Sequence[Rule], lines: Sequence[TextLine], width: float,
     return out
 
 
+def _celled(box: BBox, lines: Sequence[TextLine], rules: Sequence[Rule], s: Settings) -> bool:
+    """Do vertical rules divide the words of at least ``region_min_lines`` lines of the grid
+    (cells drawn round each value, not a chart's frame)?"""
+    inside = [r for r in rules if r.orientation == "v" and _near(box, r, s.edge_slack)]
+    return sum(1 for ln in lines if _inside(ln, box, s.edge_slack)
+               and _crossed(ln, inside, s.edge_slack)) >= s.region_min_lines
+
+
 def _crossed(ln: TextLine, rules: Sequence[Rule], slack: float) -> bool:
     """Does a vertical rule stand between two words of the line (cells divided by rules)?"""
     return any(any(a.x1 <= r.x0 + slack and b.x0 >= r.x0 - slack
@@ -272,6 +280,7 @@ def table_regions(words: Sequence[Word], rules: Sequence[Rule], width: float, he
     lines = text_lines(words, size, s)
     text_width = max(w.x1 for w in words) - min(w.x0 for w in words)
     grids = ruled_boxes(rules, lines, width, height, snap, s)
+    celled = [g for g in grids if _celled(g, lines, rules, s)]
     # Lines inside a grid are its own; text blocks are looked for among the others, so that
     # the titles between two gridded tables do not join them.
     free = [ln for ln in lines if not any(_inside(ln, g, s.edge_slack) for g in grids)]
@@ -292,7 +301,8 @@ def table_regions(words: Sequence[Word], rules: Sequence[Rule], width: float, he
     out = []
     for box in merge_overlapping(boxes):
         clipped = clip(box, width, height)
-        if clipped is not None and coverage(words, clipped, size, s) >= s.region_min_cover:
+        least = s.region_min_cover_ruled if box in celled else s.region_min_cover
+        if clipped is not None and coverage(words, clipped, size, s) >= least:
             out.append(clipped)
     return out
 

@@ -184,6 +184,9 @@ class Settings:
     # A table's words cover at least this share of its width on an average line; a chart's
     # tick labels and legend far less (set on the eu half of ICDAR 2013, checked on the us).
     region_min_cover: float = 0.15
+    # A grid of drawn rules is evidence of its own: short words in wide ruled cells (labels
+    # of a form-like table) need only cover this share.
+    region_min_cover_ruled: float = 0.13
     # Words whose middles are within this share of the first word's height share a line.
     region_line_tolerance: float = 0.4
     # One-part lines between two split lines join their table when no more than

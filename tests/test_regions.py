@@ -74,3 +74,23 @@ def test_a_box_never_leaves_the_page():
     ws = table_rows(100, rows, xs=(60, 200, 300, 590))  # the last column runs off the page
     (box,) = regions(ws, width=600)
     assert 0 <= box[0] and box[2] <= 600
+
+
+def _short_word_grid(rows, xs=(20, 160, 300, 440, 580), top=100, pitch=14, row_text="Hjbv"):
+    # The words cover about 0.14 of each line: under region_min_cover, over the ruled share.
+    ws = [w for k in range(rows) for x in xs[:-1] for w in words(row_text, x + 4, top + pitch * k)]
+    rules = [hrule(top - 2 + pitch * k, xs[0], xs[-1]) for k in range(rows + 1)]
+    rules += [vrule(x, top - 2, top - 2 + pitch * rows) for x in xs]
+    return ws, rules
+
+
+def test_a_ruled_grid_of_short_words_in_wide_cells_is_a_table():
+    ws, rules = _short_word_grid(6)
+    (box,) = regions(ws, rules)
+    assert box[0] <= 20 and box[2] >= 580 and box[1] <= 100 and box[3] >= 180
+
+
+def test_a_ruled_grid_of_short_words_needs_lines_divided_by_its_rules():
+    ws, rules = _short_word_grid(6)
+    frame_only = [r for r in rules if r.orientation == "h" or r.x0 in (20, 580)]
+    assert regions(ws, frame_only) == []
