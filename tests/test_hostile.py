@@ -342,7 +342,8 @@ def self_length_pdf() -> bytes:
 GOLDEN_JSON = SAMPLES.parent / "golden" / "word_grid_a4.json"
 
 
-@pytest.mark.parametrize("command", ["diff", "summary", "extract -o -", "extract - (stdin)"])
+# (extract FILE -o - takes the same path as stdin, after the copy)
+@pytest.mark.parametrize("command", ["diff", "summary", "extract - (stdin)"])
 def test_diff_summary_and_stdout_read_pdfs_in_a_bounded_worker(tmp_path, command):
     pdf = tmp_path / "loop.pdf"
     pdf.write_bytes(self_length_pdf())
@@ -744,7 +745,8 @@ def noisy_pdf() -> bytes:
     return pdf_bytes(objects).replace(b"/Root 1 0 R", b"/Root 1 0 R /Info 6 0 R")
 
 
-@pytest.mark.parametrize("command", ["extract", "summary", "tables", "review"])
+# (tables opens PDFs as review does; the batch, the in-turn reader and a single-file job)
+@pytest.mark.parametrize("command", ["extract", "summary", "review"])
 def test_library_log_lines_and_warnings_reach_stderr_in_no_command(tmp_path, capfd, command):
     pdf = tmp_path / "noisy.pdf"
     pdf.write_bytes(noisy_pdf())

@@ -102,3 +102,27 @@ def test_library_calls_in_the_docs_use_keywords_the_functions_take():
                       if kw.arg is not None and kw.arg not in taken]
     assert {"run_batch", "executor_for", "of"} <= seen
     assert not wrong, f"the docs pass keywords these functions do not take: {wrong}"
+
+
+def test_every_error_class_is_in_docs_errors_md():
+    import importlib
+    import pkgutil
+
+    import safecity_extract
+    from safecity_extract.errors import SafecityError
+
+    for info in pkgutil.iter_modules(safecity_extract.__path__):
+        try:
+            importlib.import_module(f"safecity_extract.{info.name}")
+        except ImportError:  # an optional extra (ocr, dask) that is not installed
+            pass
+
+    def subclasses(cls: type) -> list[type]:
+        return [c for sub in cls.__subclasses__() for c in [sub, *subclasses(sub)]]
+
+    errors_md = (ROOT / "docs" / "errors.md").read_text("utf-8")
+    internal = {"WorkerError", "DamagedPage"}  # a carrier of other messages; a page warning
+    missing = sorted({c.__name__ for c in subclasses(SafecityError)
+                      if c.__module__.startswith("safecity_extract")} - internal
+                     - {n for n in errors_md.split("`")})
+    assert not missing, f"errors missing from docs/errors.md: {missing}"
