@@ -9,7 +9,6 @@ Chars of every page of samples/*.pdf are parsed once; then each step runs over a
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -18,6 +17,9 @@ from typing import Any, Callable
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+
+from bench.common import add_results, parser, publish  # noqa: E402  (after the path)
+
 HEADING = "## Char-level reading cost"
 
 
@@ -78,31 +80,12 @@ def measure(repeats: int) -> str:
     return "\n".join(lines)
 
 
-def write_section(path: Path, text: str) -> None:
-    """Replace our section of the results file (or append it), leaving the others alone."""
-    from safecity_extract.writers import atomic_write_text
-
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    start = old.find(HEADING)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        after = old.find("\n## ", start + len(HEADING))
-        new = old[:start] + text + (old[after:] if after >= 0 else "\n")
-    atomic_write_text(path, new)
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=9)
-    parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
-    parser.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS")
-    args = parser.parse_args()
-    text = measure(args.repeats)
-    print(text)
-    if not args.no_write:
-        write_section(args.results, text)
-    return 0
+    options = parser(__doc__)
+    options.add_argument("--repeats", type=int, default=9)
+    add_results(options)
+    args = options.parse_args()
+    return publish(measure(args.repeats), args.results, not args.no_write)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ and method, and the results as a section of ``bench/RESULTS.md``.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
@@ -23,6 +22,8 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+
+from bench.common import PrecisionRecall, add_results, parser, publish  # noqa: E402
 
 DEFAULT_DATA = HERE.parent.parent / "shared" / "benchmarks" / "icdar2013"
 DEFAULT_OUT = HERE / "work" / "icdar2013"
@@ -87,23 +88,13 @@ def adjacency_relations(cells: Sequence[Cell]) -> Counter[Relation]:
 
 
 @dataclass
-class Score:
+class Score(PrecisionRecall):
     correct: int = 0
     predicted: int = 0
     truth: int = 0
 
-    @property
-    def precision(self) -> float:
-        return self.correct / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.correct / self.truth if self.truth else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+    def hits(self) -> tuple[int, int, int]:
+        return self.correct, self.predicted, self.truth
 
     def __add__(self, other: "Score") -> "Score":
         return Score(self.correct + other.correct, self.predicted + other.predicted,
@@ -401,20 +392,6 @@ def write_scores(path: Path, outcomes: Sequence[Outcome]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def write_section(path: Path, text: str, heading: str = HEADING) -> None:
-    """Replace our section of the results file (or append it), leaving the others alone."""
-    from safecity_extract.files import atomic_write_text
-
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    start = old.find(heading + "\n")
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        after = old.find("\n## ", start + len(heading))
-        new = old[:start] + text + (old[after:] if after >= 0 else "")
-    atomic_write_text(path, new)
-
-
 NOTES = """
 How ours reads a region (safecity_extract/tables.py, on geometry.py/cells.py): lines that do not
 cascade (`geometry.steady_lines`); columns from vertical rules (shading edges that run less than
@@ -454,14 +431,13 @@ about three quarters of ours is pdfplumber parsing the pages' characters, not ta
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
-    parser.add_argument("--only", default="", help="comma-separated document names")
-    parser.add_argument("--methods", default="ours,pdfplumber,camelot")
-    parser.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS")
-    args = parser.parse_args(argv)
+    options = parser(__doc__)
+    options.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    options.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    options.add_argument("--only", default="", help="comma-separated document names")
+    options.add_argument("--methods", default="ours,pdfplumber,camelot")
+    add_results(options)
+    args = options.parse_args(argv)
     only = set(filter(None, args.only.split(",")))
     tables = load_truth(args.data, only or None)
     readers: dict[str, Reader] = {"ours": read_ours, "pdfplumber": read_pdfplumber,
@@ -478,10 +454,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         seconds[method] = time.process_time() - start
         write_scores(args.out / method / "scores.tsv", results[method])
     text = section(results, NOTES, missing, seconds)
-    print(text)
-    if not args.no_write and not only:
-        write_section(args.results, text)
-    return 0
+    return publish(text, args.results, not args.no_write and not only)
 
 
 if __name__ == "__main__":

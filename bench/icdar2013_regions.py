@@ -11,7 +11,6 @@ matches. Writes its section of ``bench/RESULTS.md``.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -23,7 +22,9 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from icdar2013 import DEFAULT_DATA, write_section  # noqa: E402  (after the path is set)
+from icdar2013 import DEFAULT_DATA  # noqa: E402  (after the path is set)
+
+from bench.common import PrecisionRecall, add_results, parser, publish  # noqa: E402
 
 HEADING = "## ICDAR 2013 table detection"
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (top-left origin)
@@ -116,7 +117,7 @@ def overlap_pairs(found: Sequence[BBox], truth: Sequence[BBox]) -> list[tuple[in
 
 
 @dataclass
-class Counts:
+class Counts(PrecisionRecall):
     truth: int = 0
     found: int = 0
     matched: int = 0
@@ -130,18 +131,8 @@ class Counts:
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
-    @property
-    def precision(self) -> float:
-        return self.matched / self.found if self.found else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.truth if self.truth else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+    def hits(self) -> tuple[int, int, int]:
+        return self.matched, self.found, self.truth
 
 
 def score_page(found: Sequence[BBox], p: PageTruth, centres: Sequence[tuple[float, float]]
@@ -280,13 +271,12 @@ pages of both halves, so the us figure is not a clean hold-out.
 
 
 def main(argv: Iterable[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
-    parser.add_argument("--only", default="", help="comma-separated document names")
-    parser.add_argument("--methods", default="ours,pdfplumber,camelot")
-    parser.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS")
-    args = parser.parse_args(list(argv) if argv is not None else None)
+    options = parser(__doc__)
+    options.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    options.add_argument("--only", default="", help="comma-separated document names")
+    options.add_argument("--methods", default="ours,pdfplumber,camelot")
+    add_results(options)
+    args = options.parse_args(list(argv) if argv is not None else None)
     only = set(filter(None, args.only.split(",")))
     pages = load_pages(args.data, only or None)
     finders: dict[str, Finder] = {"ours": find_ours, "pdfplumber": find_pdfplumber,
@@ -296,10 +286,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     for method in args.methods.split(","):
         results[method], wrong[method] = run(method, finders[method], pages)
     text = section(results, wrong, pages, NOTES)
-    print(text)
-    if not args.no_write and not only:
-        write_section(args.results, text, HEADING)
-    return 0
+    return publish(text, args.results, not args.no_write and not only)
 
 
 if __name__ == "__main__":

@@ -10,11 +10,9 @@ Builds (or reuses from bench/work/layouts/) one PDF per seed, extracts it with
 """
 from __future__ import annotations
 
-import argparse
 import collections
 import datetime as dt
 import json
-import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -27,6 +25,8 @@ sys.path.insert(0, str(ROOT))  # this checkout's package and samples/, whatever 
 from samples.layouts.build import build, committed, parse_seeds  # noqa: E402
 from samples.layouts.compare import Outcome, evaluate, failed  # noqa: E402
 from samples.layouts.spec import FAMILIES, PRODUCERS, draw  # noqa: E402
+
+from bench.common import add_results, parser, write_section  # noqa: E402
 
 HEADING = "## Generated layouts"
 WORK = ROOT / "bench" / "work" / "layouts"
@@ -99,28 +99,14 @@ def section(outcomes: list[Outcome], seeds: list[int], seconds: float, workers: 
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, text: str) -> None:
-    """Put ``text`` in place of this script's section of ``path``, other sections kept."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    start = old.find(HEADING + "\n")
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + len(HEADING))
-        new = old[:start] + text + (old[end:] if end >= 0 else "")
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = parser(__doc__)
     ap.add_argument("--seeds", default="0-1099")
     ap.add_argument("--producer", choices=("reportlab", "chromium"),
                     help="draw every seed with this producer (default: from the seed)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--no-committed", action="store_true")
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    add_results(ap, "--out", no_write=False)
     ap.add_argument("--jsonl", type=Path, default=WORK / "outcomes.jsonl",
                     help="every outcome, one JSON per line")
     args = ap.parse_args(argv)
@@ -131,7 +117,7 @@ def main(argv: list[str] | None = None) -> None:
     args.jsonl.parent.mkdir(parents=True, exist_ok=True)
     args.jsonl.write_text("".join(json.dumps(o.to_dict(), ensure_ascii=False) + "\n"
                                   for o in outcomes), encoding="utf-8")
-    write_section(args.out, text)
+    write_section(args.results, text)
     print(text)
 
 

@@ -26,7 +26,6 @@ and rows flagged, wrong cells (below 97%) flagged and missed. Writes the
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
@@ -43,6 +42,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "samples" / "scans")]
 
 from build import COMMITTED, build_scan, scan_name  # noqa: E402  (samples/scans/build.py)
 from expected import expected_rows  # noqa: E402
+
+from bench.common import add_results, parser, publish  # noqa: E402
 
 HEADING = "## Scanned reports (OCR)"
 SAMPLES = ("word_grid_a4.pdf", "word_hrules_only.pdf", "word_landscape_norepeat.pdf")
@@ -329,20 +330,6 @@ def section(scores: Sequence[Score]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, text: str) -> None:
-    """Replace this script's section of the results file (or append it)."""
-    from safecity_extract.files import atomic_write_text
-
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    start = old.find(HEADING)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        after = old.find("\n## ", start + len(HEADING))
-        new = old[:start] + text + (old[after:] if after >= 0 else "")
-    atomic_write_text(path, new)
-
-
 def quick_run(work: Path) -> tuple[str, int, Path, str, int]:
     """The --quick run: page 1 of the first committed scan, cut into ``work``, scored against
     the truth rows that begin on page 1 of its sample (a row going on to page 2 is scored
@@ -365,23 +352,21 @@ def quick_run(work: Path) -> tuple[str, int, Path, str, int]:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--samples", nargs="+", default=list(SAMPLES))
-    parser.add_argument("--dpi", type=int, nargs="+", default=list(DPIS))
-    parser.add_argument("--work", type=Path, default=HERE / "work" / "scans")
-    parser.add_argument("--out", "--results", dest="results", type=Path,
-                        default=HERE / "RESULTS.md", help="results file to write the section in")
-    parser.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS")
-    parser.add_argument("--dump", type=Path, help="also write every cell's similarity and "
+    options = parser(__doc__)
+    options.add_argument("--samples", nargs="+", default=list(SAMPLES))
+    options.add_argument("--dpi", type=int, nargs="+", default=list(DPIS))
+    options.add_argument("--work", type=Path, default=HERE / "work" / "scans")
+    add_results(options, "--out", "--results")
+    options.add_argument("--dump", type=Path, help="also write every cell's similarity and "
                         "word confidences (JSON lines) to this file")
-    parser.add_argument("--no-committed", action="store_true",
-                        help="leave out the committed scans (samples/scans/*.pdf)")
-    parser.add_argument("--quick", action="store_true",
-                        help="only page 1 of the first committed scan (a smoke test, seconds); "
-                        "give --out or --no-write")
-    args = parser.parse_args(argv)
+    options.add_argument("--no-committed", action="store_true",
+                         help="leave out the committed scans (samples/scans/*.pdf)")
+    options.add_argument("--quick", action="store_true",
+                         help="only page 1 of the first committed scan (a smoke test, seconds); "
+                         "give --out or --no-write")
+    args = options.parse_args(argv)
     if args.quick and not args.no_write and args.results == HERE / "RESULTS.md":
-        parser.error("--quick figures are not measurements: give --out FILE or --no-write")
+        options.error("--quick figures are not measurements: give --out FILE or --no-write")
     scores = []
     runs: list[tuple[str, int, Path, str, int | None]] = [] if args.no_committed else [
         (sample, dpi, ROOT / "samples" / "scans" / scan_name(sample, dpi),
@@ -404,11 +389,7 @@ def main(argv: list[str]) -> int:
                                               "similarity": c.similarity,
                                               "accuracy": c.accuracy,
                                               "words": c.words}) + "\n")
-    text = section(scores)
-    print(text)
-    if not args.no_write:
-        write_section(args.results, text)
-    return 0
+    return publish(section(scores), args.results, not args.no_write)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ section into ``--out``.
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import re
@@ -24,6 +23,9 @@ from typing import Callable, Sequence
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+
+from bench.common import add_results, parser, publish, write_section  # noqa: E402, F401
+# (after the path is set; write_section is also this module's, as tests call it)
 
 DATA = HERE.parent / "samples" / "realworld"
 HEADING = "## Real-world tables"
@@ -163,22 +165,12 @@ def section(scores: Sequence[Score], methods: Sequence[str], missing: Sequence[s
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, text: str) -> None:
-    """Replace the section in ``path`` (or append it)."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    pattern = re.compile(re.escape(HEADING) + r"\n.*?(?=^## |\Z)", re.S | re.M)
-    new = pattern.sub(lambda _m: text + "\n", old) if pattern.search(old) else (
-        old + ("\n" if old and not old.endswith("\n\n") else "") + text)
-    path.write_text(new, encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
-    parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--only", default="")
-    parser.add_argument("--methods", default="ours,stream,lattice")
-    args = parser.parse_args(argv)
+    options = parser(__doc__)
+    add_results(options, "--out")
+    options.add_argument("--only", default="")
+    options.add_argument("--methods", default="ours,stream,lattice")
+    args = options.parse_args(argv)
     methods = [m for m in args.methods.split(",") if m]
     missing = []
     if not camelot_available():
@@ -186,11 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         methods = [m for m in methods if m == "ours"]
     cases = load_cases([n for n in args.only.split(",") if n])
     scores = [score(c, m) for c in cases for m in methods]
-    text = section(scores, methods, missing)
-    print(text)
-    if not args.no_write:
-        write_section(args.out, text)
-    return 0
+    return publish(section(scores, methods, missing), args.results, not args.no_write)
 
 
 if __name__ == "__main__":

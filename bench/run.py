@@ -28,6 +28,8 @@ from typing import Any, Callable, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # measure this checkout's package, whatever is installed
+
+from bench.common import add_results, parser, write_section  # noqa: E402
 SAMPLES = ROOT / "samples"
 LONG_SOURCE = SAMPLES / "word_grid_a4.pdf"  # its header repeats on every page
 
@@ -868,36 +870,19 @@ def render(res: Results, about: list[str]) -> str:
     return "\n".join(lines)
 
 
-def write_section(path: Path, text: str) -> None:
-    """Put ``text`` in place of its section (named by its first line) of ``path``; other
-    sections (bench/icdar2013.py writes one too) stay as they are."""
-    heading = text.split("\n", 1)[0]
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    start = old.find(heading + "\n")
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + len(heading))
-        new = old[:start] + text + (old[end:] if end >= 0 else "")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
+    options = parser(__doc__)
+    options.add_argument("--quick", action="store_true",
                         help="1 run, a 2-page report, a 2-file batch: checks the script works")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
-    parser.add_argument("--repeats", type=int, help="runs per measurement (median)")
-    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
-    parser.add_argument("--batches", action="store_true",
+    add_results(options, "--out", no_write=False)
+    options.add_argument("--repeats", type=int, help="runs per measurement (median)")
+    options.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
+    options.add_argument("--batches", action="store_true",
                         help="only the batch section: client memory, 10 vs 1000 files, local "
                              "pool and Dask; 1 vs 2 Dask workers")
-    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
-    parser.add_argument("--profile", nargs=2, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    options.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    options.add_argument("--profile", nargs=2, help=argparse.SUPPRESS)
+    args = options.parse_args(argv)
     if args.child:
         return child(args.child[0], args.child[1:])
     if args.profile:
@@ -911,17 +896,17 @@ def main(argv: list[str] | None = None) -> None:
         build_batch(plan.batch_files, args.work / "batch")
         text = "\n".join(batches_section(run_batches(plan, args.work)))
         print(text)
-        return write_section(args.out, text)
+        return write_section(args.results, text)
     about = machine()
     reports, tool = build_inputs(plan, args.work)
     about.append(f"- inputs: {', '.join(map(str, plan.sizes))}-page reports made from "
                  f"{LONG_SOURCE.name} by {tool}; {plan.batch_files} copies of samples/*.pdf")
     text = render(run_all(plan, reports, args.work), about)
     print(text)
-    write_section(args.out, text)
+    write_section(args.results, text)
     text = "\n".join(batches_section(run_batches(plan, args.work)))
     print(text)
-    write_section(args.out, text)
+    write_section(args.results, text)
 
 
 if __name__ == "__main__":

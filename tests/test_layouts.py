@@ -149,23 +149,29 @@ def test_compare_names_the_first_difference():
     assert not compare(truth, report).silent
 
 
-def _f(family: str) -> list[tuple[Path, dict]]:
-    return [(pdf, rec) for pdf, rec in COMMITTED if rec["family"] == family]
+def _documents(family: str, producer: str, seed: int, work: Path) -> list[tuple]:
+    """(pdf, record, layout, each row's (first, last) page) of the ``family`` documents of
+    ``producer``: the committed ones for LibreOffice, else one drawn from ``seed``."""
+    from samples.layouts.check import row_pages
+
+    if producer == "libreoffice":
+        docs = [(pdf, rec) for pdf, rec in COMMITTED if rec["family"] == family]
+    else:
+        docs = [build(draw(seed, producer=producer, family=family, compact=True), work)]
+    assert docs
+    out = []
+    for pdf, rec in docs:
+        layout = layout_from_dict(rec["layout"])
+        out.append((pdf, rec, layout, row_pages(pdf, layout)))
+    return out
 
 
 @pytest.mark.parametrize("producer", ["reportlab", "chromium", "libreoffice"])
 def test_family_4_documents_begin_a_group_below_a_continued_row(producer, tmp_path):
-    from samples.layouts.check import merged_continuation, row_pages
+    from samples.layouts.check import merged_continuation
 
-    if producer == "libreoffice":
-        docs = _f("f04_merged_continuation")
-    else:
-        layout = draw(50004, producer=producer, family="f04_merged_continuation", compact=True)
-        docs = [build(layout, tmp_path)]
-    assert docs
-    for pdf, rec in docs:
-        layout = layout_from_dict(rec["layout"])
-        spans = row_pages(pdf, layout)
+    for _, rec, layout, spans in _documents("f04_merged_continuation", producer, 50004,
+                                            tmp_path):
         situation = rec["situation"]
         assert merged_continuation(layout, spans) == situation
         page, carried, first = situation["page"], situation["continued_row"], situation["group_row"]
@@ -176,18 +182,9 @@ def test_family_4_documents_begin_a_group_below_a_continued_row(producer, tmp_pa
 
 @pytest.mark.parametrize("producer", ["reportlab", "chromium", "libreoffice"])
 def test_family_3_documents_print_continuation_lines(producer, tmp_path):
-    from samples.layouts.check import row_pages
     from samples.layouts.text import CONTINUED_FOOT, CONTINUED_HEAD
 
-    if producer == "libreoffice":
-        docs = _f("f03_space_separated")
-    else:
-        layout = draw(50003, producer=producer, family="f03_space_separated", compact=True)
-        docs = [build(layout, tmp_path)]
-    assert docs
-    for pdf, rec in docs:
-        layout = layout_from_dict(rec["layout"])
-        spans = row_pages(pdf, layout)
+    for pdf, rec, _, spans in _documents("f03_space_separated", producer, 50003, tmp_path):
         first, last = spans[0][0], max(end for _, end in spans)
         assert last > first, rec["doc_id"]
         with pdfplumber.open(pdf) as doc:

@@ -140,12 +140,24 @@ def test_section_row_at_the_top_of_the_next_page_without_header():
     assert [r.page_start for r in rows] == [1, 2]
 
 
-def test_a_table_per_priority_under_headings_on_one_page():
+def heading(text, top):
+    return bold(words(text, 40, top, size=12))
+
+
+def titled_table(second_row):
+    """The document's title, a heading naming priority 1, the header and two rows."""
     ws = words("Safe City Partnership Progress Update", 40, 40, size=16)
-    ws += bold(words("Priority 1: " + PRIORITY, 40, 70, size=12))
+    ws += heading("Priority 1: " + PRIORITY, 70)
     ws += header(90) + row(110, "Raise awareness.", "All", "Campaigns ran.")
-    ws += row(135, "Engage the public.", "SCC", "Meetings held.")
-    ws += bold(words("Priority 2: Reduce the harm caused by drugs", 40, 170, size=12))
+    return ws + row(135, *second_row)
+
+
+SECOND_DRUGS = "Priority 2: Reduce the harm caused by drugs"
+
+
+def test_a_table_per_priority_under_headings_on_one_page():
+    ws = titled_table(("Engage the public.", "SCC", "Meetings held."))
+    ws += heading(SECOND_DRUGS, 170)
     ws += header(190) + row(210, "Support treatment.", "SCC", "Services run.")
     rows, warnings = rows_of(page(ws))
     assert not warnings
@@ -155,11 +167,8 @@ def test_a_table_per_priority_under_headings_on_one_page():
 
 
 def test_a_heading_at_the_foot_of_a_page_names_the_table_on_the_next():
-    p1 = words("Safe City Partnership Progress Update", 40, 40, size=16)
-    p1 += bold(words("Priority 1: " + PRIORITY, 40, 70, size=12))
-    p1 += header(90) + row(110, "Raise awareness.", "All", "Campaigns ran.")
-    p1 += row(135, "Engage the public in all areas.", "SCC", "Meetings held in each ward.")
-    p1 += bold(words("Priority 2: Reduce the harm caused by drugs", 40, 600, size=12))
+    p1 = titled_table(("Engage the public in all areas.", "SCC", "Meetings held in each ward."))
+    p1 += heading(SECOND_DRUGS, 600)
     p2 = header(60) + row(80, "Support treatment.", "SCC", "Services run.")
     rows, warnings = rows_of(page(p1), page(p2, number=2))
     assert not warnings
