@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 from .cells import Line
 from .model import LEFT_OUT_REASONS, PageCount
 from .records import Word
+from .settings import Settings
 
 # Why a word is not in a cell, in the order they are reported.
 MARGIN = "running header or footer"
@@ -39,7 +40,8 @@ _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.IGNOR
 @dataclass(frozen=True)
 class Area:
     """Where the table sits on the page: its header's rows (None on a page without one),
-    its body's top and bottom, its left and right edge, and the body font size."""
+    its body's top and bottom, its left and right edge, the body font size, the size ratio
+    of a heading and how near (points) a word's middle counts as on a line or inside."""
 
     header: tuple[float, float] | None
     body_top: float
@@ -48,6 +50,7 @@ class Area:
     x1: float
     body_size: float
     heading_ratio: float
+    slack: float = Settings.account_slack
 
 
 def reason_for(word: Word, area: Area, furniture: Sequence[Line]) -> str | None:
@@ -56,17 +59,18 @@ def reason_for(word: Word, area: Area, furniture: Sequence[Line]) -> str | None:
     y = word.ymid
     if y != y:  # NaN: a word with no position
         return NO_POSITION
+    slack = area.slack
     for ln in furniture:
-        if ln.top - 0.5 <= y <= ln.bottom + 0.5:
+        if ln.top - slack <= y <= ln.bottom + slack:
             return PAGE_NUMBER if _PAGE_NUMBER.match(ln.text.strip()) else MARGIN
-    if area.header is not None and area.header[0] - 0.5 <= y <= area.header[1] + 0.5:
+    if area.header is not None and area.header[0] - slack <= y <= area.header[1] + slack:
         return "header"
     if y < area.body_top:
         big = word.size >= area.heading_ratio * area.body_size
         return HEADING if big else BEFORE
     if y >= area.body_bottom:
         return AFTER
-    if not area.x0 - 0.5 <= word.xmid <= area.x1 + 0.5:
+    if not area.x0 - slack <= word.xmid <= area.x1 + slack:
         return BESIDE
     return None
 
@@ -99,15 +103,15 @@ def count_page(page: int, words: Iterable[Word], placed: int, area: Area,
 
 
 def aligned_lines(lines: Sequence[Sequence[Word]], starts: Mapping[str, float],
-                  tolerance: float) -> int:
-    """How many of ``lines`` (each a line's words) start text at two or more of the table's
-    column text starts (``starts``: column -> x where its text begins): rows of the table
-    printed where it was not read."""
+                  tolerance: float, columns: int = Settings.aligned_columns) -> int:
+    """How many of ``lines`` (each a line's words) start text at ``columns`` or more of the
+    table's column text starts (``starts``: column -> x where its text begins, a word's
+    start within ``tolerance`` of it): rows of the table printed where it was not read."""
     found = 0
     for words in lines:
         hit = {name for name, x in starts.items()
                if any(abs(w.x0 - x) <= tolerance for w in words)}
-        if len(hit) >= 2:
+        if len(hit) >= columns:
             found += 1
     return found
 
@@ -120,11 +124,12 @@ def paragraphs_of_names(text: str, is_name: Callable[[str], bool]) -> bool:
 
 
 
-def lines_of(words: Sequence[Word], overlap: float) -> list[list[Word]]:
-    """The words of each visual line, top to bottom."""
+def lines_of(words: Sequence[Word], overlap: float, slack: float) -> list[list[Word]]:
+    """The words of each visual line, top to bottom (a word whose middle lies within
+    ``slack`` of the line's top..bottom)."""
     from .cells import group_lines
 
-    return [[w for w in words if ln.top - 0.5 <= w.ymid <= ln.bottom + 0.5]
+    return [[w for w in words if ln.top - slack <= w.ymid <= ln.bottom + slack]
             for ln in group_lines(words, overlap)]
 
 
@@ -133,13 +138,9 @@ def text_starts(columns: Mapping[str, Sequence[Line]]) -> dict[str, float]:
     return {name: min(ln.x0 for ln in lns) for name, lns in columns.items() if lns}
 
 
-# Lines aligned to two or more columns that make a loss warning: one could be chance.
-MIN_ALIGNED = 2
-ALIGN_TOLERANCE = 1.5  # points between a line's word start and a column's text start
-
-
-def rows_after(words: Sequence[Word], starts: Mapping[str, float], overlap: float) -> int:
+def rows_after(words: Sequence[Word], starts: Mapping[str, float], settings: Settings) -> int:
     """Lines among ``words`` that look like rows of the table (see ``aligned_lines``)."""
-    if len(starts) < 2:
+    if len(starts) < settings.aligned_columns:
         return 0
-    return aligned_lines(lines_of(words, overlap), starts, ALIGN_TOLERANCE)
+    return aligned_lines(lines_of(words, settings.line_overlap, settings.line_slack), starts,
+                         settings.align_tolerance, settings.aligned_columns)

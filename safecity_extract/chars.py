@@ -14,6 +14,7 @@ from operator import itemgetter
 from typing import Any, Iterable, Sequence
 
 from .wrap import join_paragraph
+from .settings import Settings
 
 Char = dict[str, Any]  # a pdfplumber char record, never modified here
 _TEXT = itemgetter("text")
@@ -146,21 +147,19 @@ def drop_doubled(chars: Iterable[Char], tolerance: float) -> list[Char]:
 LTR, BTT, TTB, RTL = "ltr", "btt", "ttb", "rtl"
 _MATRIX = itemgetter("matrix")
 _A, _B = itemgetter(0), itemgetter(1)
-ANGLE_SLACK = 0.035  # sin of 2 degrees: a baseline this close to a page axis is along it
-
-
-def direction(c: Char) -> str | None:
+def direction(c: Char, slack: float = Settings.angle_slack) -> str | None:
     """Which way the char's line runs on the page, from its text matrix: "ltr" (upright),
     "btt" (turned a quarter anticlockwise, read upwards), "ttb" (a quarter clockwise), "rtl"
-    (upside down), or None for a baseline at any other angle (a diagonal watermark)."""
+    (upside down), or None for a baseline at any other angle (a diagonal watermark): one
+    whose sine against every page axis is over ``slack``."""
     a, b = c["matrix"][0], c["matrix"][1]
     norm = (a * a + b * b) ** 0.5
     if norm == 0:
         return None
     a, b = a / norm, b / norm  # PDF space: y up, so b > 0 runs up the page
-    if abs(b) <= ANGLE_SLACK:
+    if abs(b) <= slack:
         return LTR if a > 0 else RTL
-    if abs(a) <= ANGLE_SLACK:
+    if abs(a) <= slack:
         return BTT if b > 0 else TTB
     return None
 
@@ -259,15 +258,15 @@ def _on_backdrop(c: Char, value: float, backdrops: Sequence[tuple[Box, float | N
 
 
 def watermark_chars(chars: Sequence[Char], light: set[tuple[Any, Any]],
-                    backdrops: Sequence[tuple[Box, float | None]], min_contrast: float
-                    ) -> list[bool]:
+                    backdrops: Sequence[tuple[Box, float | None]], min_contrast: float,
+                    angle_slack: float = Settings.angle_slack) -> list[bool]:
     """For each char, is it watermark text: on a baseline at an angle (not along a page
     axis), or in one of the ``light`` colours (``light_colours``) and not on a darker fill
     or an image? ``backdrops`` are the page's filled shapes with their lightness (None for
     images)."""
     out = []
     for c in chars:
-        if direction(c) is None:
+        if direction(c, angle_slack) is None:
             out.append(True)
             continue
         key = (c.get("ncs"), _key(c))
@@ -309,13 +308,14 @@ def run_box(run: Sequence[Char]) -> Box:
 # --- text in other directions --------------------------------------------------------------
 
 
-def split_directions(chars: Sequence[Char]) -> tuple[list[Char], dict[str, list[Char]]]:
+def split_directions(chars: Sequence[Char], angle_slack: float = Settings.angle_slack
+                     ) -> tuple[list[Char], dict[str, list[Char]]]:
     """The chars that run left to right, and the others by the way they run (btt, ttb, rtl).
     Chars at other angles are watermarks, set aside before; any left go with the first."""
     upright: list[Char] = []
     turned: dict[str, list[Char]] = {}
     for c in chars:
-        way = direction(c)
+        way = direction(c, angle_slack)
         if way in (None, LTR):
             upright.append(c)
         else:

@@ -23,8 +23,8 @@ from .headers import join_label, known_words, map_labels, match_label
 from .markers import split_markers
 from .model import PageCount
 from .pdf import LeftOut, LinkArea, PageData, Rule, Word
-from .sections import (HEADING_LARGER, MAX_LINES, Section, group, heading_above, heading_like,
-                       mostly_bold, over_rows, section_line, spanning)
+from .sections import (Section, group, heading_above, heading_like, mostly_bold, over_rows,
+                       section_line, spanning)
 from .settings import Settings
 
 DEFAULTS = Settings()
@@ -745,7 +745,8 @@ def _account(table: PageTable, page: PageData, taken: Sequence[Word],
     placed = {id(w) for w in taken}  # words in cells, and those of continuation markers
     marker_words = sum(len(lo.text.split()) for lo in table.left_out)
     area = Area((header.top, header.bottom) if header else None, body[0], body[1],
-                table.x0, table.x1, table.body_size, settings.heading_size_ratio)
+                table.x0, table.x1, table.body_size, settings.heading_size_ratio,
+                settings.account_slack)
     aside: dict[str, int] = {}
     for lo in page.left_out + table.left_out:  # watermarks, continuation markers
         aside[lo.reason] = aside.get(lo.reason, 0) + len(lo.text.split())
@@ -760,13 +761,12 @@ def _account(table: PageTable, page: PageData, taken: Sequence[Word],
     starts = table.text_left or ({c.name: c.x0 for c in _header_starts(header, table)}
                                  if header else {})
     below = [w for w in page.words if w.ymid >= body[1]]
-    found = rows_after(below, starts, settings.line_overlap)
+    found = rows_after(below, starts, settings)
     if not table.bands and found == 0:
-        found = rows_after([w for w in page.words if w.ymid >= body[0]], starts,
-                           settings.line_overlap)
+        found = rows_after([w for w in page.words if w.ymid >= body[0]], starts, settings)
     if not table.bands and found:
         table.loss.append(f"text in the table's columns but no rows read ({found} lines)")
-    elif table.ended and found >= 2:
+    elif table.ended and found >= settings.aligned_rows:
         table.loss.append(f"the table stops here but {found} lines after it are aligned to "
                           "its columns: rows may be missing")
 
@@ -797,9 +797,8 @@ def sectioned_extent(frame: Frame, top: float, header: Header | None, skip: Sequ
     first = (_text_left(body, columns, header, settings), columns[0].x1)
     found = group([ln for ln in lines if ln.top >= top - slack and ln not in skipped
                    and section_line(words_of[ln], [c.x0 for c in columns[1:]], first,
-                                    columns[-1].x1, body_size, body_bold,
-                                    settings.heading_size_ratio)],
-                  [r.top for r in page.rules if r.orientation == "h"])
+                                    columns[-1].x1, body_size, body_bold, settings)],
+                  [r.top for r in page.rules if r.orientation == "h"], settings)
     for k, sec in enumerate(found):  # a section row with the header repeated under it
         after = _header_at(page, settings, [ln for ln in lines if ln.top > sec.bottom
                                             and ln not in skipped], columns)
@@ -811,22 +810,24 @@ def sectioned_extent(frame: Frame, top: float, header: Header | None, skip: Sequ
     heads: list[Section] = []
     if header is not None:
         above = [ln for ln in lines if ln.bottom <= header.top + slack and ln not in skipped]
-        block = heading_above(above, words_of, header.top, body_size, body_bold)
+        block = heading_above(above, words_of, header.top, body_size, body_bold, settings)
         biggest = max(ln.size for ln in lines)
         if block and (not opening or max(ln.size for ln in block) < biggest - slack):
             heads.append(Section(tuple(block), block[0].top, block[-1].bottom))
     # Headings name the priorities here: text a little larger than the body is one (or the
     # title of what follows the table), never a cell.
     inside = {ln for s in found for ln in s.lines}
-    tight = replace(settings, heading_size_ratio=min(settings.heading_size_ratio, HEADING_LARGER))
+    tight = replace(settings, heading_size_ratio=min(settings.heading_size_ratio,
+                                                     settings.heading_larger))
+    most = settings.section_max_lines
     while True:
         body_top, body_bottom, ended = table_extent(
             replace(frame, settings=tight), top, header is not None, skipped, found)
         rest = [ln for ln in lines if ln.top >= body_bottom and ln not in skipped]
-        after = _header_at(page, settings, rest, columns, MAX_LINES)
-        block = [ln for ln in rest if after is None or ln.bottom <= after.top + slack][:MAX_LINES]
+        after = _header_at(page, settings, rest, columns, most)
+        block = [ln for ln in rest if after is None or ln.bottom <= after.top + slack][:most]
         block = block[:next((k for k, ln in enumerate(block)
-                             if not heading_like(words_of[ln], body_size, body_bold)),
+                             if not heading_like(words_of[ln], body_size, body_bold, settings)),
                             len(block))]
         if not block:
             break
@@ -838,7 +839,7 @@ def sectioned_extent(frame: Frame, top: float, header: Header | None, skip: Sequ
                 _in_margin(ln.top, ln.bottom, page, settings)
                 for ln in rest[len(block):]) and (
                 not _in_margin(block[0].top, block[-1].bottom, page, settings)
-                or min(ln.size for ln in block) >= HEADING_LARGER * body_size):
+                or min(ln.size for ln in block) >= settings.heading_larger * body_size):
             heads.append(Section(tuple(block), block[0].top, block[-1].bottom))  # over the
         break  # table on the next page (a footer in the margin band must be larger text)
     found = [s for s in found if not any(ln in skipped for ln in s.lines)]  # header lines
@@ -851,7 +852,8 @@ def _spanning_lines(page: PageData, lines: Sequence[Line], header: Header, top: 
     rows, left out when the column edges are found from the body's whitespace."""
     index = WordIndex(page.words, settings.line_slack)
     gaps = [(a.x1, b.x0) for a, b in zip(header.cells, header.cells[1:])]
-    return [ln for ln in lines if ln.top >= top and spanning(index.line_words(ln), gaps)]
+    return [ln for ln in lines
+            if ln.top >= top and spanning(index.line_words(ln), gaps, settings)]
 
 
 def _text_left(body: Sequence[Word], columns: Sequence[Column], header: Header | None,

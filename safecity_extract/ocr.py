@@ -26,25 +26,7 @@ from .settings import Settings
 
 INSTALL_HINT = ("pip install 'safecity-extract[ocr]' and install Tesseract "
                 "(Debian/Ubuntu: apt install tesseract-ocr tesseract-ocr-eng)")
-# Skew below this (degrees) is left alone: turning the image would only blur it.
-MIN_DESKEW = 0.05
-# Lines thicker than this (points) are filled bands of shading, not rules.
-MAX_RULE_THICKNESS = 2.5
-# OCR'd text lines whose size is within this fraction of the page's usual size are that size.
-SIZE_SNAP = 0.1
-
-
-# Ink that the page's read left uncovered is read again on its own (Tesseract skips e.g. a
-# short word alone in a large cell). Sizes in ems of the page's usual text size: the ink
-# of a region at least MISSED_MIN_INK em² (about two letters' worth) and MISSED_MIN_HEIGHT em
-# tall (an x-height); word boxes grown by COVER_PAD em count as read; a region is cut out
-# with CROP_PAD em of paper around it.
-MISSED_MIN_INK = 0.1
-MISSED_MIN_HEIGHT = 0.4
-COVER_PAD = 0.15
-CROP_PAD = 0.3
-# Tesseract's page segmentation for such a region: one uniform block of text.
-REGION_PSM = 6
+# The tolerances of reading a page image (deskew, rules, sizes, missed ink) are Settings.ocr_*.
 
 
 @dataclass(frozen=True)
@@ -89,7 +71,8 @@ def _ink_extent(text: str) -> tuple[float, float]:
     return rises, falls
 
 
-def words_from_data(data: Mapping[str, Sequence[Any]], scale: float) -> list[Word]:
+def words_from_data(data: Mapping[str, Sequence[Any]], scale: float,
+                    size_snap: float = Settings.ocr_size_snap) -> list[Word]:
     """Tesseract's ``image_to_data`` table -> words in PDF points (pixels times ``scale``).
 
     A word's own box is only its ink, so each word gets the box a text layer would give it:
@@ -97,7 +80,7 @@ def words_from_data(data: Mapping[str, Sequence[Any]], scale: float) -> list[Wor
     the share of the em its letters cover, its baseline the bottom of its ink raised by a
     descender's depth if it has letters that descend. Both are noisy word by word, so the
     words of one Tesseract line take the line's median size and baseline (unless a word sits
-    half a line away: another visual line), and a line's size within ``SIZE_SNAP`` of the
+    half a line away: another visual line), and a line's size within ``size_snap`` of the
     page's usual size takes that size: body text is one size, and lines whose boxes grew by
     a misread word would swallow the next line.
     """
@@ -114,7 +97,7 @@ def words_from_data(data: Mapping[str, Sequence[Any]], scale: float) -> list[Wor
     out = []
     for key, text, left, top, width, height, conf in words:
         em = line_em.get(key) or height / sum(_ink_extent(text))
-        if usual and abs(em - usual) <= SIZE_SNAP * usual:
+        if usual and abs(em - usual) <= size_snap * usual:
             em = usual
         baseline = top + height - _ink_extent(text)[1] * em
         if key in line_base and abs(baseline - line_base[key]) <= 0.5 * em:
@@ -163,13 +146,14 @@ def rules_from_lines(lines: Sequence[PixelLine], scale: float) -> tuple[Rule, ..
 # --- one page ------------------------------------------------------------------------------
 
 
-def upright(image: Any) -> tuple[Any, float]:
-    """(the greyscale image turned straight, the skew it had in degrees)."""
+def upright(image: Any, min_deskew: float = Settings.ocr_min_deskew) -> tuple[Any, float]:
+    """(the greyscale image turned straight, the skew it had in degrees; a skew under
+    ``min_deskew`` degrees is left alone)."""
     from PIL import Image
 
     grey = image.convert("L")
     skew = estimate_skew(dark_mask(np.asarray(grey)))
-    if abs(skew) < MIN_DESKEW:
+    if abs(skew) < min_deskew:
         return grey, 0.0
     return grey.rotate(-skew, resample=Image.Resampling.BICUBIC, fillcolor=255), skew
 
@@ -179,7 +163,7 @@ def page_lines(grey: Any, dpi: float, settings: Settings) -> list[PixelLine]:
     dark = dark_mask(np.asarray(grey))
     px = dpi / 72
     length = max(int(settings.raster_min_rule * px), 2)
-    thick = max(int(MAX_RULE_THICKNESS * px), 2)
+    thick = max(int(settings.ocr_max_rule_thickness * px), 2)
     return horizontal_lines(dark, length, thick) + vertical_lines(dark, length, thick)
 
 
@@ -194,14 +178,15 @@ def read_image(image: Any, dpi: float, settings: Settings, path: str = "",
     # workers, one per core) for the cores. A value the caller set is kept.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-    grey, skew = upright(image)
+    grey, skew = upright(image, settings.ocr_min_deskew)
     lines = page_lines(grey, dpi, settings)
     pixels = np.array(grey)
     pixels[line_mask(pixels.shape, lines)] = 255  # rules read as "|" and "_" otherwise
     data = _image_to_data(pytesseract, Image.fromarray(pixels), settings, settings.ocr_psm)
     unread = _read_missed_ink(pytesseract, Image, pixels, data, settings)
     scale = 72 / dpi
-    return OcrPage(tuple(words_from_data(data, scale)), rules_from_lines(lines, scale), skew,
+    return OcrPage(tuple(words_from_data(data, scale, settings.ocr_size_snap)),
+                   rules_from_lines(lines, scale), skew,
                    tuple((round(x0 * scale, 2), round(y0 * scale, 2), round(x1 * scale, 2),
                           round(y1 * scale, 2)) for x0, y0, x1, y1 in unread))
 
@@ -222,15 +207,15 @@ def _read_missed_ink(pytesseract: Any, image_type: Any, pixels: Any,
     raw = _raw_words(data)
     if not raw:
         return []
-    em = statistics.median(w.size for w in words_from_data(data, 1.0))
-    pad = round(COVER_PAD * em)
+    em = statistics.median(w.size for w in words_from_data(data, 1.0, settings.ocr_size_snap))
+    pad = round(settings.ocr_cover_pad * em)
     covered = [(left - pad, top - pad, left + width + pad, top + height + pad)
                for _key, _text, left, top, width, height, _conf in raw]
     regions = ink_regions(dark_mask(pixels), covered, block=max(1, round(em / 4)), join=2,
-                          min_ink=round(MISSED_MIN_INK * em * em),
-                          min_height=round(MISSED_MIN_HEIGHT * em))
+                          min_ink=round(settings.ocr_missed_min_ink * em * em),
+                          min_height=round(settings.ocr_missed_min_height * em))
     unread = []
-    margin = round(CROP_PAD * em)
+    margin = round(settings.ocr_crop_pad * em)
     height, width = pixels.shape
     for n, (x0, y0, x1, y1) in enumerate(regions):
         cx0, cy0 = max(x0 - margin, 0), max(y0 - margin, 0)
@@ -238,7 +223,8 @@ def _read_missed_ink(pytesseract: Any, image_type: Any, pixels: Any,
         crop = pixels[cy0:cy1, cx0:cx1].copy()
         for bx0, by0, bx1, by1 in covered:  # read only the missed ink, not a neighbour's
             crop[max(by0 - cy0, 0):max(by1 - cy0, 0), max(bx0 - cx0, 0):max(bx1 - cx0, 0)] = 255
-        found = _image_to_data(pytesseract, image_type.fromarray(crop), settings, REGION_PSM)
+        found = _image_to_data(pytesseract, image_type.fromarray(crop), settings,
+                               settings.ocr_region_psm)
         if not _append_words(data, found, cx0, cy0, block=100_000 + n):
             unread.append((x0, y0, x1, y1))
     return unread

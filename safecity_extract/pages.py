@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from .accounting import MIN_ALIGNED, rows_after
+from .accounting import rows_after
 from .cells import Line
 from .chars import count_unnamed
 from .geometry import words_on
@@ -84,8 +84,8 @@ def _after_stop(page: PageData, table: PageTable | None, carry: Carry, settings:
         return (), ((table.page, starts) if table.ended else None)
     if carry.stopped is None or not page.words:
         return (), carry.stopped
-    found = rows_after(page.words, dict(carry.stopped[1]), settings.line_overlap)
-    if found < MIN_ALIGNED:
+    found = rows_after(page.words, dict(carry.stopped[1]), settings)
+    if found < settings.aligned_rows:
         return (), carry.stopped
     return (f"the table stopped on page {carry.stopped[0]} but {found} lines on this page "
             "are aligned to its columns: rows may be missing",), None

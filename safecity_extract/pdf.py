@@ -293,7 +293,8 @@ def _set_aside(page: Any, chars: Sequence[Char], upright: bool, settings: Settin
     light = light_colours(chars, settings.watermark_lightness, settings.watermark_contrast)
     if not light and upright:
         return chars, ()
-    marks = watermark_chars(chars, light, _backdrops(page), settings.watermark_contrast)
+    marks = watermark_chars(chars, light, _backdrops(page), settings.watermark_contrast,
+                            settings.angle_slack)
     if not any(marks):
         return chars, ()
     left = [LeftOut(run_text(r), *_xyxy(run_box(r)), "watermark") for r in runs(chars, marks)]
@@ -384,7 +385,7 @@ def page_data(page: Any, number: int, settings: Settings, ocr: str = "never",
     chars, left_out = _set_aside(page, chars, upright, settings)
     turned: dict[str, list[Char]] = {}
     if not upright:
-        chars, turned = split_directions(chars)
+        chars, turned = split_directions(chars, settings.angle_slack)
     words, chars = _upright_words(chars, settings)
     turned_words, frames = _turned_words(turned, width, height, settings)
     found = [_word(w) for w in words] + turned_words

@@ -17,14 +17,11 @@ from typing import Mapping, Sequence
 from .cells import Line
 from .chars import LTR
 from .records import Word
+from .settings import Settings
 
-# Words of one run of text sit closer than this fraction of their size; the gutter between
-# two columns' text (both cells' padding) is wider.
-RUN_GAP = 0.5
-# A heading's font is at least this much larger than the body's (or the heading is bold).
-HEADING_LARGER = 1.05
-# At most this many lines make one section row or heading.
-MAX_LINES = 3
+# The tolerances (Settings.section_run_gap, heading_larger, section_max_lines, ...) come in
+# a ``settings``; the defaults serve the unit tests.
+DEFAULTS = Settings()
 
 
 @dataclass(frozen=True)
@@ -37,7 +34,7 @@ class Section:
     bottom: float
 
 
-def one_run(words: Sequence[Word], gap: float = RUN_GAP) -> bool:
+def one_run(words: Sequence[Word], gap: float = DEFAULTS.section_run_gap) -> bool:
     """Do the words read as one run of text, no gap wider than a word space?"""
     if not words or any(w.direction != LTR for w in words):
         return False
@@ -56,7 +53,8 @@ def _size(words: Sequence[Word]) -> float:
 
 
 def section_line(words: Sequence[Word], boundaries: Sequence[float], first: tuple[float, float],
-                 right: float, body_size: float, body_bold: bool, heading_ratio: float) -> bool:
+                 right: float, body_size: float, body_bold: bool,
+                 settings: Settings = DEFAULTS) -> bool:
     """Could this line of a table be (part of) a section row?
 
     ``words``: every word on the line; ``boundaries``: the x of the boundaries between the
@@ -65,44 +63,49 @@ def section_line(words: Sequence[Word], boundaries: Sequence[float], first: tupl
     table, body-sized (larger text is a heading, see ``heading_like``), and either cross a
     column boundary or be bold in a table whose body is not.
     """
-    if not one_run(words):
+    if not one_run(words, settings.section_run_gap):
         return False
     x0, x1 = min(w.x0 for w in words), max(w.x1 for w in words)
-    if not first[0] - 1 <= x0 < first[1] or x1 > right + 1:
+    slack, reach = settings.edge_slack, settings.straddle
+    if not first[0] - slack <= x0 < first[1] or x1 > right + slack:
         return False
-    if _size(words) >= min(heading_ratio, HEADING_LARGER) * body_size:
+    if _size(words) >= min(settings.heading_size_ratio, settings.heading_larger) * body_size:
         return False
-    crosses = any(x0 < b - 2 and x1 > b + 2 for b in boundaries)
+    crosses = any(x0 < b - reach and x1 > b + reach for b in boundaries)
     return crosses or (not body_bold and all(w.bold for w in words))
 
 
-def spanning(words: Sequence[Word], gaps: Sequence[tuple[float, float]]) -> bool:
+def spanning(words: Sequence[Word], gaps: Sequence[tuple[float, float]],
+             settings: Settings = DEFAULTS) -> bool:
     """Does a line's text run across one of the (x1, x0) ``gaps`` between header labels
     with word spaces only (a section row: its words say nothing about the column edges)?"""
-    if not one_run(words):
+    if not one_run(words, settings.section_run_gap):
         return False
     x0, x1 = min(w.x0 for w in words), max(w.x1 for w in words)
     return any(x0 < a and x1 > b for a, b in gaps)
 
 
-def heading_like(words: Sequence[Word], body_size: float, body_bold: bool) -> bool:
+def heading_like(words: Sequence[Word], body_size: float, body_bold: bool,
+                 settings: Settings = DEFAULTS) -> bool:
     """Is this line set apart from the body text, larger or (in a body that is not) bold?"""
-    if not one_run(words, gap=1.5):
+    if not one_run(words, settings.heading_run_gap):
         return False
-    if _size(words) >= HEADING_LARGER * body_size:
+    if _size(words) >= settings.heading_larger * body_size:
         return True
     return not body_bold and all(w.bold for w in words)
 
 
-def group(lines: Sequence[Line], rule_ys: Sequence[float]) -> list[Section]:
+def group(lines: Sequence[Line], rule_ys: Sequence[float],
+          settings: Settings = DEFAULTS) -> list[Section]:
     """Section lines (top to bottom) -> sections: lines one line pitch apart with no rule
     between them are one section row."""
     out: list[list[Line]] = []
+    slack = settings.edge_slack
     for ln in sorted(lines, key=lambda ln: ln.top):
-        if out and len(out[-1]) < MAX_LINES:
+        if out and len(out[-1]) < settings.section_max_lines:
             prev = out[-1][-1]
-            ruled = any(prev.bottom - 1 <= y <= ln.top + 1 for y in rule_ys)
-            if not ruled and ln.top - prev.bottom <= 0.8 * ln.size:
+            ruled = any(prev.bottom - slack <= y <= ln.top + slack for y in rule_ys)
+            if not ruled and ln.top - prev.bottom <= settings.section_line_gap * ln.size:
                 out[-1].append(ln)
                 continue
         out.append([ln])
@@ -123,16 +126,18 @@ def over_rows(sections: Sequence[Section], lines: Sequence[Line],
 
 
 def heading_above(lines: Sequence[Line], words_of: Mapping[Line, Sequence[Word]],
-                  header_top: float, body_size: float, body_bold: bool) -> list[Line]:
+                  header_top: float, body_size: float, body_bold: bool,
+                  settings: Settings = DEFAULTS) -> list[Line]:
     """The heading lines just above a header row: a block of heading-like lines (``lines``,
     top to bottom, all above the header) ending less than about two lines above it."""
     block: list[Line] = []
     edge = header_top
     for ln in reversed(lines):
-        limit = (2.5 if not block else 0.8) * max(ln.size, body_size)
-        if edge - ln.bottom > limit or len(block) == MAX_LINES:
+        gap = settings.heading_gap if not block else settings.heading_line_gap
+        limit = gap * max(ln.size, body_size)
+        if edge - ln.bottom > limit or len(block) == settings.section_max_lines:
             break
-        if not heading_like(words_of[ln], body_size, body_bold):
+        if not heading_like(words_of[ln], body_size, body_bold, settings):
             break
         block.insert(0, ln)
         edge = ln.top

@@ -1,10 +1,10 @@
 """Tolerances and thresholds of the recogniser, in one frozen dataclass passed down explicitly.
 
-Every tolerance of pdf.py, geometry.py, grid.py (report mode), tables.py and regions.py
-(generic mode) is a field here, with a comment saying what it measures and in what unit; the
-modules hold no tolerance of their own. Beside them, the user's own header labels
-(``header_aliases``), which the header matching reads. ``Options.settings`` carries them to
-extract, batch, check, review, inspect and tables.
+Every tolerance of pdf.py, chars.py, geometry.py, grid.py, sections.py and accounting.py
+(report mode), tables.py and regions.py (generic mode) and ocr.py is a field here, with a
+comment saying what it measures and in what unit; the modules hold no tolerance of their own.
+Beside them, the user's own header labels (``header_aliases``), which the header matching
+reads. ``Options.settings`` carries them to extract, batch, check, review, inspect and tables.
 """
 from __future__ import annotations
 
@@ -112,6 +112,59 @@ class Settings:
     # A line more than this many font sizes tall is a rotated block: its band is found from
     # one font size below its top.
     turned_line_ratio: float = 2.0
+
+    # --- report mode: section rows and headings (sections.py) -------------------------------
+    # Words of one run of text sit closer than this fraction of their size: a section row's
+    # words; the gutter between two columns' text (both cells' padding) is wider.
+    section_run_gap: float = 0.5
+    # The same for a heading's words (a heading's spacing may be looser).
+    heading_run_gap: float = 1.5
+    # A heading's font is at least this multiple of the body's (or the heading is bold).
+    heading_larger: float = 1.05
+    # At most this many lines make one section row or heading.
+    section_max_lines: int = 3
+    # The lines of one section row are no further apart than this multiple of their size.
+    section_line_gap: float = 0.8
+    # A heading over a header row ends no further above it than this multiple of its size
+    # (or the body's, if larger); the heading's lines are at most ``heading_line_gap`` apart.
+    heading_gap: float = 2.5
+    heading_line_gap: float = 0.8
+
+    # --- word accounting (accounting.py) -----------------------------------------------------
+    # A word left out of the cells is on a running header or footer line, in the header row
+    # or within the table's x-range when its middle lies within this (points) of it.
+    account_slack: float = 0.5
+    # A line whose words start within ``align_tolerance`` (points) of the text starts of at
+    # least ``aligned_columns`` columns looks like a row of the table; ``aligned_rows`` such
+    # lines after the table stopped make a warning of possible loss (one could be chance).
+    align_tolerance: float = 1.5
+    aligned_columns: int = 2
+    aligned_rows: int = 2
+
+    # --- characters (chars.py) ---------------------------------------------------------------
+    # A baseline whose direction's sine against a page axis is at most this runs along that
+    # axis (0.035: about 2 degrees); further off, text is diagonal (a watermark).
+    angle_slack: float = 0.035
+
+    # --- OCR (ocr.py) ------------------------------------------------------------------------
+    # Skew below this (degrees) is left alone: turning the image would only blur it.
+    ocr_min_deskew: float = 0.05
+    # Lines on a page image thicker than this (points) are filled bands of shading, not rules.
+    ocr_max_rule_thickness: float = 2.5
+    # OCR'd text lines whose size is within this fraction of the page's usual size are that
+    # size.
+    ocr_size_snap: float = 0.1
+    # Ink the page's read left uncovered is read again on its own (Tesseract skips e.g. a
+    # short word alone in a large cell). In ems of the page's usual text size: a region of
+    # at least ``ocr_missed_min_ink`` em² (about two letters) and ``ocr_missed_min_height`` em
+    # tall (an x-height); word boxes grown by ``ocr_cover_pad`` em count as read; a region is
+    # cut out with ``ocr_crop_pad`` em of paper around it, and read with Tesseract's page
+    # segmentation mode ``ocr_region_psm`` (6: one uniform block of text).
+    ocr_missed_min_ink: float = 0.1
+    ocr_missed_min_height: float = 0.4
+    ocr_cover_pad: float = 0.15
+    ocr_crop_pad: float = 0.3
+    ocr_region_psm: int = 6
 
     # --- generic mode (tables.py): one region's rows, columns and cells ---------------------
     # Multiples of the region's body font size unless said otherwise.

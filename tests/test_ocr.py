@@ -360,9 +360,9 @@ def _forgetting_all(monkeypatch: pytest.MonkeyPatch, crops_read: bool) -> None:
 
     def forgetful(pt, image, settings, psm):
         data = real(pt, image, settings, psm)
-        if psm == ocr_module.REGION_PSM and not crops_read:
+        if psm == settings.ocr_region_psm and not crops_read:
             return {k: [] for k in data}
-        if psm != ocr_module.REGION_PSM:
+        if psm != settings.ocr_region_psm:
             keep = [i for i, t in enumerate(data["text"]) if str(t).strip() != "All"]
             data = {k: [v[i] for i in keep] for k, v in data.items()}
         return data

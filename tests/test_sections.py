@@ -71,7 +71,7 @@ def test_one_run_is_text_with_word_spaces_only():
 
 
 def test_section_line_crosses_a_column_boundary_from_the_first_column():
-    args = (BOUNDARIES, FIRST, 560.0, 10.0, False, S.heading_size_ratio)
+    args = (BOUNDARIES, FIRST, 560.0, 10.0, False, S)
     assert section_line(words(PRIORITY, 40, 100), *args)
     # a row line: text in two columns with a gutter between
     assert not section_line(words("Raise awareness", 40, 100) + words("All", 200, 100), *args)
@@ -84,8 +84,8 @@ def test_section_line_crosses_a_column_boundary_from_the_first_column():
 
 def test_a_bold_line_in_the_first_column_is_a_section_unless_the_body_is_bold():
     ws = bold(words("Reducing Youth Crime", 40, 100))
-    assert section_line(ws, BOUNDARIES, FIRST, 560.0, 10.0, False, S.heading_size_ratio)
-    assert not section_line(ws, BOUNDARIES, FIRST, 560.0, 10.0, True, S.heading_size_ratio)
+    assert section_line(ws, BOUNDARIES, FIRST, 560.0, 10.0, False, S)
+    assert not section_line(ws, BOUNDARIES, FIRST, 560.0, 10.0, True, S)
 
 
 def test_heading_like_is_larger_or_bold():
