@@ -318,6 +318,13 @@ def ruled_span(rules: Sequence[Rule], columns: Sequence[Column], top: float,
     return start, end
 
 
+def drawn_rules(rules: Sequence[Rule]) -> list[Rule]:
+    """The rules that were drawn as lines, not the edges of filled bands. A shaded header
+    (or a striped row) filled cell by cell has edges at the column boundaries, but only
+    across its own band: they do not say where the table starts or stops."""
+    return [r for r in rules if not r.shading]
+
+
 def _joins(end: float, start: float, snap: float, bridges: Sequence[tuple[float, float]]
            ) -> bool:
     """Does a rule starting at ``start`` continue a run that stops at ``end``: it starts
@@ -352,7 +359,7 @@ def table_extent(frame: Frame, top: float, has_header: bool, skip: Sequence[Line
     band = settings.margin_band * page.height
     slack = settings.line_slack
     below = [ln for ln in lines if ln.top >= top - slack and ln not in skip]
-    span = ruled_span(page.rules, columns, top, settings.rule_snap,
+    span = ruled_span(drawn_rules(page.rules), columns, top, settings.rule_snap,
                       [(s.lines[0].top, s.lines[-1].bottom) for s in sections],
                       settings.section_reach)
     inside_sections = {ln for s in sections for ln in s.lines}
@@ -467,7 +474,7 @@ def band_edges(lines: dict[str, list[Line]], rules: Sequence[Rule], columns: Seq
     # below it separates no rows: only rules between text make this a ruled page. The others
     # still bound the bands (the empty band they cut off is dropped later).
     slack = settings.line_slack
-    if not any(any(t < y for t in tops) and any(t > y for t in tops) for y in ys):
+    if not separates_text(ys, tops):
         for y, cue in text_row_starts(lines, top, bottom, settings):
             if y - slack > top + settings.rule_snap:
                 ys.append(y - slack)
@@ -528,6 +535,23 @@ def _clear_above(line: Line, others: Sequence[Line], settings: Settings) -> bool
     strip_top = line.top - settings.row_clear_above * (line.bottom - line.top)
     return not any(o.bottom > strip_top and o.top < line.top - settings.edge_slack
                    for o in others)
+
+
+def separates_text(ys: Sequence[float], tops: Sequence[float]) -> bool:
+    """Does one of the rules at ``ys`` have text lines (their ``tops``) above and below it?"""
+    return any(any(t < y for t in tops) and any(t > y for t in tops) for y in ys)
+
+
+def closing_cuts(cuts: Sequence[float], row_rules: Sequence[float], tops: Sequence[float]
+                 ) -> list[float]:
+    """The rules across the priority column that close a cell above them. Where no rule
+    separates the body's rows (they are told apart by their text), a rule above all of the
+    body's text (the edge of a shaded header, a header's underline) closes nothing: a later
+    priority starts where its text does, not in the first row under the header."""
+    if separates_text(row_rules, tops) or not tops:
+        return list(cuts)
+    first = min(tops)
+    return [c for c in cuts if c > first]
 
 
 def _band_index(y: float, edges: Sequence[float]) -> int:
@@ -707,7 +731,8 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     col_lines = column_lines(words, columns, settings)
     all_lines = sorted((ln for lns in col_lines.values() for ln in lns), key=lambda ln: ln.top)
     pitch = _pitch(col_lines) or settings.default_pitch * body_size
-    edges, guessed = band_edges(col_lines, _row_rules(page.rules, sections, all_lines), columns,
+    row_rules = _row_rules(page.rules, sections, all_lines)
+    edges, guessed = band_edges(col_lines, row_rules, columns,
                                 body_top, body_bottom, settings)
     edges = sorted({*edges, *(y for s in sections if body_top < s.top < body_bottom
                               for y in (s.top - settings.line_slack,
@@ -715,6 +740,9 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     prio = next((c for c in columns if c.name == PRIORITY), None)
     cuts = (rules_across(page.rules, prio, body_top, body_bottom, settings.rule_reach)
             if prio else [])
+    cuts = closing_cuts(cuts, separators(row_rules, columns, body_top, body_bottom,
+                                         settings.rule_snap, settings.rule_reach),
+                        [ln.top for ln in all_lines])
     bands = fill_bands(col_lines, edges, page.number, pitch, cuts, settings)
     for band in bands:
         band.guessed = band.top in guessed

@@ -1,7 +1,8 @@
 """Grid steps on hand-made words and rules: header, columns, rows, table end."""
-from safecity_extract.grid import (Carry, band_edges, column_bounds, fill_bands,
-                                   find_header, header_cells, read_table, separators,
-                                   text_blocks, text_row_starts)
+from safecity_extract.grid import (Carry, band_edges, closing_cuts, column_bounds,
+                                   drawn_rules, fill_bands, find_header, header_cells,
+                                   read_table, separators, text_blocks, text_row_starts)
+from safecity_extract.records import Rule
 from safecity_extract.settings import Settings
 from tests.helpers import hrule, line, page, vrule, words
 
@@ -295,3 +296,44 @@ def test_a_page_filling_one_column_warns_of_rows_after_it_from_the_starts_carrie
     table, _ = read_table(page(ws, rules), carry, S)
     assert table is not None and table.ended
     assert any("rows may be missing" in msg for msg in table.loss)
+
+
+def _shaded_cells(top, bottom, xs):
+    """Edges of a band shaded cell by cell: one filled rectangle per column, abutting."""
+    out = []
+    for x0, x1 in zip(xs, xs[1:]):
+        out += [Rule("h", x0, x1, top, top, True), Rule("h", x0, x1, bottom, bottom, True),
+                Rule("v", x0, x0, top, bottom, True), Rule("v", x1, x1, top, bottom, True)]
+    return out
+
+
+def test_drawn_rules_leave_out_edges_of_shading():
+    shade = _shaded_cells(95, 115, [36, 136, 296, 376, 560])
+    assert drawn_rules([*shade, hrule(300, 36, 560)]) == [hrule(300, 36, 560)]
+
+
+def test_closing_cuts_drop_a_rule_above_the_text_of_a_rule_less_body():
+    tops = [120.0, 132.0, 170.0]
+    assert closing_cuts([116.0, 160.0], [], tops) == [160.0]
+    # A rule between the rows: the page is ruled, the header's underline closes a cell.
+    assert closing_cuts([116.0, 160.0], [160.0], tops) == [116.0, 160.0]
+    assert closing_cuts([116.0], [], []) == [116.0]
+
+
+def test_read_page_header_shaded_cell_by_cell_reads_the_rows_below_it():
+    # The header's fill is one rectangle per column: the inner edges stand at the column
+    # boundaries but only across the header band; the rows below have no rules.
+    ws = header_words()
+    ws += words("Reduce crime", 40, 130) + words("Raise awareness.", 140, 130) \
+        + words("All", 300, 130) + words("Campaigns ran.", 380, 130)
+    ws += words("Engage the public.", 140, 160) + words("SCC", 300, 160) \
+        + words("Meetings held.", 380, 160)
+    ws += words("Protect people", 40, 190) + words("Fund shelters.", 140, 190) \
+        + words("SCC", 300, 190) + words("Two opened.", 380, 190)
+    shade = _shaded_cells(95, 115, [36, 136, 296, 376, 560])
+    table, header = read_table(page(ws, shade), Carry(), S)
+    assert header is not None and table is not None
+    assert [[ln.text for ln in b.cells["action"]] for b in table.bands] == [
+        ["Raise awareness."], ["Engage the public."], ["Fund shelters."]]
+    assert [[ln.text for ln in b.cells.get("priority", [])] for b in table.bands] == [
+        ["Reduce crime"], [], ["Protect people"]]
