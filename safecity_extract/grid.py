@@ -649,6 +649,8 @@ def attach_links(bands: list[Band], links: Sequence[LinkArea], words: Sequence[W
     for link in links:
         inside = [w for w in words if link.x0 - slack <= w.xmid <= link.x1 + slack
                   and link.top - slack <= w.ymid <= link.bottom + slack]
+        if not link.text and in_body(link, bands, columns):
+            problems.append(f"link {link.uri!r} covers no text: left out")
         if not inside or not link.text:
             continue
         text = link.text
@@ -661,6 +663,16 @@ def attach_links(bands: list[Band], links: Sequence[LinkArea], words: Sequence[W
         else:
             problems.append(f"link {link.uri!r} on {text!r} is outside the table")
     return problems
+
+
+def in_body(link: LinkArea, bands: Sequence[Band], columns: Sequence[Column]) -> bool:
+    """Does the link's area lie in the table's body (across its columns, between the top of
+    its first band and the foot of its last)? A link there over no text is a link lost."""
+    if not bands or not columns:
+        return False
+    mid_x, mid_y = (link.x0 + link.x1) / 2, (link.top + link.bottom) / 2
+    return (columns[0].x0 <= mid_x <= columns[-1].x1
+            and bands[0].top <= mid_y <= bands[-1].bottom)
 
 
 # --- one page ----------------------------------------------------------------------------

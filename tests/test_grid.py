@@ -337,3 +337,14 @@ def test_read_page_header_shaded_cell_by_cell_reads_the_rows_below_it():
         ["Raise awareness."], ["Engage the public."], ["Fund shelters."]]
     assert [[ln.text for ln in b.cells.get("priority", [])] for b in table.bands] == [
         ["Reduce crime"], [], ["Protect people"]]
+
+
+def test_a_link_over_no_text_inside_the_body_is_reported():
+    from safecity_extract.grid import Band, Column, attach_links
+    from safecity_extract.pdf import LinkArea
+    cols = [Column("priority", 0, 100), Column("action", 100, 300)]
+    bands = [Band(1, 110, 200), Band(1, 200, 300)]
+    empty = LinkArea("https://example.org/a", "", 150, 170, 240, 250)
+    outside = LinkArea("https://example.org/b", "", 150, 170, 500, 510)
+    problems = attach_links(bands, [empty, outside], [], cols, 1.0)
+    assert problems == ["link 'https://example.org/a' covers no text: left out"]
