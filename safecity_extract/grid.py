@@ -900,7 +900,7 @@ def _text_left(body: Sequence[Word], columns: Sequence[Column], header: Header |
                settings: Settings) -> float:
     """Where the first column's text starts (a section row starts there too; a heading
     outside the table starts further left, at the table's edge): the leftmost x at which at
-    least a quarter of the first column's lines start, less a point."""
+    least ``section_start_share`` of the first column's lines start, less ``edge_slack``."""
     first = columns[0]
     starts: dict[int, float] = {}
     for w in body:
@@ -908,7 +908,7 @@ def _text_left(body: Sequence[Word], columns: Sequence[Column], header: Header |
             key = round(w.ymid)
             starts[key] = min(starts.get(key, w.x0), w.x0)
     xs = sorted(starts.values()) + ([header.cells[0].x0] if header is not None else [])
-    need = max(1, len(xs) // 4)
+    need = max(1, int(len(xs) * settings.section_start_share))
     for x in sorted(xs):
         if sum(1 for y in xs if x <= y <= x + settings.section_start_slack) >= need:
             return x - settings.edge_slack

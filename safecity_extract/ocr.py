@@ -72,7 +72,8 @@ def _ink_extent(text: str) -> tuple[float, float]:
 
 
 def words_from_data(data: Mapping[str, Sequence[Any]], scale: float,
-                    size_snap: float = Settings.ocr_size_snap) -> list[Word]:
+                    size_snap: float = Settings.ocr_size_snap,
+                    baseline_snap: float = Settings.ocr_baseline_snap) -> list[Word]:
     """Tesseract's ``image_to_data`` table -> words in PDF points (pixels times ``scale``).
 
     A word's own box is only its ink, so each word gets the box a text layer would give it:
@@ -100,7 +101,7 @@ def words_from_data(data: Mapping[str, Sequence[Any]], scale: float,
         if usual and abs(em - usual) <= size_snap * usual:
             em = usual
         baseline = top + height - _ink_extent(text)[1] * em
-        if key in line_base and abs(baseline - line_base[key]) <= 0.5 * em:
+        if key in line_base and abs(baseline - line_base[key]) <= baseline_snap * em:
             baseline = line_base[key]
         out.append(Word(text, round(left * scale, 2), round((left + width) * scale, 2),
                         round((baseline - _ASCENT * em) * scale, 2),
@@ -185,7 +186,8 @@ def read_image(image: Any, dpi: float, settings: Settings, path: str = "",
     data = _image_to_data(pytesseract, Image.fromarray(pixels), settings, settings.ocr_psm)
     unread = _read_missed_ink(pytesseract, Image, pixels, data, settings)
     scale = 72 / dpi
-    return OcrPage(tuple(words_from_data(data, scale, settings.ocr_size_snap)),
+    return OcrPage(tuple(words_from_data(data, scale, settings.ocr_size_snap,
+                                           settings.ocr_baseline_snap)),
                    rules_from_lines(lines, scale), skew,
                    tuple((round(x0 * scale, 2), round(y0 * scale, 2), round(x1 * scale, 2),
                           round(y1 * scale, 2)) for x0, y0, x1, y1 in unread))
@@ -207,11 +209,13 @@ def _read_missed_ink(pytesseract: Any, image_type: Any, pixels: Any,
     raw = _raw_words(data)
     if not raw:
         return []
-    em = statistics.median(w.size for w in words_from_data(data, 1.0, settings.ocr_size_snap))
+    em = statistics.median(w.size for w in words_from_data(data, 1.0, settings.ocr_size_snap,
+                                                          settings.ocr_baseline_snap))
     pad = round(settings.ocr_cover_pad * em)
     covered = [(left - pad, top - pad, left + width + pad, top + height + pad)
                for _key, _text, left, top, width, height, _conf in raw]
-    regions = ink_regions(dark_mask(pixels), covered, block=max(1, round(em / 4)), join=2,
+    block = max(1, round(settings.ocr_ink_block * em))
+    regions = ink_regions(dark_mask(pixels), covered, block=block, join=settings.ocr_ink_join,
                           min_ink=round(settings.ocr_missed_min_ink * em * em),
                           min_height=round(settings.ocr_missed_min_height * em))
     unread = []

@@ -38,6 +38,8 @@ class Settings:
     # Section rows start where the first column's text starts: line starts within this many
     # points of each other count as one start when that edge is found.
     section_start_slack: float = 1.5
+    # ... and the edge is the leftmost start shared by at least this share of those lines.
+    section_start_share: float = 0.25
     # A glyph drawn again less than this (points) from an identical one is a copy ("fake
     # bold", a run painted twice) and is read once.
     doubled_glyph_gap: float = 1.0
@@ -154,6 +156,8 @@ class Settings:
     # OCR'd text lines whose size is within this fraction of the page's usual size are that
     # size.
     ocr_size_snap: float = 0.1
+    # A word whose baseline is within this many ems of its line's median baseline sits on it.
+    ocr_baseline_snap: float = 0.5
     # Ink the page's read left uncovered is read again on its own (Tesseract skips e.g. a
     # short word alone in a large cell). In ems of the page's usual text size: a region of
     # at least ``ocr_missed_min_ink`` em² (about two letters) and ``ocr_missed_min_height`` em
@@ -165,6 +169,10 @@ class Settings:
     ocr_cover_pad: float = 0.15
     ocr_crop_pad: float = 0.3
     ocr_region_psm: int = 6
+    # Unread ink is found on a grid of blocks ``ocr_ink_block`` em wide; blocks of ink up to
+    # ``ocr_ink_join`` blocks apart form one region.
+    ocr_ink_block: float = 0.25
+    ocr_ink_join: int = 2
 
     # --- generic mode (tables.py): one region's rows, columns and cells ---------------------
     # Multiples of the region's body font size unless said otherwise.

@@ -168,3 +168,18 @@ def test_the_ocr_steps_take_the_settings() -> None:
     tilted = image.rotate(1.0, fillcolor=255)
     assert read_image(tilted, 200, Settings()).skew != 0.0
     assert read_image(tilted, 200, Settings(ocr_min_deskew=5.0)).skew == 0.0
+
+
+def test_the_ocr_baseline_snap_is_a_setting() -> None:
+    from safecity_extract.ocr import words_from_data
+    from tests.test_ocr import tsv
+
+    # one line whose words' ink puts their baselines 0.1 em to 0.3 em apart
+    data = tsv([(4, 1, 100, 80, 300, 20, 0, -1, ""),
+                (5, 1, 100, 85, 40, 10, 1, 96.0, "one"),
+                (5, 1, 150, 83, 90, 18, 2, 91.0, "Hampshire"),
+                (5, 1, 250, 81, 40, 18, 3, 40.0, "tidy")])
+    snapped = words_from_data(data, 0.5)
+    apart = words_from_data(data, 0.5, baseline_snap=0.0)
+    assert len({w.bottom for w in snapped}) == 1
+    assert len({w.bottom for w in apart}) > 1
