@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 import click
 
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from .agencies import Agencies
     from .batch import BatchResult
     from .workers import Bounds
+
+_Loaded = TypeVar("_Loaded")
 
 MAX_TIMEOUT = 1_000_000.0  # seconds (11.6 days): beyond it a timer would overflow
 
@@ -119,6 +121,15 @@ ocr_option = click.option(
          "always = every page, never = none.")
 
 
+def _as_usage_error(ctx: click.Context, param: click.Parameter,
+                    load: Callable[[Path], _Loaded], value: Path) -> _Loaded:
+    """``load(value)``, a bad data file being a usage error of its option (exit 2)."""
+    try:
+        return load(value)
+    except SafecityError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
 def _load_agencies(ctx: click.Context, param: click.Parameter, value: Path | None
                    ) -> Agencies | None:
     """Load the file once, here, so that a bad line is a usage error (exit 2)."""
@@ -126,10 +137,7 @@ def _load_agencies(ctx: click.Context, param: click.Parameter, value: Path | Non
         return None
     from .agencies import load_agencies
 
-    try:
-        return load_agencies(value)
-    except SafecityError as exc:
-        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+    return _as_usage_error(ctx, param, load_agencies, value)
 
 
 agencies_option = click.option(
@@ -145,10 +153,7 @@ def _load_header_aliases(ctx: click.Context, param: click.Parameter, value: Path
         return ()
     from .headers import load_header_aliases
 
-    try:
-        return load_header_aliases(value)
-    except SafecityError as exc:
-        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+    return _as_usage_error(ctx, param, load_header_aliases, value)
 
 
 header_aliases_option = click.option(

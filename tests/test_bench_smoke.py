@@ -18,15 +18,21 @@ SECTIONS = ("## Speed, memory and workers", "### Targets", "### Speed", "### Mem
             "### Workers", "### Profile")
 
 
+def _quick(script: str, out: Path, work: Path) -> subprocess.CompletedProcess[str]:
+    """bench/SCRIPT --quick, writing its section to ``out``; it must exit 0."""
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), "--quick", "--out", str(out),
+         "--work", str(work)],
+        capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc
+
+
 @pytest.mark.skipif(not (ROOT / "samples" / "word_grid_a4.pdf").exists(),
                     reason="samples not built")
 def test_quick_bench_prints_and_writes_every_section(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--out", str(out),
-         "--work", str(tmp_path / "work")],
-        capture_output=True, text=True, cwd=ROOT, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    proc = _quick("run.py", out, tmp_path / "work")
     written = out.read_text(encoding="utf-8")
     for heading in SECTIONS:
         assert heading in proc.stdout
@@ -46,11 +52,7 @@ def test_quick_ocr_bench_prints_figures_and_writes_only_its_out_file(tmp_path: P
     before = results.read_bytes()
     out = tmp_path / "RESULTS.md"
     out.write_text("# Benchmark results\n\n## Other section\n\nkept\n", encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "ocr.py"), "--quick", "--out", str(out),
-         "--work", str(tmp_path / "work")],
-        capture_output=True, text=True, cwd=ROOT, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    proc = _quick("ocr.py", out, tmp_path / "work")
     written = out.read_text(encoding="utf-8")
     assert written.startswith("# Benchmark results\n\n## Other section\n\nkept\n")
     for heading in OCR_SECTIONS:
