@@ -371,13 +371,16 @@ class Block:
     size: float
 
 
-def blocks(words: Sequence[Char], gap_ratio: float) -> list[Block]:
+def blocks(words: Sequence[Char], gap_ratio: float, walls: Sequence[Span] = ()
+           ) -> list[Block]:
     """Words of one frame (dicts with text, x0, x1, top, bottom) -> blocks of text: words on
     one baseline with no more than a wide space between them make a line, lines stacked
     closely with overlapping extents make a block, a wider step between lines (more than
-    ``gap_ratio`` times the block's closest step) starts a paragraph."""
+    ``gap_ratio`` times the block's closest step) starts a paragraph. ``walls``: drawn
+    lines in the frame (x0, x1, top, bottom); words with one standing between them are in
+    different cells and never make one line (two rotated cells stacked in one column)."""
     stacks: list[list[_Line]] = []
-    for line in _frame_lines(words):
+    for line in _frame_lines(words, walls):
         for stack in reversed(stacks):
             last = stack[-1]
             if (0 < line.top - last.top <= 2.5 * last.size
@@ -402,12 +405,20 @@ class _Line:
         return " ".join(w["text"] for w in self.words)
 
 
-def _frame_lines(words: Sequence[Char]) -> list[_Line]:
+def walled(x0: float, x1: float, y: float, walls: Sequence[Span]) -> bool:
+    """Does an upright wall (x0, x1, top, bottom) stand between x0 and x1 at height y?"""
+    return any(x0 <= (a + b) / 2 <= x1 and top <= y <= bottom and bottom - top > b - a
+               for a, b, top, bottom in walls)
+
+
+def _frame_lines(words: Sequence[Char], walls: Sequence[Span] = ()) -> list[_Line]:
     lines: list[_Line] = []
     for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
         size = w["bottom"] - w["top"]
+        mid = (w["top"] + w["bottom"]) / 2
         for line in reversed(lines[-8:]):
-            if abs(w["top"] - line.top) <= 0.5 * size and 0 <= w["x0"] - line.x1 <= 1.5 * size:
+            if (abs(w["top"] - line.top) <= 0.5 * size and 0 <= w["x0"] - line.x1 <= 1.5 * size
+                    and not walled(line.x1, w["x0"], mid, walls)):
                 line.words.append(w)
                 line.x1 = max(line.x1, w["x1"])
                 break

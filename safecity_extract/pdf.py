@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from .chars import (Box, Char, all_upright, blocks, bullet_codes, drop_doubled,
                     has_doubled, has_unnamed, light_colours, lightness, plain_bullets, run_box,
-                    run_text, runs, split_directions, turn, turn_back, unnamed_bullets,
+                    run_text, runs, split_directions, turn, turn_back, turn_box, unnamed_bullets,
                     watermark_chars)
 from . import limits
 from .errors import (DamagedPage, DamagedPDF, EmptyFile, EncryptedPDF, HostilePDF, NotAPDF,
@@ -308,19 +308,21 @@ def _xyxy(box: Box) -> tuple[float, float, float, float]:
 
 
 def _turned_words(turned: dict[str, list[Char]], width: float, height: float,
-                  settings: Settings
+                  settings: Settings, rules: Sequence[Rule] = ()
                   ) -> tuple[list[Word], tuple[tuple[str, tuple[Word, ...]], ...]]:
     """Text running another way than left to right, read in its own direction: the page is
     turned so that it reads left to right, words are made as for upright text, and each
-    block of lines becomes one Word placed where the block sits on the page. Also the words
-    of each way in its turned frame (PageData.frames)."""
+    block of lines becomes one Word placed where the block sits on the page (the drawn
+    ``rules`` part blocks: see chars.blocks). Also the words of each way in its turned
+    frame (PageData.frames)."""
     out = []
     frames = []
     for way in sorted(turned):
         frame = [turn(c, way, width, height) for c in turned[way]]
         words, _ = _upright_words(frame, settings)
         frames.append((way, tuple(_word(w) for w in words)))
-        for b in blocks(words, settings.paragraph_gap):
+        walls = [turn_box((r.x0, r.x1, r.top, r.bottom), way, width, height) for r in rules]
+        for b in blocks(words, settings.paragraph_gap, walls):
             x0, x1, top, bottom = turn_back((b.x0, b.x1, b.top, b.bottom), way, width, height)
             out.append(Word(b.text, float(x0), float(x1), float(top), float(bottom),
                             round(b.size, 2), way))
@@ -387,9 +389,9 @@ def page_data(page: Any, number: int, settings: Settings, ocr: str = "never",
     if not upright:
         chars, turned = split_directions(chars, settings.angle_slack)
     words, chars = _upright_words(chars, settings)
-    turned_words, frames = _turned_words(turned, width, height, settings)
-    found = [_word(w) for w in words] + turned_words
     rules = _rules(page, settings)
+    turned_words, frames = _turned_words(turned, width, height, settings, rules)
+    found = [_word(w) for w in words] + turned_words
     links = _links(page, chars, settings)
     if ocr == "always" or (ocr == "auto" and not found and page.images):
         return _ocr_page(page, number, settings, rules, links, path)

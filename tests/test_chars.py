@@ -349,3 +349,14 @@ def test_table_with_a_rotated_priority_column_is_exact(tmp_path):
     assert [{k: row.get(k) for k in expected[0]} for row in report.rows] == expected
     assert [row.flags for row in report.rows] == [[], ["priority_filled_down"]] * 2
     assert report.warnings == []
+
+
+def test_blocks_on_one_baseline_are_apart_across_a_drawn_line():
+    # two rotated cells stacked in one column read, in the turned frame, as two runs on one
+    # baseline a space apart; the row rule between them stands upright in that frame
+    words = [fw("People", 0, 0), fw("Reduce", 40, 0), fw("harm", 40, 12)]
+    assert [b.text for b in blocks(words, 1.45)] == ["People Reduce harm"]
+    wall = (35.0, 35.5, -20.0, 100.0)
+    assert [b.text for b in blocks(words, 1.45, [wall])] == ["People", "Reduce harm"]
+    flat = (0.0, 100.0, 35.0, 35.5)  # a line along the text parts nothing
+    assert [b.text for b in blocks(words, 1.45, [flat])] == ["People Reduce harm"]
