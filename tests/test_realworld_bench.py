@@ -35,6 +35,36 @@ def test_a_merged_cell_counts_as_missed() -> None:
     assert rw.cell_accuracy([["x", "y"]], [["x y", ""]]) == 0.0
 
 
+def test_a_spanning_label_counts_anywhere_in_its_span_for_every_reader() -> None:
+    rw = _bench()
+    truth = [["", "Male", ""], ["", "Total", "Under 18"], ["Robbery", "90.0", "22.9"]]
+    first = [["", "Male", ""], ["", "Total", "Under 18"], ["Robbery", "90.0", "22.9"]]
+    centred = [["", "", "Male"], ["", "Total", "Under 18"], ["Robbery", "90.0", "22.9"]]
+    spans = [(0, 1, 0, 2)]
+    assert rw.cell_accuracy(truth, first, spans) == 1.0
+    assert rw.cell_accuracy(truth, centred, spans) == 1.0
+    assert rw.cell_accuracy(truth, centred) == 5 / 6  # without the span: only its first cell
+    outside = [["Male", "", ""], ["", "Total", "Under 18"], ["Robbery", "90.0", "22.9"]]
+    assert rw.cell_accuracy(truth, outside, spans) == 5 / 6
+
+
+def test_leader_dots_are_not_compared() -> None:
+    rw = _bench()
+    truth = [["Total", "11,062.6"], ["Weapons, etc.", "132.9"]]
+    got = [["Total . . . . . .", "11,062 .6"], ["Weapons, etc. . . .", "132.9"]]
+    assert rw.cell_accuracy(truth, got) == 1.0
+
+
+def test_every_case_names_its_source_pdf() -> None:
+    rw = _bench()
+    cases = rw.load_cases()
+    sources = (ROOT / "samples" / "realworld" / "SOURCES.md").read_text(encoding="utf-8")
+    assert len(cases) == 17
+    assert all(f"| {c.pdf.name} |" in sources for c in cases)
+    (spanning,) = [c for c in cases if c.spans]
+    assert spanning.spans[0] == (0, 0, 1, 0)
+
+
 def test_our_reader_on_two_committed_cases(tmp_path: Path) -> None:
     rw = _bench()
     cases = rw.load_cases(["eu-002", "stream_inner_outer_columns"])
@@ -50,7 +80,8 @@ def test_our_reader_on_two_committed_cases(tmp_path: Path) -> None:
     assert "Not run (not installed): stream, lattice." in text
 
 
-@pytest.mark.parametrize("name", ["20", "anticlockwise_table_1"])
+@pytest.mark.parametrize("name", ["20", "anticlockwise_table_1", "12s0324-t324",
+                                  "campaign_donors"])
 def test_every_case_has_its_pdf_and_truth(name: str) -> None:
     rw = _bench()
     (case,) = rw.load_cases([name])
