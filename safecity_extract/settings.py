@@ -221,7 +221,8 @@ class Settings:
     # (points) at most outside the inner boundaries.
     table_outer_reach: float = 50.0
     # Text running another way (a table turned a quarter on the page) is read as a table of
-    # its own, in its direction, when it holds at least this share of the page's words.
+    # its own, in its direction, where a region found among its words holds at least this
+    # share of the page's words inside that region (tables.page_views).
     table_turned_share: float = 0.3
 
     # --- generic mode (regions.py): where tables are on a page ------------------------------

@@ -643,21 +643,74 @@ def find_tables(path: str | Path, pages: Sequence[int] | None = None, area: BBox
     with Document(path, password=opts.password, settings=s, ocr=opts.ocr) as doc:
         for page in doc.pages(pages or None):
             if isinstance(page, PageData):
-                out += [t for view, way in page_views(page, s)
-                        for t in _view_tables(view, way, page, area, s)]
+                out += [t for view in page_views(page, s, area)
+                        for t in _view_tables(view, page, s)]
     return out
 
 
-def page_views(page: PageData, s: Settings) -> list[tuple[PageData, str]]:
-    """The page as generic mode reads it: upright, and turned for each way text runs in
-    that holds at least ``table_turned_share`` of the page's words (a table turned a quarter
-    on the page). Turned text so read is left out of the upright view."""
-    total = len(page.words) - sum(1 for w in page.words if w.direction != LTR) + sum(
-        len(ws) for _, ws in page.frames)
-    ways = [(way, ws) for way, ws in page.frames if ws and len(ws) >= s.table_turned_share * total]
-    read = {way for way, _ in ways}
-    upright = replace(page, words=tuple(w for w in page.words if w.direction not in read))
-    return [(upright, LTR)] + [(turned_view(page, way, ws), way) for way, ws in ways]
+@dataclass(frozen=True)
+class View:
+    """The page as text running one way reads it (turned so that it reads left to right), and
+    the boxes of that frame to read as tables (``None``: find them)."""
+    page: PageData
+    way: str
+    boxes: tuple[BBox, ...] | None
+
+
+def page_views(page: PageData, s: Settings, area: BBox | None = None) -> list[View]:
+    """The page as generic mode reads it: each region of turned text (a table turned a
+    quarter) in its own direction, and the rest upright. A region found among the words of
+    one way is read that way when they hold at least ``table_turned_share`` of the words
+    inside it; their words inside it are then left out of the upright view. So an upright
+    table and a turned one on one page are each read in their direction, and a few turned
+    labels (a turned column heading) stay with the upright text. With ``area`` the area is
+    the one region, read in one direction."""
+    turned = [v for way, ws in page.frames if ws for v in [_turned(page, way, ws, area, s)]
+              if v.boxes]
+    if area and turned:  # the one area, read the way most of its words run
+        return [max(turned, key=lambda v: turned_share(page, v.way, v.page.words,
+                                                       _turn(area, v.way, page)))]
+    on_page = [(v.way, _turn_back(b, v.way, page)) for v in turned for b in v.boxes or ()]
+    upright = replace(page, words=tuple(
+        w for w in page.words
+        if not any(w.direction == way and _holds(box, w) for way, box in on_page)))
+    return [View(upright, LTR, (area,) if area else None)] + turned
+
+
+def _turned(page: PageData, way: str, words: Sequence[Word], area: BBox | None, s: Settings
+            ) -> View:
+    """The view of text running ``way`` with the regions (or the area) its words hold."""
+    view = turned_view(page, way, words)
+    boxes = [_turn(area, way, page)] if area else find_regions(view, s)
+    return View(view, way, tuple(b for b in boxes if turned_share(page, way, words, b)
+                                 >= s.table_turned_share))
+
+
+def turned_share(page: PageData, way: str, frame_words: Sequence[Word], box: BBox) -> float:
+    """The share of the words inside ``box`` (a box of the ``way`` frame) that run ``way``:
+    its frame words against the page's other words inside it on the page."""
+    mine = len(words_in(frame_words, box))
+    others = sum(1 for w in words_in(page.words, _turn_back(box, way, page))
+                 if w.direction != way)
+    return mine / (mine + others) if mine else 0.0
+
+
+def _holds(box: BBox, w: Word) -> bool:
+    return box[0] <= w.xmid <= box[2] and box[1] <= w.ymid <= box[3]
+
+
+def _turn(box: BBox, way: str, page: PageData) -> BBox:
+    """A page box in the frame of ``way``."""
+    x0, x1, top, bottom = turn_box((box[0], box[2], box[1], box[3]), way, page.width,
+                                   page.height)
+    return (x0, top, x1, bottom)
+
+
+def _turn_back(box: BBox, way: str, page: PageData) -> BBox:
+    """A box of the ``way`` frame on the page."""
+    x0, x1, top, bottom = turn_back((box[0], box[2], box[1], box[3]), way, page.width,
+                                    page.height)
+    return (x0, top, x1, bottom)
 
 
 def turned_view(page: PageData, way: str, words: Sequence[Word]) -> PageData:
@@ -674,20 +727,14 @@ def turned_view(page: PageData, way: str, words: Sequence[Word]) -> PageData:
     return PageData(page.number, width, height, tuple(words), tuple(rules), ())
 
 
-def _view_tables(view: PageData, way: str, page: PageData, area: BBox | None, s: Settings
-                 ) -> list[Table]:
+def _view_tables(view: View, page: PageData, s: Settings) -> list[Table]:
     """The tables of one view, their boxes given back on the page."""
-    if area and way != LTR:
-        x0, x1, top, bottom = turn_box((area[0], area[2], area[1], area[3]), way, page.width,
-                                       page.height)
-        area = (x0, top, x1, bottom)
     out = []
-    for box in [area] if area else find_regions(view, s):
-        table = table_structure(view, box, s)
-        if table.cells and way != LTR:
-            x0, x1, top, bottom = turn_back((table.bbox[0], table.bbox[2], table.bbox[1],
-                                             table.bbox[3]), way, page.width, page.height)
-            table = replace(table, bbox=(x0, top, x1, bottom))
+    boxes = view.boxes if view.boxes is not None else find_regions(view.page, s)
+    for box in boxes:
+        table = table_structure(view.page, box, s)
+        if table.cells and view.way != LTR:
+            table = replace(table, bbox=_turn_back(table.bbox, view.way, page))
         if table.cells:
             out.append(table)
     return out
