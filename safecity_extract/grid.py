@@ -382,6 +382,9 @@ def table_extent(frame: Frame, top: float, has_header: bool, skip: Sequence[Line
         # without rules.
         if before and inside:
             below, limit = before, span[0] - slack
+    cut = foreign_block(frame, below, index)
+    if cut is not None and (limit is None or cut < limit):
+        below, limit = [ln for ln in below if ln.top < cut], cut
     body_top = top
     while not has_header and below and below[0].bottom <= band and not fits(below[0]):
         below.pop(0)
@@ -393,6 +396,46 @@ def table_extent(frame: Frame, top: float, has_header: bool, skip: Sequence[Line
         footer_only = ln.top >= page.height - band and len(rest) <= 1
         return body_top, ln.top - slack, not footer_only or limit is not None
     return (body_top, page.height, False) if limit is None else (body_top, limit, True)
+
+
+def foreign_rules(rules: Sequence[Rule], columns: Sequence[Column], lines: Sequence[Line],
+                  reach: float) -> list[Rule]:
+    """Drawn vertical rules inside the table's width but further than ``reach`` from every
+    column boundary, that start below the first of ``lines`` (the body, top to bottom) and
+    cross one of them: the grid of another table (an appendix's box) under this one."""
+    bounds = [columns[0].x0, *(c.x1 for c in columns)]
+    if not lines:
+        return []
+    first = lines[0].bottom
+    return [r for r in drawn_rules(rules) if r.orientation == "v"
+            and bounds[0] < r.x0 < bounds[-1] and r.top > first
+            and min(abs(r.x0 - b) for b in bounds) > reach
+            and any(ln.x0 < r.x0 < ln.x1 and r.top < (ln.top + ln.bottom) / 2 < r.bottom
+                    for ln in lines)]
+
+
+def foreign_block(frame: Frame, lines: Sequence[Line], index: "WordIndex") -> float | None:
+    """Where another table's box starts under the body (``foreign_rules``), with the heading
+    lines just above it (larger or bold: its title), so that the body ends there; None when
+    there is none, or when the box starts with this table's own header row (the next of a
+    table per priority)."""
+    page, columns, size, settings = frame.page, frame.columns, frame.body_size, frame.settings
+    found = foreign_rules(page.rules, columns, lines, settings.foreign_rule_reach * size)
+    if not found:
+        return None
+    cut = min(r.top for r in found)
+    inside = [ln for ln in lines if ln.top >= cut - settings.edge_slack]
+    header = find_header(page, settings, inside[:4])
+    if header is not None and sorted(header.names) == sorted(c.name for c in columns):
+        return None
+    above = [ln for ln in lines if ln.top < cut - settings.edge_slack]
+    bold = mostly_bold([w for ln in above for w in index.line_words(ln)])
+    heads = 0
+    while (heads < min(settings.section_max_lines, len(above)) and heading_like(
+            index.line_words(above[-1 - heads]), size, bold, settings)):
+        heads += 1
+    start = above[-heads].top if heads else cut
+    return start - settings.line_slack
 
 
 # --- rows --------------------------------------------------------------------------------

@@ -32,6 +32,10 @@ class Settings:
     margin_band: float = 0.1
     # Lines whose font size is at least this multiple of the table's body size are headings.
     heading_size_ratio: float = 1.15
+    # A drawn vertical rule further than this many body sizes from every column boundary,
+    # starting under the body's first line and crossing a line of it, is another table's
+    # (an appendix's box): the body ends above it and its heading (grid.foreign_block).
+    foreign_rule_reach: float = 1.0
     # A section row (or heading) whose gap from where the column rules stop (or start) is at
     # most this many times its own height is still inside the ruled table (sections.py).
     section_reach: float = 1.5

@@ -348,3 +348,46 @@ def test_a_link_over_no_text_inside_the_body_is_reported():
     outside = LinkArea("https://example.org/b", "", 150, 170, 500, 510)
     problems = attach_links(bands, [empty, outside], [], cols, 1.0)
     assert problems == ["link 'https://example.org/a' covers no text: left out"]
+
+
+def _rows_then_box(heading_size: float, box_header: tuple[str, str]) -> tuple[list, list]:
+    """A rule-less table of two rows, a heading a little larger than the body, then a boxed
+    two-column table whose rules (at 60, 200, 500) are none of the table's column edges."""
+    ws = header_words()
+    ws += words("Reduce crime", 40, 130) + words("Raise awareness.", 140, 130) \
+        + words("All", 300, 130) + words("Campaigns ran.", 380, 130)
+    ws += words("Engage the public.", 140, 160) + words("SCC", 300, 160) \
+        + words("Meetings held.", 380, 160)
+    ws += words("Appendix: Terms", 40, 200, size=heading_size)
+    ws += words(box_header[0], 65, 225) + words(box_header[1], 205, 225)
+    ws += words("SCC", 65, 245) + words("City Council", 205, 245)
+    rules = [vrule(x, 220, 260) for x in (60, 200, 500)]
+    rules += [hrule(y, 60, 500) for y in (220, 240, 260)]
+    return ws, rules
+
+
+def test_a_box_off_the_column_edges_and_its_heading_end_the_table():
+    # the heading is 1.1 times the body: under heading_size_ratio, it would fit the grid
+    ws, rules = _rows_then_box(11.0, ("Term", "Meaning"))
+    table, _ = read_table(page(ws, rules), Carry(), S)
+    assert table is not None and table.ended
+    assert [b.cells["action"][0].text for b in table.bands] == ["Raise awareness.",
+                                                                "Engage the public."]
+    assert "priority" not in table.bands[1].cells
+    without, _ = read_table(page(ws, []), Carry(), S)  # no box: the heading reads as a row
+    assert without is not None and not without.ended
+    assert "Appendix: Terms" in [ln.text for ln in without.bands[1].cells["priority"]]
+
+
+def test_foreign_rules_are_off_the_column_edges_below_the_first_line_and_cross_a_line():
+    from safecity_extract.grid import Column, foreign_rules
+    cols = [Column("priority", 30, 130), Column("action", 130, 290),
+            Column("update", 290, 560)]
+    lns = [line("Reduce crime Raise awareness. Campaigns ran.", 40, 130),
+           line("Abbreviation Meaning of the terms used", 65, 225)]
+    box = vrule(230, 220, 260)
+    assert foreign_rules([box], cols, lns, 10) == [box]
+    assert foreign_rules([vrule(132, 220, 260)], cols, lns, 10) == []   # a column edge
+    assert foreign_rules([vrule(230, 100, 260)], cols, lns, 10) == []   # from above the body
+    assert foreign_rules([vrule(230, 300, 340)], cols, lns, 10) == []   # beside no line
+    assert foreign_rules([vrule(400, 220, 260)], cols, lns, 10) == []   # crosses no line
