@@ -24,6 +24,8 @@ class Draft:
     boxes: list[Box] = field(default_factory=list)
     # Per column: the last line on the latest page and how far text reaches in that column.
     tails: dict[str, tuple[Line, float]] = field(default_factory=dict)
+    # Per column: the page of that last line.
+    tail_pages: dict[str, int] = field(default_factory=dict)
 
 
 def band_texts(band: Band, pitch: float, settings: Settings) -> dict[str, str]:
@@ -36,7 +38,9 @@ def continues_previous(texts: dict[str, str], band: Band, draft: Draft) -> bool:
 
     Yes when it has no Action text, or when its Action text reads as the rest of the
     previous Action: it starts in lower case, or the previous Action stopped mid-sentence
-    at a wrap (its first word would not have fitted on the previous page's last line).
+    at a wrap (its first word would not have fitted on the previous page's last line). An
+    Action that stopped on a page before the row's latest one (the row went on over a page
+    in its other columns only) has ended: a capitalised Action is a new row's.
     """
     action = texts.get(ACTION, "")
     if not action:
@@ -46,6 +50,8 @@ def continues_previous(texts: dict[str, str], band: Band, draft: Draft) -> bool:
     before = draft.cells.get(ACTION, "")
     tail = draft.tails.get(ACTION)
     if not before or tail is None or ends_sentence(before):
+        return False
+    if draft.tail_pages.get(ACTION, draft.pages[-1]) != draft.pages[-1]:
         return False
     first = min(band.cells[ACTION], key=lambda ln: ln.top)
     return wrapped(tail[0], tail[1], first)
@@ -119,8 +125,9 @@ def stitch(tables: Iterable[PageTable], settings: Settings
                 flags.append(FLAG_FROM_SECTION)
             section.fresh = False
             section.used = True
+            tails = _tails(band, table)
             drafts.append(Draft(texts, _links(band), [band.page], flags, [_box(band, table)],
-                                _tails(band, table)))
+                                tails, dict.fromkeys(tails, band.page)))
     warnings += section.unused()
     if pending_priority:
         warnings.append(Warning_(pending_priority[1], "priority text with no action after it: "
@@ -173,7 +180,9 @@ def _join(draft: Draft, texts: dict[str, str], band: Band, table: PageTable) -> 
         first = min(band.cells[name], key=lambda ln: ln.top)
         new_para = new_paragraph_at_break(draft.tails.get(name), first, text, before)
         draft.cells[name] = join_parts(before, text, new_para)
-    draft.tails.update(_tails(band, table))
+    tails = _tails(band, table)
+    draft.tails.update(tails)
+    draft.tail_pages.update(dict.fromkeys(tails, band.page))
     draft.links += _links(band)
     draft.pages.append(band.page)
     draft.boxes.append(_box(band, table))

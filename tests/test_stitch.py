@@ -96,3 +96,22 @@ def test_row_without_action_is_kept_and_warned():
     rows, warnings = run(p1)
     assert len(rows) == 2
     assert any("without Action" in w.message for w in warnings)
+
+
+def test_an_action_that_stopped_a_page_before_the_row_ends_does_not_take_the_next_action():
+    # The Action "Support communities to give" fills its line (a wrap) on page 1; the row's
+    # Update runs on over page 2 alone; the capitalised Action at the top of page 3 would be
+    # its rest only if the Action had gone on to the foot of page 2: a new row.
+    p1 = table(1, band(1, 100, priority=[("Crime", 0, 110)],
+                       action=[("Support communities to give", 160, 110)],  # ends at x=295
+                       lead_agency=[("Hampshire", 300, 110)],
+                       update=[("Officers engage.", 380, 110)]))
+    p2 = table(2, band(2, 50, update=[("Meetings are held monthly.", 380, 60)]))
+    p3 = table(3, band(3, 50, action=[("Victims confidence to report.", 100, 60)],
+                       lead_agency=[("Constabulary", 300, 60)]))
+    rows, _ = run(p1, p2, p3)
+    assert [r.cells["action"] for r in rows] == ["Support communities to give",
+                                                 "Victims confidence to report."]
+    assert (rows[0].page_start, rows[0].page_end) == (1, 2)
+    joined, _ = run(p1, p3)  # the Action's own page just before: its rest, as before
+    assert len(joined) == 1
