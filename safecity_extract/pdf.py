@@ -10,6 +10,7 @@ import os
 import warnings
 import zipfile
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -169,6 +170,124 @@ def _classify(path: str, exc: BaseException, password: str | None,
     return DamagedPDF(path, detail)
 
 
+# --- the page's objects ----------------------------------------------------------------------
+#
+# pdfplumber turns each layout object pdfminer makes into a dict with ``Page.process_object``,
+# which resolves every attribute recursively (``resolve_all``) and runs a regular expression on
+# the class name: on a text page that is as costly as interpreting the content stream. Chars
+# are nearly all of a page's objects and their attributes are plain numbers and strings, so
+# they are made here directly, with the same keys, order and values; every other object (and
+# any char attribute that is not plain) still goes through pdfplumber.
+
+Objects = dict[str, list[dict[str, Any]]]  # a page's object records by kind, as pdfplumber's
+_PLAIN_TYPES = frozenset((float, int, str, bool, type(None)))
+
+
+def page_objects(page: Any) -> Objects:
+    """The page's objects by kind ("char", "rect", "line", "curve", "image", ...), equal to
+    pdfplumber's ``page.objects`` (tests/test_chars.py compares them)."""
+    from pdfminer.layout import LTChar, LTContainer
+
+    out: Objects = {}
+    make_char = _char_maker(page)
+    process = page.process_object
+    nested = page.pdf.laparams is not None
+    todo = [iter(page.layout._objs)]
+    while todo:
+        obj = next(todo[-1], None)
+        if obj is None:
+            todo.pop()
+        elif type(obj) is LTChar:
+            out.setdefault("char", []).append(make_char(obj))
+        elif isinstance(obj, LTContainer):
+            if nested:
+                _add(out, process(obj))
+            todo.append(iter(obj._objs))
+        else:
+            _add(out, process(obj))
+    return out
+
+
+def _add(out: Objects, record: dict[str, Any]) -> None:
+    kind = record["object_type"]
+    if kind != "anno":
+        out.setdefault(kind, []).append(record)
+
+
+def _char_maker(page: Any) -> Any:
+    """A function LTChar -> its pdfplumber char record, for ``page``."""
+    from pdfplumber.page import ALL_ATTRS, fix_fontname_bytes
+    from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
+
+    number = page.page_number
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    doctop0 = page.initial_doctop
+    norm = page.pdf.unicode_norm
+    spaces: dict[Any, Any] = {}
+
+    picks: dict[tuple[str, ...], tuple[tuple[str, ...], Any]] = {}
+
+    def values(obj: Any) -> dict[str, Any]:
+        """The object's attributes that pdfplumber keeps, resolved as it does; without a
+        Python call per attribute when they are plain (a char's always are: numbers,
+        strings, and its matrix, a tuple of numbers)."""
+        d = obj.__dict__
+        keys = tuple(d)
+        pick = picks.get(keys)
+        if pick is None:
+            kept = tuple(k for k in keys if k in ALL_ATTRS)
+            pick = picks[keys] = (kept, itemgetter(*kept) if len(kept) > 1 else None)
+        kept, get = pick
+        got = get(d) if get else tuple(d[k] for k in kept)
+        types = list(map(type, got))
+        matrix = d.get("matrix")
+        if _PLAIN_TYPES.issuperset(types) or (
+                type(matrix) is tuple and types.count(tuple) == 1
+                and _PLAIN_TYPES.issuperset(map(type, matrix))
+                and _PLAIN_TYPES.issuperset(t for t in types if t is not tuple)):
+            return dict(zip(kept, got))
+        return {k: resolve_all(v) for k, v in zip(kept, got)}
+
+    def space(obj: Any, cs: str) -> Any:
+        name = getattr(obj, cs).name
+        try:
+            return spaces[name]
+        except KeyError:
+            value = spaces[name] = resolve_and_decode(name)
+            return value
+        except TypeError:  # an unhashable name
+            return resolve_and_decode(name)
+
+    def make(obj: Any) -> dict[str, Any]:
+        attr = values(obj)
+        attr["object_type"] = "char"
+        attr["page_number"] = number
+        attr["ncs"] = space(obj, "ncs")
+        if hasattr(obj, "scs"):
+            attr["scs"] = space(obj, "scs")
+        text = obj.get_text()
+        attr["text"] = normalize(norm, text) if norm is not None else text
+        gs = obj.graphicstate
+        attr["stroking_color"] = gs.scolor if isinstance(gs.scolor, tuple) else (gs.scolor,)
+        attr["non_stroking_color"] = (gs.ncolor if isinstance(gs.ncolor, tuple)
+                                      else (gs.ncolor,))
+        if isinstance(attr["fontname"], bytes):
+            attr["fontname"] = fix_fontname_bytes(attr["fontname"])
+        if "y0" in attr:
+            attr["top"] = (height - attr["y1"]) + mb_top
+            attr["bottom"] = (height - attr["y0"]) + mb_top
+            attr["doctop"] = doctop0 + attr["top"]
+        if "x0" in attr and mb_x0 != 0:
+            attr["x0"] = attr["x0"] + mb_x0
+            attr["x1"] = attr["x1"] + mb_x0
+        return attr
+
+    from unicodedata import normalize
+
+    return make
+
+
 def _word(raw: dict[str, Any]) -> Word:
     # pdfminer makes a glyph's box exactly one font size tall, so a word's height is its size
     # (asking pdfplumber for "size" would split words whose glyphs differ by rounding noise).
@@ -202,14 +321,14 @@ def _is_shading(rect: dict[str, Any], settings: Settings) -> bool:
         rect["width"], rect["height"]) > settings.shading_min_size
 
 
-def _rules(page: Any, settings: Settings) -> tuple[Rule, ...]:
+def _rules(objects: Objects, settings: Settings) -> tuple[Rule, ...]:
     """Horizontal and vertical edges of the page's lines, rectangles and curves."""
     from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
 
-    edges = [(line_to_edge(ln), False) for ln in page.lines]
-    edges += [(e, _is_shading(rect, settings)) for rect in page.rects
+    edges = [(line_to_edge(ln), False) for ln in objects.get("line", ())]
+    edges += [(e, _is_shading(rect, settings)) for rect in objects.get("rect", ())
               for e in rect_to_edges(rect)]
-    edges += [(e, False) for curve in page.curves for e in curve_to_edges(curve)]
+    edges += [(e, False) for curve in objects.get("curve", ()) for e in curve_to_edges(curve)]
     out = []
     for e, shading in edges:
         width, height = e["x1"] - e["x0"], e["bottom"] - e["top"]
@@ -267,14 +386,15 @@ def _upright_words(chars: Sequence[Char], settings: Settings
     return [{**w, "bold": _all_bold(cs, faces)} for w, cs in pairs], chars
 
 
-def _backdrops(page: Any) -> list[tuple[Box, float | None]]:
+def _backdrops(objects: Objects) -> list[tuple[Box, float | None]]:
     """Filled shapes (with their lightness) and images: what light text may be printed on."""
     out: list[tuple[Box, float | None]] = []
-    for shape in [*page.rects, *page.curves]:
+    for shape in [*objects.get("rect", ()), *objects.get("curve", ())]:
         if shape.get("fill"):
             out.append(((shape["x0"], shape["top"], shape["x1"], shape["bottom"]),
                         _fill_lightness(shape.get("non_stroking_color"))))
-    out += [((im["x0"], im["top"], im["x1"], im["bottom"]), None) for im in page.images]
+    out += [((im["x0"], im["top"], im["x1"], im["bottom"]), None)
+            for im in objects.get("image", ())]
     return out
 
 
@@ -287,13 +407,13 @@ def _fill_lightness(colour: Any) -> float | None:
     return lightness("", colour)
 
 
-def _set_aside(page: Any, chars: Sequence[Char], upright: bool, settings: Settings
+def _set_aside(objects: Objects, chars: Sequence[Char], upright: bool, settings: Settings
                ) -> tuple[Sequence[Char], tuple[LeftOut, ...]]:
     """The chars to read, and the watermark text left out (each run as drawn)."""
     light = light_colours(chars, settings.watermark_lightness, settings.watermark_contrast)
     if not light and upright:
         return chars, ()
-    marks = watermark_chars(chars, light, _backdrops(page), settings.watermark_contrast,
+    marks = watermark_chars(chars, light, _backdrops(objects), settings.watermark_contrast,
                             settings.angle_slack)
     if not any(marks):
         return chars, ()
@@ -380,20 +500,21 @@ def page_data(page: Any, number: int, settings: Settings, ocr: str = "never",
     """The page's words, rules and links. With ``ocr`` "auto" a page that has no text but an
     image (a scan) is read by OCR; with "always" every page is (ocr.py)."""
     width, height = float(page.width), float(page.height)
-    chars = plain_bullets(page.chars)
+    objects = page_objects(page)
+    chars = plain_bullets(objects.get("char", []))
     if has_unnamed(chars):
         chars = unnamed_bullets(chars, _font_bullet_codes(page))
     upright = all_upright(chars)
-    chars, left_out = _set_aside(page, chars, upright, settings)
+    chars, left_out = _set_aside(objects, chars, upright, settings)
     turned: dict[str, list[Char]] = {}
     if not upright:
         chars, turned = split_directions(chars, settings.angle_slack)
     words, chars = _upright_words(chars, settings)
-    rules = _rules(page, settings)
+    rules = _rules(objects, settings)
     turned_words, frames = _turned_words(turned, width, height, settings, rules)
     found = [_word(w) for w in words] + turned_words
     links = _links(page, chars, settings)
-    if ocr == "always" or (ocr == "auto" and not found and page.images):
+    if ocr == "always" or (ocr == "auto" and not found and objects.get("image")):
         return _ocr_page(page, number, settings, rules, links, path)
     return PageData(number, width, height, tuple(found), rules, links, left_out,
                     frames=frames)

@@ -360,3 +360,39 @@ def test_blocks_on_one_baseline_are_apart_across_a_drawn_line():
     assert [b.text for b in blocks(words, 1.45, [wall])] == ["People", "Reduce harm"]
     flat = (0.0, 100.0, 35.0, 35.5)  # a line along the text parts nothing
     assert [b.text for b in blocks(words, 1.45, [flat])] == ["People Reduce harm"]
+
+
+SAMPLE_PDFS = sorted((Path(__file__).parent.parent / "samples").glob("*.pdf")) + sorted(
+    (Path(__file__).parent.parent / "samples" / "realworld").glob("*.pdf"))
+
+
+def _records(objects: dict[str, list[dict[str, Any]]]) -> list[tuple[str, list[Any]]]:
+    """Objects by kind as comparable lists: key order and values of each record."""
+    return [(kind, [list(r.items()) for r in records]) for kind, records in objects.items()]
+
+
+@pytest.mark.parametrize("pdf", SAMPLE_PDFS, ids=lambda p: p.name)
+def test_page_objects_equal_pdfplumbers(pdf):
+    """pdf.page_objects builds char records itself (pdfplumber's process_object is slow):
+    they must stay equal to pdfplumber's, key order included, on every sample page."""
+    import pdfplumber
+
+    from safecity_extract.pdf import page_objects
+
+    with pdfplumber.open(pdf, raise_unicode_errors=False) as handle:
+        for page in handle.pages:
+            ours = page_objects(page)
+            assert _records(ours) == _records(page.objects), f"page {page.page_number}"
+            page.close()
+
+
+def test_drawn_turned_and_watermarked_pages_have_pdfplumbers_objects(tmp_path):
+    import pdfplumber
+
+    from safecity_extract.pdf import page_objects
+
+    for name in ("rotated_priority", "watermark", "light_watermark", "bullets_doubled"):
+        spec, _ = _spec(name)
+        with pdfplumber.open(draw(spec, tmp_path / f"{name}.pdf")) as handle:
+            for page in handle.pages:
+                assert _records(page_objects(page)) == _records(page.objects), name
