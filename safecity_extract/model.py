@@ -32,6 +32,9 @@ FLAG_OCR_LOW = "ocr_low_confidence"  # a cell holds words OCR read with low conf
 FLAG_STATUS_UNRECOGNISED = "status_unrecognised"  # a status cell that maps to no known status
 FLAG_MERGED = "possible_merged_rows"  # its Lead cell names agencies in separate paragraphs
 FLAG_FROM_SECTION = "priority_from_section"  # priority read from a section row or heading
+# Over a page break a line ended just where the next page's first word would not fit: wrap or
+# paragraph end could not be told from the page, the text decided.
+FLAG_BREAK_GUESSED = "paragraph_break_guessed"
 # Flags that only say what was done; every other flag asks for a check.
 ROUTINE_FLAGS = frozenset({FLAG_FILLED, FLAG_JOINED, FLAG_FROM_SECTION})
 

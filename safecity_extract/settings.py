@@ -24,6 +24,11 @@ class Settings:
     rule_snap: float = 2.0
     # A gap between lines above this multiple of the cell's line pitch starts a paragraph.
     paragraph_gap: float = 1.45
+    # A row's text continued over a page break: the next page's first word, put at the end of
+    # the last line before the break, would reach this far (em) past the column's text edge or
+    # more: a wrap; as far short of it or more: a paragraph end. Closer, the text decides and
+    # the row is flagged paragraph_break_guessed.
+    page_break_doubt: float = 0.035
     # Label match score (rapidfuzz ratio, 0-100) needed to map a header label to a field.
     header_fuzzy_threshold: float = 80.0
     # A header row must map at least this many of the four fixed fields.

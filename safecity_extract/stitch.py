@@ -8,8 +8,8 @@ from typing import Iterable
 
 from .cells import Line, cell_text, ends_sentence, join_parts, starts_sentence, wrapped
 from .grid import ACTION, PRIORITY, Band, PageTable
-from .model import (FLAG_FILLED, FLAG_FROM_SECTION, FLAG_JOINED, FLAG_PRIORITY_MISSING,
-                    FLAG_SPLIT_GUESSED, Box, Link, Row, Warning_)
+from .model import (FLAG_BREAK_GUESSED, FLAG_FILLED, FLAG_FROM_SECTION, FLAG_JOINED,
+                    FLAG_PRIORITY_MISSING, FLAG_SPLIT_GUESSED, Box, Link, Row, Warning_)
 from .sections import strip_numbering
 from .settings import Settings
 
@@ -57,23 +57,41 @@ def continues_previous(texts: dict[str, str], band: Band, draft: Draft) -> bool:
     return wrapped(tail[0], tail[1], first)
 
 
+def break_margin(last: Line, limit: float, first: Line) -> float:
+    """How far (points) past the column's text edge ``limit`` the first word of the next page,
+    put after a space at the end of ``last``, would reach; negative when it would have fitted."""
+    space = 0.25 * (first.size or last.size)
+    return last.x1 + space + first.first_width - limit
+
+
 def new_paragraph_at_break(tail: tuple[Line, float] | None, first: Line, after: str,
-                           before: str) -> bool:
+                           before: str, doubt: float) -> tuple[bool, bool]:
     """Does the text on the new page start a paragraph rather than finish a wrapped line?
+    Returns (new paragraph, guessed).
 
     If the first word on the new page would have fitted at the end of the last line on the
-    page before, that line ended on purpose: a paragraph break. A line filled to within about
-    two characters of the column's text edge was wrapped. Between the two the line may have
-    wrapped or ended a paragraph, and the text decides: a finished sentence followed by a
-    capitalised one is taken as a new paragraph.
+    page before (by more than ``doubt`` em), that line ended on purpose: a paragraph break.
+    ``tail`` is that last line and the column's text edge (the rightmost text in the column on
+    either page). A line filled to within about two characters of the edge was wrapped. Between
+    the two the line may have wrapped or ended a paragraph, and the text decides: a finished
+    sentence followed by a capitalised one is taken as a new paragraph. That reading is a
+    guess the page cannot confirm (a wrapped line can end a sentence too), so it comes back
+    with guessed True; so does any reading where the word would end within ``doubt`` em of the
+    edge.
     """
-    if tail is not None:
-        last, limit = tail
-        if not wrapped(last, limit, first):
-            return True
-        if limit - last.x1 < last.size:
-            return False
-    return ends_sentence(before) and starts_sentence(after)
+    by_text = ends_sentence(before) and starts_sentence(after)
+    if tail is None:
+        return by_text, False
+    last, limit = tail
+    margin = break_margin(last, limit, first)
+    size = last.size or first.size or 10.0
+    if margin < -doubt * size:
+        return True, False
+    if margin <= doubt * size:
+        return by_text, True
+    if limit - last.x1 < last.size:
+        return False, False
+    return by_text, by_text
 
 
 def _box(band: Band, table: PageTable) -> Box:
@@ -107,7 +125,7 @@ def stitch(tables: Iterable[PageTable], settings: Settings
             texts = band_texts(band, table.pitch, settings)
             if k == 0 and drafts and drafts[-1].pages[-1] != band.page \
                     and not section.fresh and continues_previous(texts, band, drafts[-1]):
-                _join(drafts[-1], texts, band, table)
+                _join(drafts[-1], texts, band, table, settings.page_break_doubt)
                 continue
             if not texts.get(ACTION) and set(texts) == {PRIORITY}:
                 # A priority cell whose text sits above its first action: keep it for the next row.
@@ -174,11 +192,17 @@ def _tails(band: Band, table: PageTable) -> dict[str, tuple[Line, float]]:
             for name, lines in band.cells.items() if lines}
 
 
-def _join(draft: Draft, texts: dict[str, str], band: Band, table: PageTable) -> None:
+def _join(draft: Draft, texts: dict[str, str], band: Band, table: PageTable, doubt: float
+          ) -> None:
     for name, text in texts.items():
         before = draft.cells.get(name, "")
         first = min(band.cells[name], key=lambda ln: ln.top)
-        new_para = new_paragraph_at_break(draft.tails.get(name), first, text, before)
+        tail = draft.tails.get(name)
+        if tail is not None:
+            tail = (tail[0], max(tail[1], table.text_right.get(name, 0.0)))
+        new_para, guessed = new_paragraph_at_break(tail, first, text, before, doubt)
+        if guessed and before and text and FLAG_BREAK_GUESSED not in draft.flags:
+            draft.flags.append(FLAG_BREAK_GUESSED)
         draft.cells[name] = join_parts(before, text, new_para)
     tails = _tails(band, table)
     draft.tails.update(tails)

@@ -1,7 +1,10 @@
 """Stitching page tables on hand-made bands: joins over page breaks, fill-down, flags."""
+import pytest
+
+from safecity_extract.cells import Line
 from safecity_extract.grid import Band, Column, PageTable
 from safecity_extract.settings import Settings
-from safecity_extract.stitch import fill_down, stitch, to_rows
+from safecity_extract.stitch import break_margin, fill_down, new_paragraph_at_break, stitch, to_rows
 from tests.helpers import line
 
 S = Settings()
@@ -115,3 +118,50 @@ def test_an_action_that_stopped_a_page_before_the_row_ends_does_not_take_the_nex
     assert (rows[0].page_start, rows[0].page_end) == (1, 2)
     joined, _ = run(p1, p3)  # the Action's own page just before: its rest, as before
     assert len(joined) == 1
+
+
+# --- a line ended at a page break: wrap, paragraph end, or a guess (new_paragraph_at_break) ---
+
+def _tail_line(x1: float) -> Line:
+    return Line("closing words of the line.", 380.0, x1, 500.0, 510.0, 10.0, 40.0)
+
+
+FIRST = Line("Partnership work continues", 380.0, 520.0, 60.0, 70.0, 10.0, 50.0)  # first word 50 pt
+
+
+def test_next_word_would_have_fitted_is_a_paragraph_end_whatever_the_text():
+    # 450 + 2.5 space + 50 = 502.5, far short of the edge at 555
+    assert new_paragraph_at_break((_tail_line(450.0), 555.0), FIRST, "partnership", "ok",
+                                  0.035) == (True, False)
+
+
+def test_line_filled_to_the_edge_is_a_wrap_even_after_a_full_stop():
+    assert new_paragraph_at_break((_tail_line(550.0), 555.0), FIRST, "Partnership", "done.",
+                                  0.035) == (False, False)
+
+
+def test_word_not_fitting_on_a_shorter_line_after_a_sentence_is_a_flagged_guess():
+    # 510 + 2.5 + 50 = 562.5 > 555: the word did not fit, but the line stops 45 pt short: the
+    # author may have wrapped it or ended the paragraph there; the text says paragraph
+    assert new_paragraph_at_break((_tail_line(510.0), 555.0), FIRST, "Partnership", "done.",
+                                  0.035) == (True, True)
+    # mid-sentence: a wrap, and the text leaves no doubt
+    assert new_paragraph_at_break((_tail_line(510.0), 555.0), FIRST, "partnership", "the",
+                                  0.035) == (False, False)
+
+
+def test_word_ending_at_the_edge_is_too_close_to_call():
+    # 502.6 + 2.5 + 50 = 555.1: within 0.035 em of the edge
+    assert new_paragraph_at_break((_tail_line(502.6), 555.0), FIRST, "partnership", "ok",
+                                  0.035) == (False, True)
+    assert break_margin(_tail_line(502.6), 555.0, FIRST) == pytest.approx(0.1)
+
+
+def test_a_guessed_paragraph_break_flags_the_row():
+    p1 = table(1, band(1, 100, priority=[("Crime", 0, 110)], action=[("Act.", 100, 110)],
+                       lead_agency=[("All", 300, 110)],
+                       update=[("Partners have agreed it all.", 380, 110)]))
+    p2 = table(2, band(2, 50, update=[("Southampton has begun", 380, 60)]))
+    rows, _ = run(p1, p2)
+    assert rows[0].cells["update"].count("\n\n") == 1
+    assert "paragraph_break_guessed" in rows[0].flags
