@@ -7,7 +7,12 @@ accuracy: the share of the truth's non-empty cells found with the same text at t
 after the one row/column offset that lines the two grids up best. Writes a "Real-world tables"
 section into ``--out``.
 
-    python bench/realworld.py [--out FILE] [--only NAME,...] [--methods ours,stream,lattice]
+Only the tabula-py PDFs are in the repository; the camelot and tabula-java ones are read from
+``--pdfs DIR`` (a folder holding copies of those projects' test files, names as in SOURCES.md).
+A case whose PDF is in neither place is left out and named in the section.
+
+    python bench/realworld.py [--pdfs DIR] [--out FILE] [--only NAME,...]
+                              [--methods ours,stream,lattice]
 """
 from __future__ import annotations
 
@@ -51,9 +56,18 @@ def _span(values: Sequence[int]) -> Span:
     return (r0, c0, r1, c1)
 
 
-def load_cases(only: Sequence[str] = ()) -> list[Case]:
+def locate(name: str, pdfs: Sequence[Path] = ()) -> Path:
+    """Where the PDF ``name`` is: in samples/realworld, else in the first of ``pdfs`` that has
+    it; its samples/realworld path (absent) when nowhere."""
+    for folder in (DATA, *pdfs):
+        if (folder / name).is_file():
+            return folder / name
+    return DATA / name
+
+
+def load_cases(only: Sequence[str] = (), pdfs: Sequence[Path] = ()) -> list[Case]:
     raw = json.loads((DATA / "cases.json").read_text(encoding="utf-8"))["cases"]
-    cases = [Case(c["name"], DATA / c["pdf"], int(c["page"]), c["family"],
+    cases = [Case(c["name"], locate(c["pdf"], pdfs), int(c["page"]), c["family"],
                   tuple(_span(s) for s in c.get("spans", ()))) for c in raw]
     return [c for c in cases if not only or c.name in only]
 
@@ -162,7 +176,8 @@ def _mean(xs: Sequence[float]) -> float:
     return sum(xs) / len(xs) if xs else 0.0
 
 
-def section(scores: Sequence[Score], methods: Sequence[str], missing: Sequence[str]) -> str:
+def section(scores: Sequence[Score], methods: Sequence[str], missing: Sequence[str],
+            absent: Sequence[Case] = ()) -> str:
     cases = list(dict.fromkeys(s.case for s in scores))
     by = {(s.case.name, s.method): s for s in scores}
     head = "| case | family | " + " | ".join(methods) + " |"
@@ -187,6 +202,9 @@ def section(scores: Sequence[Score], methods: Sequence[str], missing: Sequence[s
     lines.append("| CPU | | " + " | ".join(cpu) + " |")
     if missing:
         lines += ["", "Not run (not installed): " + ", ".join(missing) + "."]
+    if absent:
+        lines += ["", f"Left out ({len(absent)}, PDF not in samples/realworld nor --pdfs): "
+                  + ", ".join(c.name for c in absent) + "."]
     return "\n".join(lines) + "\n"
 
 
@@ -195,15 +213,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_results(options, "--out")
     options.add_argument("--only", default="")
     options.add_argument("--methods", default="ours,stream,lattice")
+    options.add_argument("--pdfs", type=Path, action="append", default=[],
+                         help="folder with the PDFs not kept in samples/realworld (repeatable)")
     args = options.parse_args(argv)
     methods = [m for m in args.methods.split(",") if m]
     missing = []
     if not camelot_available():
         missing = [m for m in methods if m != "ours"]
         methods = [m for m in methods if m == "ours"]
-    cases = load_cases([n for n in args.only.split(",") if n])
-    scores = [score(c, m) for c in cases for m in methods]
-    return publish(section(scores, methods, missing), args.results, not args.no_write)
+    cases = load_cases([n for n in args.only.split(",") if n], args.pdfs)
+    absent = [c for c in cases if not c.pdf.is_file()]
+    for c in absent:
+        print(f"realworld: {c.name}: {c.pdf.name} not found, left out", file=sys.stderr)
+    scores = [score(c, m) for c in cases if c.pdf.is_file() for m in methods]
+    return publish(section(scores, methods, missing, absent), args.results, not args.no_write)
 
 
 if __name__ == "__main__":
