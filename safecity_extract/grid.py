@@ -270,10 +270,64 @@ def _signature(line: Line, settings: Settings) -> tuple[int, str]:
 
 
 def furniture(lines: Sequence[Line], page: PageData, settings: Settings,
-              repeated: frozenset[tuple[int, str]] = frozenset()) -> list[Line]:
-    """Lines in the margin bands that are page numbers or repeat the previous page's."""
-    return [ln for ln in lines if _in_margin(ln.top, ln.bottom, page, settings)
-            and (_PAGE_NUMBER.match(ln.text.strip()) or _signature(ln, settings) in repeated)]
+              repeated: frozenset[tuple[int, str]] = frozenset(),
+              columns: Sequence[Column] | None = None) -> list[Line]:
+    """Lines in the margin bands that are page numbers or repeat the previous page's. A
+    repeated line that lies in a table's grid is the same row printed at the top (or foot) of
+    two pages, not a running header or footer: a drawn vertical rule runs through it, or it
+    sits under a drawn rule (over one, at the foot) as wide as itself with its words in two or
+    more of the table's ``columns``."""
+    out = []
+    for ln in lines:
+        if not _in_margin(ln.top, ln.bottom, page, settings):
+            continue
+        if _PAGE_NUMBER.match(ln.text.strip()):
+            out.append(ln)
+        elif _signature(ln, settings) in repeated and not ruled_through(ln, page.rules,
+                                                                        settings.line_slack) \
+                and not (columns and _boxed(ln, page, settings)
+                         and _in_columns(ln, page.words, columns, settings)):
+            out.append(ln)
+    return out
+
+
+def ruled_through(line: Line, rules: Sequence[Rule], slack: float) -> bool:
+    """Does a drawn vertical rule (not a shading edge) cross ``line`` between its first and
+    last word, over the line's whole height?"""
+    return any(r.orientation == "v" and not r.shading and line.x0 < r.x0 < line.x1
+               and r.top <= line.top + slack and r.bottom >= line.bottom - slack
+               for r in rules)
+
+
+def covered(spans: Iterable[tuple[float, float]], x0: float, x1: float, slack: float) -> bool:
+    """Do the x-intervals ``spans`` together cover [x0, x1] (gaps up to ``slack`` bridged)?"""
+    reach = x0
+    for a, b in sorted(spans):
+        if a > reach + slack:
+            break
+        reach = max(reach, b)
+    return reach >= x1 - slack
+
+
+def _boxed(line: Line, page: PageData, settings: Settings) -> bool:
+    """Is a line of the top margin band under a drawn rule as wide as itself (of the bottom
+    band, over one)? Such a line is inside a ruled table; a running header's own rule is
+    below it, a footer's above it."""
+    top_band = line.bottom <= settings.margin_band * page.height
+    spans = [(r.x0, r.x1) for r in page.rules if r.orientation == "h" and not r.shading
+             and (r.top <= line.top if top_band else r.top >= line.bottom)]
+    return covered(spans, line.x0, line.x1, settings.line_slack)
+
+
+def _in_columns(line: Line, words: Sequence[Word], columns: Sequence[Column],
+                settings: Settings) -> bool:
+    """Do the line's words sit inside the columns (none straddling an edge), in two or more?"""
+    mine = [w for w in words if line.top <= w.ymid <= line.bottom
+            and line.x0 <= w.xmid <= line.x1]
+    names = {column_of(w.xmid, columns) for w in mine}
+    return len(names - {None}) >= 2 and all(
+        not any(w.x0 < c.x0 - settings.straddle < c.x0 + settings.straddle < w.x1
+                for c in columns[1:]) for w in mine)
 
 
 def _fits(line_words: Sequence[Word], columns: Sequence[Column], body_size: float,
@@ -755,7 +809,7 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     lines = list(lines) if lines is not None else visual_lines(page.words, settings)
     header = find_header(page, settings, lines)
     opening = columns is None
-    skip = furniture(lines, page, settings, repeated)
+    skip = furniture(lines, page, settings, repeated, columns)
     if header is not None:
         top = header.bottom + settings.line_slack
         spans = (_spanning_lines(page, lines, header, top, settings)

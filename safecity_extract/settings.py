@@ -29,6 +29,12 @@ class Settings:
     # more: a wrap; as far short of it or more: a paragraph end. Closer, the text decides and
     # the row is flagged paragraph_break_guessed.
     page_break_doubt: float = 0.035
+    # A cell of the last row on a page whose text starts at the row's top and stops this many
+    # line pitches or more above the row's lowest text has ended there (text runs down a cell
+    # to the page's foot before it breaks; widow and orphan control leaves at most one line
+    # free): text in that column at the top of the next page is a new row's, not the rest of
+    # this one.
+    ended_cell_lines: float = 1.5
     # Label match score (rapidfuzz ratio, 0-100) needed to map a header label to a field.
     header_fuzzy_threshold: float = 80.0
     # A header row must map at least this many of the four fixed fields.

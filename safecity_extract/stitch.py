@@ -26,6 +26,8 @@ class Draft:
     tails: dict[str, tuple[Line, float]] = field(default_factory=dict)
     # Per column: the page of that last line.
     tail_pages: dict[str, int] = field(default_factory=dict)
+    # Columns whose cell ended on the latest page with room left below it (ended_columns).
+    ended: frozenset[str] = frozenset()
 
 
 def band_texts(band: Band, pitch: float, settings: Settings) -> dict[str, str]:
@@ -33,20 +35,51 @@ def band_texts(band: Band, pitch: float, settings: Settings) -> dict[str, str]:
             for name, lines in band.cells.items() if lines}
 
 
-def continues_previous(texts: dict[str, str], band: Band, draft: Draft) -> bool:
+def ended_columns(band: Band, pitch: float, lines: float) -> frozenset[str]:
+    """The columns of ``band`` (the last row on its page) whose text starts at the row's top
+    and stops ``lines`` pitches or more above the row's lowest text: those cells ended on this
+    page, since a cell's text runs down to the page's foot before it breaks. A column whose
+    text starts lower (centred or bottom-aligned) tells nothing; nor does the priority column,
+    whose merged cell spans rows."""
+    cells = {name: lns for name, lns in band.cells.items() if lns and name != PRIORITY}
+    if len(cells) < 2:
+        return frozenset()
+    top = min(ln.top for lns in cells.values() for ln in lns)
+    bottom = max(ln.bottom for lns in cells.values() for ln in lns)
+    return frozenset(name for name, lns in cells.items()
+                     if min(ln.top for ln in lns) - top <= 0.5 * pitch
+                     and bottom - max(ln.bottom for ln in lns) >= lines * pitch)
+
+
+def starts_at_top(band: Band, name: str, pitch: float) -> bool:
+    """Does column ``name``'s text start on the band's first line?"""
+    lines = band.cells.get(name) or []
+    every = [ln for lns in band.cells.values() for ln in lns]
+    return bool(lines) and min(ln.top for ln in lines) - min(ln.top for ln in every) \
+        <= 0.5 * pitch
+
+
+def continues_previous(texts: dict[str, str], band: Band, draft: Draft, pitch: float) -> bool:
     """Is the first band of a page the rest of the last row of the page before?
 
     Yes when it has no Action text, or when its Action text reads as the rest of the
     previous Action: it starts in lower case, or the previous Action stopped mid-sentence
     at a wrap (its first word would not have fitted on the previous page's last line). An
     Action that stopped on a page before the row's latest one (the row went on over a page
-    in its other columns only) has ended: a capitalised Action is a new row's.
+    in its other columns only) has ended: a capitalised Action is a new row's. So has any
+    cell that ended on the page before with room left below it (``Draft.ended``), and a cell
+    the row has left empty so far: text at the top of such a column on this page starts a new
+    row (a cell's text starts at its top, on the page where the row starts).
     """
     action = texts.get(ACTION, "")
     if not action:
         return True
     if action[:1].islower():
         return True
+    done = [name for name in texts if name != PRIORITY
+            and (name in draft.ended or not draft.cells.get(name))]
+    if any(starts_at_top(band, name, pitch) for name in done):
+        return False
     before = draft.cells.get(ACTION, "")
     tail = draft.tails.get(ACTION)
     if not before or tail is None or ends_sentence(before):
@@ -124,8 +157,9 @@ def stitch(tables: Iterable[PageTable], settings: Settings
                 continue
             texts = band_texts(band, table.pitch, settings)
             if k == 0 and drafts and drafts[-1].pages[-1] != band.page \
-                    and not section.fresh and continues_previous(texts, band, drafts[-1]):
-                _join(drafts[-1], texts, band, table, settings.page_break_doubt)
+                    and not section.fresh \
+                    and continues_previous(texts, band, drafts[-1], table.pitch):
+                _join(drafts[-1], texts, band, table, settings)
                 continue
             if not texts.get(ACTION) and set(texts) == {PRIORITY}:
                 # A priority cell whose text sits above its first action: keep it for the next row.
@@ -145,7 +179,8 @@ def stitch(tables: Iterable[PageTable], settings: Settings
             section.used = True
             tails = _tails(band, table)
             drafts.append(Draft(texts, _links(band), [band.page], flags, [_box(band, table)],
-                                tails, dict.fromkeys(tails, band.page)))
+                                tails, dict.fromkeys(tails, band.page),
+                                ended_columns(band, table.pitch, settings.ended_cell_lines)))
     warnings += section.unused()
     if pending_priority:
         warnings.append(Warning_(pending_priority[1], "priority text with no action after it: "
@@ -192,8 +227,9 @@ def _tails(band: Band, table: PageTable) -> dict[str, tuple[Line, float]]:
             for name, lines in band.cells.items() if lines}
 
 
-def _join(draft: Draft, texts: dict[str, str], band: Band, table: PageTable, doubt: float
+def _join(draft: Draft, texts: dict[str, str], band: Band, table: PageTable, settings: Settings
           ) -> None:
+    doubt = settings.page_break_doubt
     for name, text in texts.items():
         before = draft.cells.get(name, "")
         first = min(band.cells[name], key=lambda ln: ln.top)
@@ -207,6 +243,7 @@ def _join(draft: Draft, texts: dict[str, str], band: Band, table: PageTable, dou
     tails = _tails(band, table)
     draft.tails.update(tails)
     draft.tail_pages.update(dict.fromkeys(tails, band.page))
+    draft.ended = ended_columns(band, table.pitch, settings.ended_cell_lines)
     draft.links += _links(band)
     draft.pages.append(band.page)
     draft.boxes.append(_box(band, table))

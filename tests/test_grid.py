@@ -391,3 +391,39 @@ def test_foreign_rules_are_off_the_column_edges_below_the_first_line_and_cross_a
     assert foreign_rules([vrule(230, 100, 260)], cols, lns, 10) == []   # from above the body
     assert foreign_rules([vrule(230, 300, 340)], cols, lns, 10) == []   # beside no line
     assert foreign_rules([vrule(400, 220, 260)], cols, lns, 10) == []   # crosses no line
+
+
+def test_a_table_row_printed_again_at_the_top_of_a_page_is_not_a_running_header():
+    from safecity_extract.grid import Column, furniture, margin_signatures, visual_lines
+
+    cols = [Column("action", 40, 300), Column("update", 300, 560)]
+    row = "Promote restorative practice"
+    def a_page(number, rules):
+        ws = words("Safe City update", 40, 20) + words(row, 45, 45) + words("NHS funding", 305, 45)
+        return page(ws, rules, number=number)
+    roof = [hrule(40, 40, 300), hrule(40, 300, 560)]  # drawn per cell, as a browser does
+    first, second = a_page(1, roof), a_page(2, roof)
+    lines = visual_lines(second.words, S)
+    repeated = margin_signatures(first, S)
+    # Under a rule as wide as itself and sitting in two columns: a row of the table.
+    assert [ln.text for ln in furniture(lines, second, S, repeated, cols)] == ["Safe City update"]
+    # Without the rule above it, the same repeated line is a running header.
+    bare = a_page(2, [])
+    assert len(furniture(visual_lines(bare.words, S), bare, S, repeated, cols)) == 2
+
+
+def test_a_vertical_rule_through_a_repeated_line_keeps_it_in_the_table():
+    from safecity_extract.grid import furniture, margin_signatures, visual_lines
+
+    ws = words("Youth Offending", 45, 45) + words("Promote restorative practice", 160, 45)
+    first = page(ws, [vrule(150, 30, 400)], number=1)
+    second = page(ws, [vrule(150, 30, 400)], number=2)
+    assert furniture(visual_lines(second.words, S), second, S, margin_signatures(first, S)) == []
+
+
+def test_covered_joins_rule_segments():
+    from safecity_extract.grid import covered
+
+    assert covered([(300, 560), (40, 300)], 45, 500, 0.5)
+    assert not covered([(40, 200), (300, 560)], 45, 500, 0.5)
+    assert not covered([], 45, 500, 0.5)

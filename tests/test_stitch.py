@@ -165,3 +165,47 @@ def test_a_guessed_paragraph_break_flags_the_row():
     rows, _ = run(p1, p2)
     assert rows[0].cells["update"].count("\n\n") == 1
     assert "paragraph_break_guessed" in rows[0].flags
+
+
+def test_a_cell_that_ended_with_room_below_it_takes_no_text_from_the_next_page():
+    # The Action stopped three lines above the Update's last line: that cell ended on page 1,
+    # though its last line is too full for the next word ("Encourage") to have fitted on it.
+    p1 = table(1, band(1, 100, action=[("Ensure there are appropriate", 100, 110),
+                                       ("referral routes in place and", 100, 122)],
+                       update=[(f"Update line {k}.", 380, 110 + 12 * k) for k in range(6)]))
+    p2 = table(2, band(2, 50, action=[("Encourage reporting.", 100, 60)],
+                       update=[("As above.", 380, 60)]))
+    rows, _ = run(p1, p2)
+    assert [r.cells["action"] for r in rows] == ["Ensure there are appropriate referral routes "
+                                                 "in place and", "Encourage reporting."]
+
+
+def test_a_cell_left_empty_that_starts_at_the_top_of_the_next_page_is_a_new_row():
+    p1 = table(1, band(1, 100, action=[("Monitor reoffending rates for young", 100, 110)],
+                       update=[("YOS attend a meeting", 380, 110)]))
+    p2 = table(2, band(2, 50, action=[("Work collaboratively", 100, 60)],
+                       lead_agency=[("Youth Offending Service", 300, 60)],
+                       update=[("A group has been set up.", 380, 60)]))
+    rows, _ = run(p1, p2)
+    assert len(rows) == 2 and rows[1].cells["lead_agency"] == "Youth Offending Service"
+
+
+def test_a_continued_row_whose_cells_all_ran_to_the_foot_is_still_joined():
+    p1 = table(1, band(1, 100, action=[("Support communities to", 170, 110),
+                                       ("give victims of crime the", 170, 122)],  # ends at 295
+                       lead_agency=[("Hampshire", 300, 110), ("Constabulary", 300, 122)],
+                       update=[("Officers engage.", 380, 110), ("More work", 380, 122)]))
+    p2 = table(2, band(2, 50, action=[("Confidence to report.", 100, 60)],
+                       update=[("goes on.", 380, 60)]))
+    rows, _ = run(p1, p2)
+    assert len(rows) == 1
+
+
+def test_ended_columns_needs_a_top_aligned_start_and_room_below():
+    from safecity_extract.stitch import ended_columns
+
+    b = band(1, 100, priority=[("Crime", 0, 110)], action=[("short", 100, 110)],
+             lead_agency=[("centred", 300, 140)],
+             update=[(f"u{k}", 380, 110 + 12 * k) for k in range(5)])
+    assert ended_columns(b, 12.0, 1.5) == frozenset({"action"})
+    assert ended_columns(b, 12.0, 5.0) == frozenset()
