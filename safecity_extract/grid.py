@@ -17,8 +17,8 @@ from typing import Iterable, Sequence
 from .accounting import Area, count_page, rows_after, text_starts
 from .cells import Line, ends_sentence, group_lines
 from .chars import LTR
-from .geometry import (bbox, body_font_size, h_rules_across, h_rules_in_gap, holds,
-                       min_coverage_x, runs, steps, v_rules_beside, words_on)
+from .geometry import (bbox, body_font_size, crossing, h_rules_across, h_rules_in_gap,
+                       holds, min_coverage_x, runs, steps, v_rules_beside, words_on)
 from .headers import join_label, known_words, map_labels, match_label
 from .markers import split_markers
 from .model import PageCount
@@ -221,25 +221,41 @@ def _has_anchor(cells: list[HeaderCell], settings: Settings) -> bool:
 
 
 def column_bounds(header: Header, page: PageData, body: Sequence[Word],
-                  settings: Settings = DEFAULTS) -> list[Column]:
-    """x-ranges of the columns: rules between header cells where drawn, else whitespace."""
+                  settings: Settings = DEFAULTS, carried: Sequence[Column] | None = None
+                  ) -> list[Column]:
+    """x-ranges of the columns: rules between header cells where drawn, else whitespace.
+    Where the whitespace leaves a choice (``carried_edge``), the edge the table had on the page
+    before (``carried``) is kept."""
     splits = _splits(page.rules, header.top, header.bottom)
     cells = header.cells
     slack = settings.edge_slack
+    before = {c.name: c.x1 for c in carried or ()}
     edges: list[float] = []
-    for a, b in zip(cells, cells[1:]):
+    for k, (a, b) in enumerate(zip(cells, cells[1:])):
         ruled = [x for x in splits if a.x1 - slack <= x <= b.x0 + slack]
         if ruled:
             target = (a.x1 + b.x0) / 2
             edges.append(min(ruled, key=lambda x: abs(x - target)))
         else:
-            edges.append(min_coverage_x(body, a.x1, b.x0, settings.boundary_inset))
+            edge = min_coverage_x(body, a.x1, b.x0, settings.boundary_inset)
+            edges.append(carried_edge(body, edge, before.get(header.names[k]), a.x1, b.x0))
     left = [x for x in splits if x <= cells[0].x0 + slack]
     right = [x for x in splits if x >= cells[-1].x1 - slack]
     x0 = max(left) if left else 0.0
     x1 = min(right) if right else page.width
     bounds = [x0, *edges, x1]
     return [Column(name, bounds[k], bounds[k + 1]) for k, name in enumerate(header.names)]
+
+
+def carried_edge(body: Sequence[Word], edge: float, before: float | None, lo: float,
+                 hi: float) -> float:
+    """The edge between two columns: the page before's (``before``) when it lies between the
+    two header labels (``lo``, ``hi``) and no more of this page's words cross it than cross
+    ``edge``, this page's own choice. A page whose rows leave the gutter ambiguous (a few
+    justified lines, one column empty) reads with the table's columns as they were."""
+    if before is None or not lo <= before <= hi:
+        return edge
+    return before if crossing(body, before) <= crossing(body, edge) else edge
 
 
 def column_of(x: float, columns: Sequence[Column]) -> str | None:
@@ -435,7 +451,8 @@ def table_extent(frame: Frame, top: float, has_header: bool, skip: Sequence[Line
         # table ends above it. Either way the text under the header is read as on a page
         # without rules.
         if before and inside:
-            below, limit = before, span[0] - slack
+            start = title_top(before, span[0], index, body_size, settings)
+            below, limit = [ln for ln in before if ln.top < start], start - slack
     cut = foreign_block(frame, below, index)
     if cut is not None and (limit is None or cut < limit):
         below, limit = [ln for ln in below if ln.top < cut], cut
@@ -448,7 +465,12 @@ def table_extent(frame: Frame, top: float, has_header: bool, skip: Sequence[Line
             continue
         rest = below[k + 1:]
         footer_only = ln.top >= page.height - band and len(rest) <= 1
-        return body_top, ln.top - slack, not footer_only or limit is not None
+        if footer_only:
+            return body_top, ln.top - slack, limit is not None
+        # What follows the table is often titled ("Appendix: Abbreviations"): a heading just
+        # above the first line that does not fit is that title, not a row.
+        end = title_top(below[:k], ln.top, index, body_size, settings)
+        return body_top, end - slack, True
     return (body_top, page.height, False) if limit is None else (body_top, limit, True)
 
 
@@ -483,13 +505,19 @@ def foreign_block(frame: Frame, lines: Sequence[Line], index: "WordIndex") -> fl
     if header is not None and sorted(header.names) == sorted(c.name for c in columns):
         return None
     above = [ln for ln in lines if ln.top < cut - settings.edge_slack]
+    return title_top(above, cut, index, size, settings) - settings.line_slack
+
+
+def title_top(above: Sequence[Line], cut: float, index: "WordIndex", size: float,
+              settings: Settings) -> float:
+    """Where the title of what starts at ``cut`` begins: the heading lines (larger, or bold in
+    a body that is not) at the foot of ``above``, the lines over it; ``cut`` when none."""
     bold = mostly_bold([w for ln in above for w in index.line_words(ln)])
     heads = 0
     while (heads < min(settings.section_max_lines, len(above)) and heading_like(
             index.line_words(above[-1 - heads]), size, bold, settings)):
         heads += 1
-    start = above[-heads].top if heads else cut
-    return start - settings.line_slack
+    return above[-heads].top if heads else cut
 
 
 # --- rows --------------------------------------------------------------------------------
@@ -816,7 +844,7 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
                  if PRIORITY not in header.names else [])
         below = [w for w in page.words if w.top >= top  # page numbers set no column edge
                  and not any(holds(ln, w.ymid, settings.line_slack) for ln in [*skip, *spans])]
-        columns = column_bounds(header, page, below, settings)
+        columns = column_bounds(header, page, below, settings, columns)
         body_size = body_size or body_font_size(below, settings.default_font_size)
     elif columns is None:
         return None, None

@@ -3,13 +3,15 @@ filled down, each with the flag that says so.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from .cells import Line, cell_text, ends_sentence, join_parts, starts_sentence, wrapped
 from .grid import ACTION, PRIORITY, Band, PageTable
 from .model import (FLAG_BREAK_GUESSED, FLAG_FILLED, FLAG_FROM_SECTION, FLAG_JOINED,
                     FLAG_PRIORITY_MISSING, FLAG_SPLIT_GUESSED, Box, Link, Row, Warning_)
+from .markers import marker_key
 from .sections import strip_numbering
 from .settings import Settings
 
@@ -148,7 +150,9 @@ def stitch(tables: Iterable[PageTable], settings: Settings
     warnings: list[Warning_] = []
     pending_priority: tuple[str, int] | None = None
     section = _Section()
+    tables_seen: list[PageTable] = []
     for table in tables:
+        tables_seen.append(table)
         warnings += [Warning_(table.page, msg) for msg in table.warnings]
         warnings += [Warning_(table.page, msg, loss=True) for msg in table.loss]
         for k, band in enumerate(table.bands):
@@ -182,10 +186,46 @@ def stitch(tables: Iterable[PageTable], settings: Settings
                                 tails, dict.fromkeys(tails, band.page),
                                 ended_columns(band, table.pitch, settings.ended_cell_lines)))
     warnings += section.unused()
+    warnings += cut_short(tables_seen, drafts)
     if pending_priority:
         warnings.append(Warning_(pending_priority[1], "priority text with no action after it: "
                                  f"{pending_priority[0]!r}"))
     return drafts, warnings
+
+
+def cut_short(tables: Sequence[PageTable], drafts: Sequence[Draft]) -> list[Warning_]:
+    """Signs that the table's text stops before the table does (a producer clipped it, a page
+    is missing): a "continued on next page" marker on or after the last row's last page with
+    no row after it, or a cell that ends in a word broken at a hyphen (its next line never
+    came)."""
+    if not drafts:
+        return []
+    last_page = drafts[-1].pages[-1]
+    out = []
+    ahead = [(t.page, lo.text) for t in tables for lo in t.left_out
+             if t.page >= last_page and points_ahead(lo.text)]
+    if ahead:
+        page, text = ahead[-1]
+        out.append(Warning_(page, f"the table is marked as going on ({text!r}) but no row "
+                            "follows: text may be missing", loss=True))
+    for draft in drafts:
+        broken = [name for name, text in draft.cells.items() if BROKEN_END.search(text)]
+        if broken:
+            text = draft.cells[broken[0]]
+            tail = ("…" if len(text) > 30 else "") + text[-30:]
+            out.append(Warning_(draft.pages[-1], f"a row's {broken[0]} ends in a word broken "
+                                f"at a hyphen ({tail!r}): the rest may be missing", loss=True))
+    return out
+
+
+# A letter, then a hyphen ending the text: a word broken over a line that never came.
+BROKEN_END = re.compile(r"[^\W\d_]-$")
+
+
+def points_ahead(text: str) -> bool:
+    """Does a continuation marker send the reader on ("continued on next page", "overleaf")?"""
+    key = marker_key(text)
+    return "next page" in key or "overleaf" in key
 
 
 class _Section:

@@ -427,3 +427,30 @@ def test_covered_joins_rule_segments():
     assert covered([(300, 560), (40, 300)], 45, 500, 0.5)
     assert not covered([(40, 200), (300, 560)], 45, 500, 0.5)
     assert not covered([], 45, 500, 0.5)
+
+
+def test_an_ambiguous_gutter_keeps_the_previous_pages_edge():
+    from safecity_extract.grid import carried_edge
+
+    # Two justified lines whose inner word gap is as wide as the gutter; the next column
+    # is empty on this page: no word crosses 176 nor 213.9.
+    body = words("Support evidence", 76, 116) + words("based", 177, 116)
+    assert carried_edge(body, 176.0, 213.9, 143.2, 214.9) == 213.9
+    assert carried_edge(body, 176.0, None, 143.2, 214.9) == 176.0
+    assert carried_edge(body, 176.0, 250.0, 143.2, 214.9) == 176.0  # outside the labels' gap
+    crossed = body + words("wide", 200, 130) + words("x", 220, 130)
+    assert carried_edge(crossed, 176.0, 203.0, 143.2, 214.9) == 176.0  # a word crosses it
+
+
+def test_a_bold_title_above_what_follows_the_table_is_not_a_row():
+    from dataclasses import replace
+
+    from safecity_extract.cells import group_lines
+    from safecity_extract.grid import WordIndex, title_top
+
+    body = words("Pupils reached in total.", 140, 375) + words("More work.", 140, 387)
+    title = [replace(w, bold=True, size=12.0) for w in words("Appendix: Abbreviations", 60, 415)]
+    lines = group_lines(body + title)
+    index = WordIndex(body + title, 0.5)
+    assert title_top(lines, 433, index, 11.0, S) == 415
+    assert title_top(lines[:2], 433, index, 11.0, S) == 433  # no title: the cut itself

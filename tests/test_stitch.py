@@ -209,3 +209,31 @@ def test_ended_columns_needs_a_top_aligned_start_and_room_below():
              update=[(f"u{k}", 380, 110 + 12 * k) for k in range(5)])
     assert ended_columns(b, 12.0, 1.5) == frozenset({"action"})
     assert ended_columns(b, 12.0, 5.0) == frozenset()
+
+
+def test_a_cell_ending_in_a_broken_word_warns_of_missing_text():
+    p1 = table(1, band(1, 100, priority=[("Crime", 0, 110)], action=[("Engage.", 100, 110)],
+                       update=[("joint articles in the e-", 380, 110)]))
+    rows, warnings = run(p1)
+    assert len(rows) == 1
+    assert [(w.page, w.loss) for w in warnings] == [(1, True)]
+    assert "broken at a hyphen ('joint articles in the e-')" in warnings[0].message
+    long = table(1, band(1, 100, priority=[("Crime", 0, 110)], action=[("Engage.", 100, 110)],
+                         update=[("Work goes on with joint articles in the e-", 380, 110)]))
+    assert "('… with joint articles in the e-')" in run(long)[1][0].message
+    fine = table(1, band(1, 100, priority=[("Crime", 0, 110)], action=[("Engage.", 100, 110)],
+                         update=[("A pre- and post- check -", 380, 110)]))
+    assert run(fine)[1] == []
+
+
+def test_a_marker_sending_the_reader_on_with_no_row_after_it_warns():
+    from safecity_extract.pdf import LeftOut
+
+    p1 = table(1, band(1, 100, priority=[("Crime", 0, 110)], action=[("Engage.", 100, 110)]))
+    p2 = table(2)
+    p2.left_out = (LeftOut("Continued on next page", 380, 500, 40, 50, "continuation marker"),)
+    _, warnings = run(p1, p2)
+    assert [(w.page, w.loss) for w in warnings] == [(2, True)]
+    p3 = table(3, band(3, 50, action=[("Next action.", 100, 60)]))
+    _, warnings = run(p1, p2, p3)
+    assert warnings == []
