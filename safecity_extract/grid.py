@@ -20,6 +20,7 @@ from .chars import LTR
 from .geometry import (bbox, body_font_size, crossing, h_rules_across, h_rules_in_gap,
                        holds, min_coverage_x, runs, steps, v_rules_beside, words_on)
 from .headers import join_label, known_words, map_labels, match_label
+from .links import place
 from .markers import split_markers
 from .model import PageCount
 from .pdf import LeftOut, LinkArea, PageData, Rule, Word
@@ -68,6 +69,7 @@ class Band:
     cells: dict[str, list[Line]] = field(default_factory=dict)
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (column, text, uri)
     guessed: bool = False  # its start was read from text cues, rows touching each other
+    link_moved: bool = False  # a link's area was off its words: placed where whole words fit
     # A section row or heading (sections.py): its lines name the priority of the rows below.
     section: list[Line] = field(default_factory=list)
 
@@ -767,27 +769,59 @@ def rules_across(rules: Sequence[Rule], column: Column, top: float, bottom: floa
 
 
 def attach_links(bands: list[Band], links: Sequence[LinkArea], words: Sequence[Word],
-                 columns: Sequence[Column], slack: float) -> list[str]:
+                 columns: Sequence[Column], slack: float, shift: float | None = None,
+                 shift_slack: float = 0.0) -> list[str]:
     """Give each link the words under it (their middles within ``slack`` of its area) and put
-    it in the band/column of those words."""
+    it in the band/column of those words. An area off its words is moved to the line where
+    whole words fit it (links.place: ``shift``, the header row's height, preferred), and its
+    band marked; one that fits nowhere is reported, never dropped silently."""
     problems: list[str] = []
-    for link in links:
+    for printed in links:
+        link, problem = place(printed, shift, shift_slack)
+        if link is None:
+            if printed.text or in_body(printed, bands, columns):
+                problems.append(problem)
+            continue
         inside = [w for w in words if link.x0 - slack <= w.xmid <= link.x1 + slack
                   and link.top - slack <= w.ymid <= link.bottom + slack]
-        if not link.text and in_body(link, bands, columns):
-            problems.append(f"link {link.uri!r} covers no text: left out")
-        if not inside or not link.text:
+        if not link.text:
+            if in_body(link, bands, columns):
+                problems.append(f"link {link.uri!r} covers no text: left out")
             continue
-        text = link.text
+        if not inside:  # text outside the table's body (prose above it) is not the table's
+            if in_body(link, bands, columns):
+                problems.append(f"link {link.uri!r} on {link.text!r} is on no word's middle: "
+                                "left out")
+            continue
         first = min(inside, key=lambda w: (w.top, w.x0))
         col = column_of(first.xmid, columns)
         for band in bands:
             if col and band.top <= first.ymid < band.bottom:
-                band.links.append((col, text, link.uri))
+                band.links.append((col, link.text, link.uri))
+                band.link_moved = band.link_moved or link.moved
                 break
         else:
-            problems.append(f"link {link.uri!r} on {text!r} is outside the table")
+            problems.append(f"link {link.uri!r} on {link.text!r} is outside the table")
     return problems
+
+
+def header_height(header: Header, rules: Sequence[Rule], lines: Sequence[Line], reach: float,
+                  slack: float) -> float | None:
+    """The height of the header row's box: between the horizontal rules (or shading edges)
+    across it nearest above and below its text, within ``reach``; with one of them only, the
+    padding taken as alike on both sides; with neither, from the top of its text to the top
+    of the first line below it."""
+    x0, x1 = min(c.x0 for c in header.cells), max(c.x1 for c in header.cells)
+    across = [r.top for r in rules if r.orientation == "h" and r.x0 < x1 and r.x1 > x0]
+    above = [y for y in across if header.top - reach <= y <= header.top + slack]
+    below = [y for y in across if header.bottom - slack <= y <= header.bottom + reach]
+    if above and below:
+        return min(below) - max(above)
+    if above or below:
+        pad = header.top - max(above) if above else min(below) - header.bottom
+        return header.bottom - header.top + 2 * pad
+    below_text = [ln.top for ln in lines if ln.top > header.bottom + slack]
+    return min(below_text) - header.top if below_text else None
 
 
 def in_body(link: LinkArea, bands: Sequence[Band], columns: Sequence[Column]) -> bool:
@@ -884,7 +918,10 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     for band in bands:
         band.guessed = band.top in guessed
     bands = place_sections(bands, sections, page.number)
-    problems = attach_links(bands, page.links, words, columns, settings.edge_slack)
+    shift = (header_height(header, page.rules, lines, settings.header_box_reach * body_size,
+                           settings.line_slack) if header else None)
+    problems = attach_links(bands, page.links, words, columns, settings.edge_slack, shift,
+                            settings.link_shift_slack * body_size)
     if stray:
         text = " ".join(w.text for w in stray)
         problems.append(f"text beside the table's columns left out: {text[:80]!r}")

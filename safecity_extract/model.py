@@ -35,6 +35,9 @@ FLAG_FROM_SECTION = "priority_from_section"  # priority read from a section row 
 # Over a page break a line ended just where the next page's first word would not fit: wrap or
 # paragraph end could not be told from the page, the text decided.
 FLAG_BREAK_GUESSED = "paragraph_break_guessed"
+# A link's area lay off its words (cutting through them, or over none): its text was taken
+# from the one line where whole words fit its width, moved up or down (links.place).
+FLAG_LINK_MOVED = "link_area_moved"
 # Flags that only say what was done; every other flag asks for a check.
 ROUTINE_FLAGS = frozenset({FLAG_FILLED, FLAG_JOINED, FLAG_FROM_SECTION})
 

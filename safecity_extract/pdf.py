@@ -22,6 +22,7 @@ from . import limits
 from .errors import (DamagedPage, DamagedPDF, EmptyFile, EncryptedPDF, HostilePDF, NotAPDF,
                      NotARegularFile, OcrUnavailable, PagesOutOfRange, SafecityError,
                      TooLarge, UnreadableFile)
+from .links import EXACT, LinkArea as LinkArea, char_lines, cover, fits
 from .limits import (LimitExceeded, capped_resolution, install_pdfminer_limits,
                      regular_file_problem)
 from .options import OCR_MODES
@@ -44,16 +45,6 @@ def quiet_library_warnings() -> None:
     that names no file. Called where a PDF is opened (idempotent: filterwarnings replaces an
     equal filter), so a program that resets its filters does not bring them back."""
     warnings.filterwarnings("ignore", module=r"(%s)(\.|$)" % "|".join(_LIBRARIES))
-
-
-@dataclass(frozen=True, slots=True)
-class LinkArea:
-    uri: str
-    text: str  # the characters under the link area, words joined by one space
-    x0: float
-    x1: float
-    top: float
-    bottom: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,15 +349,23 @@ def _chars_under(chars: Sequence[Char], box: dict[str, Any], settings: Settings)
 
 
 def _links(page: Any, chars: Sequence[Char], settings: Settings) -> tuple[LinkArea, ...]:
+    """The page's link areas with the text under them; an area that does not cover whole
+    words edge to edge also gets the other lines where it would (links.py)."""
     out = []
+    lines: list[list[Char]] | None = None
     for a in page.hyperlinks:
         uri = a.get("uri")
         if isinstance(uri, bytes):
             uri = uri.decode("utf-8", "replace")
-        if uri:
-            out.append(LinkArea(str(uri), _chars_under(chars, a, settings),
-                                float(a["x0"]), float(a["x1"]), float(a["top"]),
-                                float(a["bottom"])))
+        if not uri:
+            continue
+        box = (float(a["x0"]), float(a["x1"]), float(a["top"]), float(a["bottom"]))
+        if lines is None:
+            lines = char_lines(chars, settings.word_line_gap)
+        how = cover(lines, box, settings.link_slack, settings.word_gap, settings.link_edge_slack)
+        near = () if how == EXACT else fits(lines, box, settings.link_slack, settings.word_gap,
+                                              settings.link_edge_slack)
+        out.append(LinkArea(str(uri), _chars_under(chars, a, settings), *box, how, near))
     return tuple(out)
 
 

@@ -95,6 +95,15 @@ class Settings:
     margin_step: float = 2.0
     # A character is under a link when its centre is within this of the link's area.
     link_slack: float = 0.5
+    # A link's area covers a run of words exactly when its left and right edges are within
+    # this (em, of the words' font size) of the run's; an area that does not is looked for
+    # on the other lines where one does (links.py: some writers misplace areas vertically).
+    link_edge_slack: float = 0.15
+    # ... and a move to such a line is by the height of the page's header row when it is
+    # within this (em, of the body size) of it. That row's box is bounded by the rules (or
+    # shading edges) nearest its text, no further than ``header_box_reach`` em from it.
+    link_shift_slack: float = 0.3
+    header_box_reach: float = 1.5
     # A filled rectangle thicker than this both ways is shading, not a rule.
     shading_min_size: float = 2.0
     # An edge thinner than this is a rule (and at least ``min_rule_length`` long).

@@ -10,7 +10,8 @@ from typing import Iterable, Sequence
 from .cells import Line, cell_text, ends_sentence, join_parts, starts_sentence, wrapped
 from .grid import ACTION, PRIORITY, Band, PageTable
 from .model import (FLAG_BREAK_GUESSED, FLAG_FILLED, FLAG_FROM_SECTION, FLAG_JOINED,
-                    FLAG_PRIORITY_MISSING, FLAG_SPLIT_GUESSED, Box, Link, Row, Warning_)
+                    FLAG_LINK_MOVED, FLAG_PRIORITY_MISSING, FLAG_SPLIT_GUESSED, Box, Link, Row,
+                    Warning_)
 from .markers import marker_key
 from .sections import strip_numbering
 from .settings import Settings
@@ -176,6 +177,8 @@ def stitch(tables: Iterable[PageTable], settings: Settings
                 texts[PRIORITY] = pending_priority[0]
             pending_priority = None
             flags = [FLAG_SPLIT_GUESSED] if band.guessed else []
+            if band.link_moved:
+                flags.append(FLAG_LINK_MOVED)
             if section.text and not texts.get(PRIORITY):
                 texts[PRIORITY] = section.text
                 flags.append(FLAG_FROM_SECTION)
@@ -285,6 +288,8 @@ def _join(draft: Draft, texts: dict[str, str], band: Band, table: PageTable, set
     draft.tail_pages.update(dict.fromkeys(tails, band.page))
     draft.ended = ended_columns(band, table.pitch, settings.ended_cell_lines)
     draft.links += _links(band)
+    if band.link_moved and FLAG_LINK_MOVED not in draft.flags:
+        draft.flags.append(FLAG_LINK_MOVED)
     draft.pages.append(band.page)
     draft.boxes.append(_box(band, table))
     if FLAG_JOINED not in draft.flags:

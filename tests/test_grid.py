@@ -350,6 +350,59 @@ def test_a_link_over_no_text_inside_the_body_is_reported():
     assert problems == ["link 'https://example.org/a' covers no text: left out"]
 
 
+def _two_rows() -> tuple[list, list, list]:
+    from safecity_extract.grid import Band, Column
+    cols = [Column("action", 100, 300), Column("update", 300, 500)]
+    bands = [Band(2, 100, 140), Band(2, 140, 200)]
+    ws = words("See the toolkit here.", 310, 110) + words("Meetings held monthly.", 310, 150)
+    return cols, bands, ws
+
+
+def test_a_link_area_off_its_words_is_moved_to_where_whole_words_fit_it():
+    from safecity_extract.grid import attach_links
+    from safecity_extract.links import CUT, LinkArea, LinkFit
+    cols, bands, ws = _two_rows()
+    # "here" (x 390-410) drawn one header height (40) lower, over "nthl" of "monthly."
+    low = LinkArea("https://example.org/kit", "nthl", 390, 410, 150, 160, CUT,
+                   (LinkFit(-40.0, "here"), LinkFit(300.0, "here")))
+    assert attach_links(bands, [low], ws, cols, 1.0, shift=40.0, shift_slack=3.0) == []
+    assert bands[0].links == [("update", "here", "https://example.org/kit")]
+    assert bands[0].link_moved and not bands[1].links and not bands[1].link_moved
+
+
+def test_a_link_area_that_fits_several_lines_is_reported_not_dropped():
+    from safecity_extract.grid import attach_links
+    from safecity_extract.links import CUT, LinkArea, LinkFit
+    cols, bands, ws = _two_rows()
+    low = LinkArea("https://example.org/kit", "nthl", 390, 410, 150, 160, CUT,
+                   (LinkFit(-40.0, "here"), LinkFit(300.0, "here")))
+    problems = attach_links(bands, [low], ws, cols, 1.0)  # no header: no height to prefer
+    assert problems == ["link 'https://example.org/kit' on 'nthl' cuts through words; whole "
+                        "words would fit its width on 2 other lines: left out"]
+    assert not any(b.links for b in bands)
+
+
+def test_a_link_area_on_its_words_is_left_alone():
+    from safecity_extract.grid import attach_links
+    from safecity_extract.links import LinkArea, LinkFit
+    cols, bands, ws = _two_rows()
+    exact = LinkArea("https://example.org/kit", "here", 390, 410, 110, 120, "exact",
+                     (LinkFit(40.0, "ly."),))
+    assert attach_links(bands, [exact], ws, cols, 1.0, shift=40.0, shift_slack=3.0) == []
+    assert bands[0].links == [("update", "here", "https://example.org/kit")]
+    assert not bands[0].link_moved
+
+
+def test_the_header_rows_height_is_read_from_its_rules_or_its_text():
+    from safecity_extract.grid import Header, HeaderCell, header_height
+    head = Header((HeaderCell("Action", 100, 300, 60, 70),), ("action",), 60, 70, 1)
+    body = [line("Raise awareness.", 100, 86)]
+    assert header_height(head, [hrule(54, 90, 510), hrule(76, 90, 510)], body, 15, 0.5) == 22
+    assert header_height(head, [hrule(76, 90, 510)], body, 15, 0.5) == 22  # padding alike
+    assert header_height(head, [hrule(30, 90, 510)], body, 15, 0.5) == 26  # text to text
+    assert header_height(head, [], [], 15, 0.5) is None
+
+
 def _rows_then_box(heading_size: float, box_header: tuple[str, str]) -> tuple[list, list]:
     """A rule-less table of two rows, a heading a little larger than the body, then a boxed
     two-column table whose rules (at 60, 200, 500) are none of the table's column edges."""

@@ -196,3 +196,23 @@ def test_family_3_documents_print_continuation_lines(producer, tmp_path):
         assert set(heads) <= set(range(first + 1, last + 1)), (rec["doc_id"], heads)
         if producer != "libreoffice":  # drawn in the margins: on every page of the table
             assert feet == list(range(first, last)) and heads == list(range(first + 1, last + 1))
+
+
+def test_a_link_area_written_a_header_lower_is_read_on_its_words(tmp_path):
+    """Chromium writes the link areas of a page whose table header repeats one header box
+    lower than their words: the link was dropped without a word (issue 12). It is now read
+    on the word whose width it has, and its row flagged link_area_moved."""
+    from safecity_extract import extract
+
+    pdf, truth = build(draw(50017, producer="chromium", family="f06_zebra_band", compact=True),
+                       tmp_path)
+    want = [(n, lk["text"], lk["uri"]) for n, row in enumerate(truth["rows"], 1)
+            for lk in row["links"]]
+    with pdfplumber.open(pdf) as doc:  # the quirk: no word lies under the written area
+        (page,) = [p for p in doc.pages if p.hyperlinks]
+        (area,) = page.hyperlinks
+        under = page.crop((area["x0"], area["top"], area["x1"], area["bottom"])).extract_words()
+    assert want and all(w["text"] != want[0][1] for w in under)
+    report = extract(pdf)
+    assert [(r.row, lk.text, lk.uri) for r in report.rows for lk in r.links] == want
+    assert [r.row for r in report.rows if "link_area_moved" in r.flags] == [want[0][0]]

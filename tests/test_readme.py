@@ -126,3 +126,16 @@ def test_every_error_class_is_in_docs_errors_md():
                       if c.__module__.startswith("safecity_extract")} - internal
                      - {n for n in errors_md.split("`")})
     assert not missing, f"errors missing from docs/errors.md: {missing}"
+
+
+def test_every_row_flag_is_in_the_readme_and_the_schema():
+    import json
+
+    from safecity_extract import model
+
+    flags = {v for k, v in vars(model).items() if k.startswith("FLAG_") and isinstance(v, str)}
+    listed = README[README.index("- Flags:"):README.index("- `boxes`:")]
+    schema = json.loads((ROOT / "safecity_extract" / "data" / "report.schema.json").read_text())
+    enum = schema["$defs"]["row"]["properties"]["flags"]["items"]["enum"]
+    assert {f for f in flags if f"`{f}`" not in listed} == set()
+    assert set(enum) == flags

@@ -237,3 +237,17 @@ def test_a_marker_sending_the_reader_on_with_no_row_after_it_warns():
     p3 = table(3, band(3, 50, action=[("Next action.", 100, 60)]))
     _, warnings = run(p1, p2, p3)
     assert warnings == []
+
+
+def test_a_moved_link_flags_its_row_on_either_page():
+    first = band(1, 100, priority=[("Crime", 0, 110)], action=[("Act.", 100, 110)],
+                 lead_agency=[("All", 300, 110)], update=[("Partners have met and", 380, 110)])
+    rest = band(2, 50, update=[("agreed it, see here.", 380, 60)])
+    rest.links, rest.link_moved = [("update", "here", "https://example.org/kit")], True
+    rows, _ = run(table(1, first), table(2, rest))
+    assert [(lk.text, lk.uri) for lk in rows[0].links] == [("here", "https://example.org/kit")]
+    assert rows[0].flags == ["joined_across_pages", "link_area_moved"]
+    alone = band(1, 100, priority=[("Crime", 0, 110)], action=[("Act.", 100, 110)])
+    alone.link_moved = True
+    rows, _ = run(table(1, alone))
+    assert rows[0].flags == ["link_area_moved"]
