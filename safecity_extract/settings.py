@@ -35,6 +35,9 @@ class Settings:
     # free): text in that column at the top of the next page is a new row's, not the rest of
     # this one.
     ended_cell_lines: float = 1.5
+    # As much, for a cell whose last line there ends a sentence: it may have ended a paragraph
+    # only, the next paragraph's gap and its first two lines (orphan control) not fitting.
+    ended_paragraph_lines: float = 3.5
     # Label match score (rapidfuzz ratio, 0-100) needed to map a header label to a field.
     header_fuzzy_threshold: float = 80.0
     # A header row must map at least this many of the four fixed fields.

@@ -38,20 +38,28 @@ def band_texts(band: Band, pitch: float, settings: Settings) -> dict[str, str]:
             for name, lines in band.cells.items() if lines}
 
 
-def ended_columns(band: Band, pitch: float, lines: float) -> frozenset[str]:
+def ended_columns(band: Band, pitch: float, lines: float, paragraph_lines: float
+                  ) -> frozenset[str]:
     """The columns of ``band`` (the last row on its page) whose text starts at the row's top
     and stops ``lines`` pitches or more above the row's lowest text: those cells ended on this
-    page, since a cell's text runs down to the page's foot before it breaks. A column whose
-    text starts lower (centred or bottom-aligned) tells nothing; nor does the priority column,
-    whose merged cell spans rows."""
+    page, since a cell's text runs down to the page's foot before it breaks. A cell whose last
+    line ends a sentence may have ended a paragraph only, the next one (its gap and the lines
+    orphan control keeps together) not fitting: it needs ``paragraph_lines`` pitches. A column
+    whose text starts lower (centred or bottom-aligned) tells nothing; nor does the priority
+    column, whose merged cell spans rows."""
     cells = {name: lns for name, lns in band.cells.items() if lns and name != PRIORITY}
     if len(cells) < 2:
         return frozenset()
     top = min(ln.top for lns in cells.values() for ln in lns)
     bottom = max(ln.bottom for lns in cells.values() for ln in lns)
+
+    def room(lns: list[Line]) -> float:
+        last = max(lns, key=lambda ln: ln.top)
+        return (paragraph_lines if ends_sentence(last.text) else lines) * pitch
+
     return frozenset(name for name, lns in cells.items()
                      if min(ln.top for ln in lns) - top <= 0.5 * pitch
-                     and bottom - max(ln.bottom for ln in lns) >= lines * pitch)
+                     and bottom - max(ln.bottom for ln in lns) >= room(lns))
 
 
 def starts_at_top(band: Band, name: str, pitch: float) -> bool:
@@ -187,7 +195,8 @@ def stitch(tables: Iterable[PageTable], settings: Settings
             tails = _tails(band, table)
             drafts.append(Draft(texts, _links(band), [band.page], flags, [_box(band, table)],
                                 tails, dict.fromkeys(tails, band.page),
-                                ended_columns(band, table.pitch, settings.ended_cell_lines)))
+                                ended_columns(band, table.pitch, settings.ended_cell_lines,
+                                              settings.ended_paragraph_lines)))
     warnings += section.unused()
     warnings += cut_short(tables_seen, drafts)
     if pending_priority:
@@ -286,7 +295,8 @@ def _join(draft: Draft, texts: dict[str, str], band: Band, table: PageTable, set
     tails = _tails(band, table)
     draft.tails.update(tails)
     draft.tail_pages.update(dict.fromkeys(tails, band.page))
-    draft.ended = ended_columns(band, table.pitch, settings.ended_cell_lines)
+    draft.ended = ended_columns(band, table.pitch, settings.ended_cell_lines,
+                               settings.ended_paragraph_lines)
     draft.links += _links(band)
     if band.link_moved and FLAG_LINK_MOVED not in draft.flags:
         draft.flags.append(FLAG_LINK_MOVED)

@@ -207,8 +207,13 @@ def test_ended_columns_needs_a_top_aligned_start_and_room_below():
     b = band(1, 100, priority=[("Crime", 0, 110)], action=[("short", 100, 110)],
              lead_agency=[("centred", 300, 140)],
              update=[(f"u{k}", 380, 110 + 12 * k) for k in range(5)])
-    assert ended_columns(b, 12.0, 1.5) == frozenset({"action"})
-    assert ended_columns(b, 12.0, 5.0) == frozenset()
+    assert ended_columns(b, 12.0, 1.5, 3.5) == frozenset({"action"})
+    assert ended_columns(b, 12.0, 5.0, 5.0) == frozenset()
+    # A last line ending a sentence may end a paragraph only: more room is needed.
+    done = band(1, 100, action=[("Done.", 100, 110)],
+                update=[(f"u{k}", 380, 110 + 12 * k) for k in range(4)])
+    assert ended_columns(done, 12.0, 1.5, 3.5) == frozenset()
+    assert ended_columns(done, 12.0, 1.5, 3.0) == frozenset({"action"})
 
 
 def test_a_cell_ending_in_a_broken_word_warns_of_missing_text():
