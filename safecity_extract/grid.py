@@ -343,18 +343,20 @@ def _in_columns(line: Line, words: Sequence[Word], columns: Sequence[Column],
     mine = [w for w in words if line.top <= w.ymid <= line.bottom
             and line.x0 <= w.xmid <= line.x1]
     names = {column_of(w.xmid, columns) for w in mine}
-    return len(names - {None}) >= 2 and all(
-        not any(w.x0 < c.x0 - settings.straddle < c.x0 + settings.straddle < w.x1
-                for c in columns[1:]) for w in mine)
+    return len(names - {None}) >= 2 and not any(
+        straddles(w, columns, settings.straddle) for w in mine)
+
+
+def straddles(word: Word, columns: Sequence[Column], reach: float) -> bool:
+    """Does the word run more than ``reach`` across an edge between two columns?"""
+    return any(word.x0 < c.x0 - reach and word.x1 > c.x0 + reach for c in columns[1:])
 
 
 def _fits(line_words: Sequence[Word], columns: Sequence[Column], body_size: float,
           settings: Settings) -> bool:
     """True if no word straddles a column boundary and the text is not heading-sized."""
-    inner = [c.x0 for c in columns[1:]]
-    reach = settings.straddle
     for w in line_words:
-        if any(w.x0 < x - reach and w.x1 > x + reach for x in inner):
+        if straddles(w, columns, settings.straddle):
             return False
         if column_of(w.xmid, columns) is None:
             return False
