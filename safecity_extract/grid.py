@@ -546,7 +546,8 @@ def column_lines(words: Sequence[Word], columns: Sequence[Column], settings: Set
 
 
 def text_row_starts(lines: dict[str, list[Line]], top: float, bottom: float,
-                    settings: Settings = DEFAULTS) -> list[tuple[float, bool]]:
+                    settings: Settings = DEFAULTS, spacing: float = 0.0
+                    ) -> list[tuple[float, bool]]:
     """Tops of Action lines that open a new row.
 
     A row opens where nothing sits just above the Action line in any column but the
@@ -554,7 +555,9 @@ def text_row_starts(lines: dict[str, list[Line]], top: float, bottom: float,
     two columns start fresh entries side by side on that line (each with blank space above
     it in its own column), e.g. a new action beside a new lead agency or a new priority, or
     one column other than Action does so beside an Action line that follows a finished
-    sentence with a capital letter. Returns (top, found from those cues) pairs.
+    sentence with a capital letter. "Just above" and "a gap" are measured beyond
+    ``spacing``, the usual blank between two lines of a cell (see ``clear_strip``).
+    Returns (top, found from those cues) pairs.
     """
     action = [ln for ln in lines.get(ACTION, []) if top <= (ln.top + ln.bottom) / 2 < bottom]
     others = [ln for name, lns in lines.items() if name != PRIORITY for ln in lns]
@@ -563,10 +566,8 @@ def text_row_starts(lines: dict[str, list[Line]], top: float, bottom: float,
         if k == 0:
             starts.append((ln.top, False))
             continue
-        strip_top = ln.top - settings.row_clear_above * (ln.bottom - ln.top)
-        blocked = any(o.bottom > strip_top and o.top < ln.top - settings.edge_slack
-                      for o in others)
-        if not blocked and ln.top - action[k - 1].bottom > settings.row_gap * ln.size:
+        if (_clear_above(ln, others, settings, spacing)
+                and ln.top - action[k - 1].bottom > row_gap(ln, settings, spacing)):
             starts.append((ln.top, False))
             continue
         fresh = fresh_columns(lines, ln, settings)
@@ -574,6 +575,20 @@ def text_row_starts(lines: dict[str, list[Line]], top: float, bottom: float,
         if fresh - {ACTION} and (len(fresh) >= 2 or sentence):
             starts.append((ln.top, True))
     return starts
+
+
+def row_gap(line: Line, settings: Settings, spacing: float) -> float:
+    """The blank above ``line`` that a new row needs in its own column: more than
+    ``row_gap`` font sizes, and more than the usual blank between a cell's lines."""
+    return max(settings.row_gap * line.size,
+               spacing + settings.row_spacing_margin * line.size)
+
+
+def line_spacing(lines: Sequence[Line], pitch: float) -> float:
+    """The usual blank between two lines of one cell: the line ``pitch`` less the median
+    height of the upright lines (0 when they are taller than the pitch)."""
+    heights = [ln.bottom - ln.top for ln in lines if ln.bottom - ln.top <= 2 * ln.size]
+    return max(0.0, pitch - statistics.median(heights)) if heights else 0.0
 
 
 def fresh_columns(lines: dict[str, list[Line]], at: Line, settings: Settings = DEFAULTS
@@ -593,9 +608,11 @@ def fresh_columns(lines: dict[str, list[Line]], at: Line, settings: Settings = D
 
 
 def band_edges(lines: dict[str, list[Line]], rules: Sequence[Rule], columns: Sequence[Column],
-               top: float, bottom: float, settings: Settings) -> tuple[list[float], set[float]]:
+               top: float, bottom: float, settings: Settings, spacing: float = 0.0
+               ) -> tuple[list[float], set[float]]:
     """Boundaries of the row bands (rules when the page has them, else text row starts),
-    and those among them found only from text cues."""
+    and those among them found only from text cues; ``spacing``: the usual blank between
+    a cell's lines (``line_spacing``)."""
     ys = separators(rules, columns, top, bottom, settings.rule_snap, settings.rule_reach)
     tops = [ln.top for lns in lines.values() for ln in lns]
     guessed: set[float] = set()
@@ -604,7 +621,7 @@ def band_edges(lines: dict[str, list[Line]], rules: Sequence[Rule], columns: Seq
     # still bound the bands (the empty band they cut off is dropped later).
     slack = settings.line_slack
     if not separates_text(ys, tops):
-        for y, cue in text_row_starts(lines, top, bottom, settings):
+        for y, cue in text_row_starts(lines, top, bottom, settings, spacing):
             if y - slack > top + settings.rule_snap:
                 ys.append(y - slack)
                 if cue:
@@ -612,7 +629,7 @@ def band_edges(lines: dict[str, list[Line]], rules: Sequence[Rule], columns: Seq
         ys.sort()
     elif group_rules(rules, columns, ys, settings, lines):
         ys = sorted(ys + [y - slack for y in block_row_starts(lines, [top, *ys, bottom],
-                                                              settings)])
+                                                              settings, spacing)])
     return [top, *ys, bottom], guessed
 
 
@@ -637,7 +654,7 @@ def group_rules(rules: Sequence[Rule], columns: Sequence[Column], ys: Sequence[f
 
 
 def block_row_starts(lines: dict[str, list[Line]], edges: Sequence[float],
-                     settings: Settings = DEFAULTS) -> list[float]:
+                     settings: Settings = DEFAULTS, spacing: float = 0.0) -> list[float]:
     """Tops of Action lines that clearly open a row inside a block between two rules (rules
     drawn only between priority groups leave the rows of a group apart by space alone):
     text of the block lies above the line, yet nothing sits just above it in any column
@@ -654,14 +671,19 @@ def block_row_starts(lines: dict[str, list[Line]], edges: Sequence[float],
                 continue  # the block's first text: the rule above is the edge
             gap = ln.top - (inside[k - 1].bottom if k else lo)
             fresh = fresh_columns(lines, ln, settings) - {ACTION, PRIORITY}
-            if gap > settings.row_gap * ln.size and _clear_above(ln, others, settings) and fresh:
+            if (gap > row_gap(ln, settings, spacing) and fresh
+                    and _clear_above(ln, others, settings, spacing)):
                 found.append(ln.top)
     return found
 
 
-def _clear_above(line: Line, others: Sequence[Line], settings: Settings) -> bool:
-    """Nothing in ``others`` sits in the strip just above ``line``."""
-    strip_top = line.top - settings.row_clear_above * (line.bottom - line.top)
+def _clear_above(line: Line, others: Sequence[Line], settings: Settings,
+                 spacing: float = 0.0) -> bool:
+    """Nothing in ``others`` sits in the strip just above ``line``: a share of its height,
+    or the usual blank between a cell's lines (``spacing``) and a margin, if wider."""
+    reach = max(settings.row_clear_above * (line.bottom - line.top),
+                spacing + settings.row_spacing_margin * line.size)
+    strip_top = line.top - reach
     return not any(o.bottom > strip_top and o.top < line.top - settings.edge_slack
                    for o in others)
 
@@ -905,8 +927,8 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     all_lines = sorted((ln for lns in col_lines.values() for ln in lns), key=lambda ln: ln.top)
     pitch = _pitch(col_lines) or settings.default_pitch * body_size
     row_rules = _row_rules(page.rules, sections, all_lines)
-    edges, guessed = band_edges(col_lines, row_rules, columns,
-                                body_top, body_bottom, settings)
+    edges, guessed = band_edges(col_lines, row_rules, columns, body_top, body_bottom,
+                                settings, line_spacing(all_lines, pitch))
     edges = sorted({*edges, *(y for s in sections if body_top < s.top < body_bottom
                               for y in (s.top - settings.line_slack,
                                         s.bottom + settings.line_slack))})

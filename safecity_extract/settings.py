@@ -134,6 +134,10 @@ class Settings:
     row_clear_above: float = 0.5
     # ... and a gap of more than this to the Action line above it.
     row_gap: float = 0.25
+    # Both are at least the usual blank between two lines of one cell (the table's line
+    # pitch less its line height: wide with a word processor's proportional spacing) plus
+    # this many font sizes.
+    row_spacing_margin: float = 0.3
     # Lines whose tops are within this of each other are level; a column starts a fresh
     # entry level with a line after a blank of more than ``row_fresh_gap`` above it.
     row_level: float = 0.3

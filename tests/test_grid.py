@@ -1,7 +1,8 @@
 """Grid steps on hand-made words and rules: header, columns, rows, table end."""
 from safecity_extract.grid import (Carry, band_edges, closing_cuts, column_bounds,
                                    drawn_rules, fill_bands, find_header, header_cells,
-                                   read_table, separators, text_blocks, text_row_starts)
+                                   line_spacing, read_table, separators, text_blocks,
+                                   text_row_starts)
 from safecity_extract.records import Rule
 from safecity_extract.settings import Settings
 from tests.helpers import hrule, line, page, vrule, words
@@ -507,3 +508,18 @@ def test_a_bold_title_above_what_follows_the_table_is_not_a_row():
     index = WordIndex(body + title, 0.5)
     assert title_top(lines, 433, index, 11.0, S) == 415
     assert title_top(lines[:2], 433, index, 11.0, S) == 433  # no title: the cut itself
+
+
+def test_text_row_starts_measure_space_beyond_the_usual_line_spacing():
+    # Proportional spacing: 10-point lines 15.5 points apart leave 5.5 points between the
+    # lines of a cell, more than half a line; only the 12-point blank more opens a row.
+    lines = {
+        "action": [line("first action", 140, 120), line("runs on", 140, 135.5),
+                   line("second action", 140, 163)],
+        "update": [line("long update", 380, 120), line("goes on", 380, 135.5),
+                   line("new row", 380, 163)],
+    }
+    spacing = line_spacing([ln for lns in lines.values() for ln in lns], 15.5)
+    assert spacing == 5.5
+    assert text_row_starts(lines, 110, 400) == [(120, False), (135.5, False), (163, False)]
+    assert text_row_starts(lines, 110, 400, S, spacing) == [(120, False), (163, False)]
