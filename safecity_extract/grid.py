@@ -902,6 +902,7 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
                  if PRIORITY not in header.names else [])
         below = [w for w in page.words if w.top >= top  # page numbers set no column edge
                  and not any(holds(ln, w.ymid, settings.line_slack) for ln in [*skip, *spans])]
+        below = split_markers(below)[0]  # nor does a "Continued on next page" line
         columns = column_bounds(header, page, below, settings, columns)
         body_size = body_size or body_font_size(below, settings.default_font_size)
     elif columns is None:

@@ -31,6 +31,8 @@ class Draft:
     tail_pages: dict[str, int] = field(default_factory=dict)
     # Columns whose cell ended on the latest page with room left below it (ended_columns).
     ended: frozenset[str] = frozenset()
+    # The lowest text of the row (Priority aside) on its latest page.
+    bottom: float = 0.0
 
 
 def band_texts(band: Band, pitch: float, settings: Settings) -> dict[str, str]:
@@ -62,6 +64,13 @@ def ended_columns(band: Band, pitch: float, lines: float, paragraph_lines: float
                      and bottom - max(ln.bottom for ln in lns) >= room(lns))
 
 
+def text_bottom(bands: Iterable[Band]) -> float:
+    """The lowest text of ``bands`` outside the Priority column (whose merged cell may
+    be centred on rows further down); 0 when they have none."""
+    return max((ln.bottom for band in bands for name, lns in band.cells.items()
+                if name != PRIORITY for ln in lns), default=0.0)
+
+
 def starts_at_top(band: Band, name: str, pitch: float) -> bool:
     """Does column ``name``'s text start on the band's first line?"""
     lines = band.cells.get(name) or []
@@ -70,7 +79,8 @@ def starts_at_top(band: Band, name: str, pitch: float) -> bool:
         <= 0.5 * pitch
 
 
-def continues_previous(texts: dict[str, str], band: Band, draft: Draft, pitch: float) -> bool:
+def continues_previous(texts: dict[str, str], band: Band, draft: Draft, pitch: float,
+                       room: float = 0.0) -> bool:
     """Is the first band of a page the rest of the last row of the page before?
 
     Yes when it has no Action text, or when its Action text reads as the rest of the
@@ -80,13 +90,18 @@ def continues_previous(texts: dict[str, str], band: Band, draft: Draft, pitch: f
     in its other columns only) has ended: a capitalised Action is a new row's. So has any
     cell that ended on the page before with room left below it (``Draft.ended``), and a cell
     the row has left empty so far: text at the top of such a column on this page starts a new
-    row (a cell's text starts at its top, on the page where the row starts).
+    row (a cell's text starts at its top, on the page where the row starts). And so has the
+    whole row when it stopped ``room`` pitches above the foot the table reaches on its other
+    pages: a row that goes on runs down to the page's foot (the producer kept the next row
+    whole, or its first lines together, on the next page).
     """
     action = texts.get(ACTION, "")
     if not action:
         return True
     if action[:1].islower():
         return True
+    if room > 0:
+        return False
     done = [name for name in texts if name != PRIORITY
             and (name in draft.ended or not draft.cells.get(name))]
     if any(starts_at_top(band, name, pitch) for name in done):
@@ -159,9 +174,9 @@ def stitch(tables: Iterable[PageTable], settings: Settings
     warnings: list[Warning_] = []
     pending_priority: tuple[str, int] | None = None
     section = _Section()
-    tables_seen: list[PageTable] = []
-    for table in tables:
-        tables_seen.append(table)
+    tables_seen = list(tables)
+    foot = max((text_bottom(t.bands) for t in tables_seen), default=0.0)  # the fullest page's
+    for table in tables_seen:
         warnings += [Warning_(table.page, msg) for msg in table.warnings]
         warnings += [Warning_(table.page, msg, loss=True) for msg in table.loss]
         for k, band in enumerate(table.bands):
@@ -171,7 +186,8 @@ def stitch(tables: Iterable[PageTable], settings: Settings
             texts = band_texts(band, table.pitch, settings)
             if k == 0 and drafts and drafts[-1].pages[-1] != band.page \
                     and not section.fresh \
-                    and continues_previous(texts, band, drafts[-1], table.pitch):
+                    and continues_previous(texts, band, drafts[-1], table.pitch,
+                                           _room(drafts[-1], foot, table.pitch, settings)):
                 _join(drafts[-1], texts, band, table, settings)
                 continue
             if not texts.get(ACTION) and set(texts) == {PRIORITY}:
@@ -196,13 +212,21 @@ def stitch(tables: Iterable[PageTable], settings: Settings
             drafts.append(Draft(texts, _links(band), [band.page], flags, [_box(band, table)],
                                 tails, dict.fromkeys(tails, band.page),
                                 ended_columns(band, table.pitch, settings.ended_cell_lines,
-                                              settings.ended_paragraph_lines)))
+                                              settings.ended_paragraph_lines),
+                                text_bottom([band])))
     warnings += section.unused()
     warnings += cut_short(tables_seen, drafts)
     if pending_priority:
         warnings.append(Warning_(pending_priority[1], "priority text with no action after it: "
                                  f"{pending_priority[0]!r}"))
     return drafts, warnings
+
+
+def _room(draft: Draft, foot: float, pitch: float, settings: Settings) -> float:
+    """How many pitches of room past ``ended_paragraph_lines`` the row ``draft`` left
+    below its text on its latest page, down to the table's ``foot``; 0 when no more."""
+    lines = (foot - draft.bottom) / pitch if draft.bottom and pitch > 0 else 0.0
+    return max(0.0, lines - settings.ended_paragraph_lines)
 
 
 def cut_short(tables: Sequence[PageTable], drafts: Sequence[Draft]) -> list[Warning_]:
@@ -297,6 +321,7 @@ def _join(draft: Draft, texts: dict[str, str], band: Band, table: PageTable, set
     draft.tail_pages.update(dict.fromkeys(tails, band.page))
     draft.ended = ended_columns(band, table.pitch, settings.ended_cell_lines,
                                settings.ended_paragraph_lines)
+    draft.bottom = text_bottom([band])
     draft.links += _links(band)
     if band.link_moved and FLAG_LINK_MOVED not in draft.flags:
         draft.flags.append(FLAG_LINK_MOVED)

@@ -256,3 +256,24 @@ def test_a_moved_link_flags_its_row_on_either_page():
     alone.link_moved = True
     rows, _ = run(table(1, alone))
     assert rows[0].flags == ["link_area_moved"]
+
+
+def test_a_row_that_stopped_well_above_the_tables_foot_ended_on_its_page():
+    # Page 1's last row stops at 134 while the table runs down to 700 on page 2: the producer
+    # kept the next row whole for page 2, so its capitalised Action starts a row of its own,
+    # though "victims of" fills its line and the Action reads on mid-sentence.
+    p1 = table(1, band(1, 100, action=[("Support communities to give", 160, 110),
+                                       ("victims of", 250, 122)],  # ends at x=295
+                       lead_agency=[("Hampshire", 300, 110), ("Constabulary", 300, 122)],
+                       update=[("Officers engage.", 380, 110)]))
+    rest = [(f"Update line {k}.", 380, 60 + 12 * k) for k in range(54)]  # to y=706
+    p2 = table(2, band(2, 50, action=[("Continue to address activity.", 100, 60)],
+                       lead_agency=[("All", 300, 60)], update=rest))
+    rows, _ = run(p1, p2)
+    assert [r.cells["action"] for r in rows] == ["Support communities to give victims of",
+                                                 "Continue to address activity."]
+    # The same row with the table's foot no lower than where it stopped goes on.
+    p2 = table(2, band(2, 50, action=[("Continue to address activity.", 100, 60)],
+                       lead_agency=[("All", 300, 60)], update=rest[:6]))
+    rows, _ = run(p1, p2)
+    assert len(rows) == 1
