@@ -584,11 +584,17 @@ def row_gap(line: Line, settings: Settings, spacing: float) -> float:
                spacing + settings.row_spacing_margin * line.size)
 
 
-def line_spacing(lines: Sequence[Line], pitch: float) -> float:
+def line_spacing(lines: Sequence[Line], pitch: float, most: float = DEFAULTS.row_spacing_max
+                 ) -> float:
     """The usual blank between two lines of one cell: the line ``pitch`` less the median
-    height of the upright lines (0 when they are taller than the pitch)."""
-    heights = [ln.bottom - ln.top for ln in lines if ln.bottom - ln.top <= 2 * ln.size]
-    return max(0.0, pitch - statistics.median(heights)) if heights else 0.0
+    height of the upright lines (0 when they are taller than the pitch), and at most
+    ``most`` median font sizes (a table of one-line cells has no pitch of its own within a
+    cell: its pitch is the distance between rows)."""
+    upright = [ln for ln in lines if ln.bottom - ln.top <= 2 * ln.size]
+    if not upright:
+        return 0.0
+    blank = pitch - statistics.median(ln.bottom - ln.top for ln in upright)
+    return min(max(0.0, blank), most * statistics.median(ln.size for ln in upright))
 
 
 def fresh_columns(lines: dict[str, list[Line]], at: Line, settings: Settings = DEFAULTS
@@ -929,7 +935,7 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     pitch = _pitch(col_lines) or settings.default_pitch * body_size
     row_rules = _row_rules(page.rules, sections, all_lines)
     edges, guessed = band_edges(col_lines, row_rules, columns, body_top, body_bottom,
-                                settings, line_spacing(all_lines, pitch))
+                                settings, line_spacing(all_lines, pitch, settings.row_spacing_max))
     edges = sorted({*edges, *(y for s in sections if body_top < s.top < body_bottom
                               for y in (s.top - settings.line_slack,
                                         s.bottom + settings.line_slack))})

@@ -138,6 +138,9 @@ class Settings:
     # pitch less its line height: wide with a word processor's proportional spacing) plus
     # this many font sizes.
     row_spacing_margin: float = 0.3
+    # The usual blank is taken as at most this many font sizes: where every cell holds one
+    # line, the pitch measured is the distance between rows, not between a cell's lines.
+    row_spacing_max: float = 1.0
     # Lines whose tops are within this of each other are level; a column starts a fresh
     # entry level with a line after a blank of more than ``row_fresh_gap`` above it.
     row_level: float = 0.3

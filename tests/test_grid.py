@@ -523,3 +523,16 @@ def test_text_row_starts_measure_space_beyond_the_usual_line_spacing():
     assert spacing == 5.5
     assert text_row_starts(lines, 110, 400) == [(120, False), (135.5, False), (163, False)]
     assert text_row_starts(lines, 110, 400, S, spacing) == [(120, False), (163, False)]
+
+
+def test_line_spacing_of_one_line_cells_is_bounded():
+    # Every cell one line: the pitch measured is the distance between rows (30 points), not
+    # between a cell's lines; the blank is taken as at most one font size, so rows 20 points
+    # apart still open with nothing just above them.
+    lines = {"action": [line("first", 140, 150), line("second", 140, 180)],
+             "update": [line("one", 380, 150), line("two", 380, 180)]}
+    flat = [ln for lns in lines.values() for ln in lns]
+    assert line_spacing(flat, 30) == 10.0
+    assert line_spacing(flat, 30, 0.5) == 5.0
+    spacing = line_spacing(flat, 30)
+    assert text_row_starts(lines, 110, 400, S, spacing) == [(150, False), (180, False)]
