@@ -292,9 +292,9 @@ def furniture(lines: Sequence[Line], page: PageData, settings: Settings,
               columns: Sequence[Column] | None = None) -> list[Line]:
     """Lines in the margin bands that are page numbers or repeat the previous page's. A
     repeated line that lies in a table's grid is the same row printed at the top (or foot) of
-    two pages, not a running header or footer: a drawn vertical rule runs through it, or it
-    sits under a drawn rule (over one, at the foot) as wide as itself with its words in two or
-    more of the table's ``columns``."""
+    two pages, not a running header or footer: drawn vertical rules run through it or wall
+    it in (``ruled_through``), or it sits under a drawn rule (over one, at the foot) as wide
+    as itself with its words in two or more of the table's ``columns``."""
     out = []
     for ln in lines:
         if not _in_margin(ln.top, ln.bottom, page, settings):
@@ -310,11 +310,13 @@ def furniture(lines: Sequence[Line], page: PageData, settings: Settings,
 
 
 def ruled_through(line: Line, rules: Sequence[Rule], slack: float) -> bool:
-    """Does a drawn vertical rule (not a shading edge) cross ``line`` between its first and
-    last word, over the line's whole height?"""
-    return any(r.orientation == "v" and not r.shading and line.x0 < r.x0 < line.x1
-               and r.top <= line.top + slack and r.bottom >= line.bottom - slack
-               for r in rules)
+    """Is ``line`` in a grid: does a drawn vertical rule (not a shading edge) cross it
+    between its first and last word, or do drawn vertical rules wall it in on both sides,
+    each over the line's whole height?"""
+    spanning = [r.x0 for r in rules if r.orientation == "v" and not r.shading
+                and r.top <= line.top + slack and r.bottom >= line.bottom - slack]
+    return (any(line.x0 < x < line.x1 for x in spanning)
+            or (any(x <= line.x0 for x in spanning) and any(x >= line.x1 for x in spanning)))
 
 
 def covered(spans: Iterable[tuple[float, float]], x0: float, x1: float, slack: float) -> bool:

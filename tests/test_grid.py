@@ -475,6 +475,23 @@ def test_a_vertical_rule_through_a_repeated_line_keeps_it_in_the_table():
     assert furniture(visual_lines(second.words, S), second, S, margin_signatures(first, S)) == []
 
 
+
+def test_a_line_walled_in_by_a_grids_rules_is_in_the_grid():
+    from safecity_extract.grid import furniture, margin_signatures, ruled_through, visual_lines
+
+    # A cell's text repeated at the top of the next page, inside one cell: no rule crosses
+    # the line, but the cell's rules stand on both sides of it.
+    ws = words("Promote restorative practice", 160, 45)
+    walls = [vrule(150, 30, 400), vrule(420, 30, 400)]
+    first, second = page(ws, walls, number=1), page(ws, walls, number=2)
+    assert furniture(visual_lines(second.words, S), second, S, margin_signatures(first, S)) == []
+    [ln] = visual_lines(second.words, S)
+    assert ruled_through(ln, walls, 0.5)
+    assert not ruled_through(ln, walls[:1], 0.5)  # a rule on one side only
+    assert not ruled_through(ln, [vrule(150, 60, 400), vrule(420, 60, 400)], 0.5)  # below it
+    bare = page(ws, [], number=2)
+    assert len(furniture(visual_lines(bare.words, S), bare, S, margin_signatures(first, S))) == 1
+
 def test_covered_joins_rule_segments():
     from safecity_extract.grid import covered
 
