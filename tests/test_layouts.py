@@ -216,3 +216,29 @@ def test_a_link_area_written_a_header_lower_is_read_on_its_words(tmp_path):
     report = extract(pdf)
     assert [(r.row, lk.text, lk.uri) for r in report.rows for lk in r.links] == want
     assert [r.row for r in report.rows if "link_area_moved" in r.flags] == [want[0][0]]
+
+
+def test_the_unambiguity_check_reads_sentence_ends_and_the_truths_wraps():
+    from samples.layouts.check import reads_as_paragraph_end, wraps
+
+    assert reads_as_paragraph_end("the work is done.", "Partnership work")
+    assert reads_as_paragraph_end("was “finished.”", "“The next")
+    assert not reads_as_paragraph_end("the work is", "Partnership")
+    assert not reads_as_paragraph_end("done.", "partnership")
+    layout = draw(50000, producer="reportlab", family="base", compact=True)
+    cell = next(r.cell("update") for r in layout.rows if "\n\n" in r.cell("update"))
+    first, second = cell.split("\n\n")[:2]
+    text = wraps(layout, "update")
+    inside = " ".join(first.split()[:4])
+    assert inside in text                                  # a wrap may fall there
+    assert " ".join(first.split()[-2:] + second.split()[:2]) not in text  # a paragraph end
+
+
+@pytest.mark.parametrize("producer", ["reportlab", "chromium"])
+def test_a_built_document_has_no_page_break_a_reader_could_not_tell(producer, tmp_path):
+    from samples.layouts.check import ambiguous_breaks
+
+    for seed in (50001, 50013):
+        pdf, rec = build(draw(seed, producer=producer, family=FAMILIES[seed % len(FAMILIES)],
+                              compact=True), tmp_path)
+        assert ambiguous_breaks(pdf, layout_from_dict(rec["layout"])) == []

@@ -32,7 +32,7 @@ def code_hash() -> str:
     return h.hexdigest()[:16]
 
 
-MAX_REDRAWS = 6
+MAX_REDRAWS = 16
 SHIFT = 9.0  # points added to the bottom margin per redraw: moves every page break
 F04 = "f04_merged_continuation"
 F04_REDRAWS = 24
@@ -54,8 +54,8 @@ def truth_record(layout: Layout, requested: Layout,
 
 def draw_unambiguous(layout: Layout, pdf: Path, cache: Path
                      ) -> tuple[Layout, dict[str, int] | None]:
-    """Draw ``layout``; while a page break makes a paragraph end look like a wrap, draw it
-    again with a deeper bottom margin. A family 4 document is redrawn the same way until
+    """Draw ``layout``; while a page break makes a paragraph end look like a wrap or a wrap
+    like a paragraph end (check.ambiguous_breaks), draw it again with a deeper bottom margin. A family 4 document is redrawn the same way until
     a priority group begins on a page whose top row continues from the page before (the
     situation that family is about). Returns the layout drawn and that situation."""
     from .check import ambiguous_breaks, merged_continuation, row_pages
@@ -76,8 +76,8 @@ def draw_unambiguous(layout: Layout, pdf: Path, cache: Path
     if f04:
         raise RuntimeError(f"{layout.doc_id}: no redraw began a priority group on a page "
                            "whose top row continues from the page before")
-    raise RuntimeError(f"{layout.doc_id}: every redraw left a paragraph end at a page "
-                       "break on a full line")
+    raise RuntimeError(f"{layout.doc_id}: every redraw left a page break that reads both "
+                       "as a wrap and as a paragraph end")
 
 
 def render(layout: Layout, pdf: Path, cache: Path) -> None:

@@ -1,12 +1,16 @@
 """Is a drawn document unambiguous to a reader? Checks on the finished PDF.
 
 A paragraph that ends exactly at a page break on a full line reads like a line that
-wrapped: no reader can tell the two apart, so such a document is redrawn with the page
-breaks moved (build.py). The PDF's words are read with pypdfium2 (fast, and independent
-of the extractor under test).
+wrapped; in a column set ragged, a line that wrapped after a finished sentence, short of
+the column's edge, with a capitalised word at the top of the next page, reads like a
+paragraph end. No reader can tell either from the other (the next page's text starts at
+its top whichever it is), so such a document is redrawn with the page breaks moved
+(build.py). The PDF's words are read with pypdfium2 (fast, and independent of the
+extractor under test).
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -97,11 +101,28 @@ def _inside(w: dict[str, Any], x0: float, x1: float, layout: Layout, height: flo
             and w["bottom"] <= height - layout.margins[3] + 2)
 
 
+_SENTENCE_END = re.compile(r"[.!?…][\"'’”)\]]*$")
+
+
+def reads_as_paragraph_end(last: str, first: str) -> bool:
+    """Does a line ending ``last`` followed by one starting ``first`` read as a paragraph
+    end: a finished sentence, then a capitalised word?"""
+    start = first.lstrip("\"'‘“(")
+    return bool(_SENTENCE_END.search(last.rstrip())) and start[:1].isupper()
+
+
+def wraps(layout: Layout, key: str) -> str:
+    """Column ``key``'s truth text, paragraphs ended by NUL and lines by SOH, so that a
+    search for "words words" finds a wrap inside a line of the truth only."""
+    return "\0".join(r.cell(key).replace("\n\n", "\0").replace("\n", "\1")
+                      for r in layout.rows)
+
+
 def ambiguous_breaks(pdf: Path, layout: Layout) -> list[str]:
-    """Page breaks where a paragraph of the truth ends on a full line (reads as a wrap)."""
+    """Page breaks where a paragraph of the truth ends on a full line (reads as a wrap), or
+    a ragged column's line wraps after a finished sentence more than an em short of the
+    column's edge, before a capitalised word (reads as a paragraph end)."""
     breaks = paragraph_breaks(layout)
-    if not breaks:
-        return []
     found = []
     pages, heights = read_words(pdf)
     for n in range(len(pages) - 1):
@@ -114,7 +135,13 @@ def ambiguous_breaks(pdf: Path, layout: Layout) -> list[str]:
                 continue
             last = before[-1]
             limit = x1 - layout.pad_h
-            for first in after[:6]:
+            ragged = not layout.justified and limit - last[2] > layout.font_size
+            for first in after[:6]:  # the first lines may be a repeated header's
+                joined = " ".join(last[0].split()[-2:] + first[0].split()[:2])
+                if (ragged and reads_as_paragraph_end(last[0], first[0])
+                        and joined in wraps(layout, key)):
+                    found.append(f"page {n + 1}/{n + 2} {key}: wrap after a sentence "
+                                 f"{last[0][-30:]!r} | {first[0][:30]!r}")
                 full = last[2] + 0.25 * layout.font_size + first[4] > limit - 1
                 if full and any(end.endswith(last[0]) and start.startswith(first[0])
                                 for end, start in breaks):
