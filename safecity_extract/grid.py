@@ -918,13 +918,23 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     else:
         top = 0.0
     assert body_size is not None
-    sections: list[Section] = []
     frame = Frame(page, lines, columns, body_size, settings)
-    if any(c.name == PRIORITY for c in columns):
-        body_top, body_bottom, ended = table_extent(frame, top, header is not None, skip)
-    else:
-        body_top, body_bottom, ended, skip, sections = sectioned_extent(
-            frame, top, header, skip, opening)
+    body_top, body_bottom, ended, skip_here, sections = _extent(frame, top, header, skip,
+                                                                opening)
+    if header is not None and ended:
+        # Column edges found in whitespace may have been set by what follows the table on
+        # this page (an appendix's words under a gutter): found again from the table's own
+        # text, they hold while the table's extent stays as found.
+        for _ in range(settings.column_rereads):
+            own = column_bounds(header, page, [w for w in below if w.bottom <= body_bottom],
+                                settings, carry.columns)
+            if own == columns:
+                break
+            columns = own
+            frame = Frame(page, lines, columns, body_size, settings)
+            body_top, body_bottom, ended, skip_here, sections = _extent(frame, top, header,
+                                                                        skip, opening)
+    skip = skip_here
     inside = [ln for s in sections for ln in s.lines]
     words = [w for w in page.words if body_top <= w.ymid < body_bottom
              and not any(holds(ln, w.ymid, settings.line_slack) for ln in [*skip, *inside])]
@@ -970,6 +980,15 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     _account(table, page, in_cells + markers + named, header, (body_top, body_bottom), skip,
              col_lines, settings)
     return table, header
+
+
+def _extent(frame: Frame, top: float, header: Header | None, skip: list[Line], opening: bool
+            ) -> tuple[float, float, bool, list[Line], list[Section]]:
+    """(body top, body bottom, ended, lines to skip, sections) of the table on the page:
+    ``table_extent`` for a table with a Priority column, else ``sectioned_extent``."""
+    if any(c.name == PRIORITY for c in frame.columns):
+        return (*table_extent(frame, top, header is not None, skip), skip, [])
+    return sectioned_extent(frame, top, header, skip, opening)
 
 
 def _account(table: PageTable, page: PageData, taken: Sequence[Word],

@@ -95,6 +95,9 @@ class Settings:
     edge_slack: float = 1.0
     # A column boundary found in a whitespace gutter stands this far left of its right end.
     boundary_inset: float = 1.0
+    # A table that ends on a page has its column edges found again from the text above its
+    # end (not what follows it), at most this many times while they change.
+    column_rereads: int = 2
     # A word crosses a column boundary when it reaches this far past it on both sides.
     straddle: float = 2.0
     # A horizontal rule runs across a column when its ends come this close to the column's.

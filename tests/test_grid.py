@@ -102,6 +102,26 @@ def test_priority_block_goes_to_the_band_where_it_starts():
     assert "priority" not in bands[1].cells
 
 
+
+def test_columns_of_a_table_that_ends_come_from_its_own_text():
+    # An appendix table under the last rows sets words across the Priority | Action gutter;
+    # its columns must not move the table's edge into "Reduce crime" and end the table
+    # above its own row.
+    ws = header_words()
+    ws += words("Reduce crime", 40, 120) + words("Raise awareness.", 140, 120) \
+        + words("All", 300, 120) + words("Campaigns ran.", 380, 120)
+    ws += words("Appendix: Abbreviations", 40, 200, size=14)
+    for k, (short, meaning) in enumerate([("Abbreviation", "Meaning"), ("Constabulary", "Police"),
+                                          ("Southampton", "Council")]):
+        ws += words(short, 95, 230 + 15 * k) + words(meaning, 200, 230 + 15 * k)
+    table, _ = read_table(page(ws), Carry(), S)
+    assert table is not None and table.ended
+    assert table.columns[1].x0 >= 100  # right of "crime"
+    [band] = table.bands
+    assert {n: [ln.text for ln in lns] for n, lns in band.cells.items()} == {
+        "priority": ["Reduce crime"], "action": ["Raise awareness."], "lead_agency": ["All"],
+        "update": ["Campaigns ran."]}
+
 def test_text_blocks_split_at_rules_and_gaps():
     lns = [line("a", 0, 0), line("b", 0, 12), line("c", 0, 24), line("d", 0, 60)]
     assert [[ln.text for ln in b] for b in text_blocks(lns, 18, [])] == [["a", "b", "c"], ["d"]]
