@@ -146,11 +146,26 @@ def h_rule_at(rules: Iterable[Rule], y: float, x: float, snap: float, slack: flo
 
 
 def h_rules_across(rules: Iterable[Rule], x0: float, x1: float, top: float, bottom: float,
-                   reach: float) -> list[float]:
+                   reach: float, snap: float) -> list[float]:
     """y of horizontal rules strictly between top and bottom that run from ``x0`` to ``x1``
-    (each end within ``reach``)."""
-    return sorted(r.top for r in rules if r.orientation == "h" and top < r.top < bottom
-                  and r.x0 <= x0 + reach and r.x1 >= x1 - reach)
+    (each end within ``reach``). Segments within ``snap`` of one height (a browser or word
+    processor draws each cell's border on its own), end to end with gaps up to ``reach``,
+    are one rule."""
+    flat = sorted((r for r in rules if r.orientation == "h" and top < r.top < bottom),
+                  key=lambda r: r.top)
+    out = []
+    for level in runs(flat, lambda run, r: r.top - run[0].top <= snap):
+        spans = sorted((r.x0, r.x1) for r in level)
+        if spans[0][0] > x0 + reach:
+            continue
+        end = spans[0][1]
+        for a, b in spans[1:]:
+            if a > end + reach:
+                break
+            end = max(end, b)
+        if end >= x1 - reach:
+            out.append(level[0].top)
+    return out
 
 
 # --- gutters -------------------------------------------------------------------------------

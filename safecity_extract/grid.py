@@ -794,10 +794,10 @@ def text_blocks(col_lines: Sequence[Line], max_step: float, cuts: Sequence[float
 
 
 def rules_across(rules: Sequence[Rule], column: Column, top: float, bottom: float,
-                 reach: float) -> list[float]:
+                 reach: float, snap: float = DEFAULTS.rule_snap) -> list[float]:
     """y of horizontal rules that cross ``column`` (their ends within ``reach`` of its edges)
-    between top and bottom."""
-    return h_rules_across(rules, column.x0, column.x1, top, bottom, reach)
+    between top and bottom; segments within ``snap`` of one height, end to end, are one."""
+    return h_rules_across(rules, column.x0, column.x1, top, bottom, reach, snap)
 
 
 def attach_links(bands: list[Band], links: Sequence[LinkArea], words: Sequence[Word],

@@ -236,6 +236,25 @@ def test_group_rules_cross_the_priority_column_and_grid_rules_stop_at_a_merged_c
     assert not group_rules(rules, cols[1:], [200], S)  # no priority column
 
 
+
+def test_a_rule_drawn_one_cell_at_a_time_crosses_the_columns_it_spans():
+    from safecity_extract.geometry import h_rules_across
+
+    # A browser draws each cell's border on its own, ending at the cell's edge (159.7): the
+    # first column, bounded in whitespace, runs to 162.9, past the end of its own segment.
+    per_cell = [hrule(174.7, 36, 159.7), hrule(174.7, 159.7, 339), hrule(174.7, 339, 785)]
+    assert h_rules_across(per_cell, 40, 162.9, 100, 400, 3, 2) == [174.7]
+    assert h_rules_across(per_cell[:1], 40, 162.9, 100, 400, 3, 2) == []   # one segment alone
+    gapped = [hrule(174.7, 36, 150), hrule(174.7, 160, 339)]
+    assert h_rules_across(gapped, 40, 300, 100, 400, 3, 2) == []           # a 10 pt gap
+    assert h_rules_across([hrule(174.7, 36, 100), hrule(180, 100, 339)], 40, 300, 100, 400,
+                          3, 2) == []                                       # two heights
+    cols, _, rules = _group_table()
+    split = [piece for r in rules if r.orientation == "h"
+             for piece in (hrule(r.top, r.x0, 100), hrule(r.top, 100, r.x1))]
+    from safecity_extract.grid import group_rules
+    assert group_rules(split + [r for r in rules if r.orientation != "h"], cols, [200], S)
+
 def test_block_row_starts_need_a_clear_strip_and_a_fresh_neighbour():
     from safecity_extract.grid import block_row_starts
     cols, lines, _ = _group_table()
