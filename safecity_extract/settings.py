@@ -29,13 +29,6 @@ class Settings:
     # more: a wrap; as far short of it or more: a paragraph end. Closer, the text decides and
     # the row is flagged paragraph_break_guessed.
     page_break_doubt: float = 0.035
-    # Between those, a line more than an em short of the edge ended a paragraph in a justified
-    # column (elsewhere the text decides). A column is justified when this share of its lines
-    # followed by a line of the same paragraph end within half an em of its text edge, ragged
-    # when half of them or fewer do; with fewer than ``justified_lines`` such lines, or in
-    # between, its style is not known.
-    justified_share: float = 0.7
-    justified_lines: int = 4
     # A cell of the last row on a page whose text starts at the row's top and stops this many
     # line pitches or more above the row's lowest text has ended there (text runs down a cell
     # to the page's foot before it breaks; widow and orphan control leaves at most one line

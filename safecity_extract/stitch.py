@@ -124,8 +124,7 @@ def break_margin(last: Line, limit: float, first: Line) -> float:
 
 
 def new_paragraph_at_break(tail: tuple[Line, float] | None, first: Line, after: str,
-                           before: str, doubt: float, justified: bool | None = None
-                           ) -> tuple[bool, bool]:
+                           before: str, doubt: float) -> tuple[bool, bool]:
     """Does the text on the new page start a paragraph rather than finish a wrapped line?
     Returns (new paragraph, guessed).
 
@@ -133,12 +132,11 @@ def new_paragraph_at_break(tail: tuple[Line, float] | None, first: Line, after: 
     page before (by more than ``doubt`` em), that line ended on purpose: a paragraph break.
     ``tail`` is that last line and the column's text edge (the rightmost text in the column on
     either page). A line filled to within about two characters of the edge was wrapped. Between
-    the two, a ``justified`` column decides: every wrapped line of it reaches the edge, so a
-    line short of it ended a paragraph. In a ragged column (or one whose style is not known) a
-    wrapped line stops wherever its last word did, and the text decides: a finished sentence
-    followed by a capitalised one is taken as a new paragraph. That reading is a guess the
-    page cannot confirm (a wrapped line can end a sentence too), so it comes back with guessed
-    True; so does any reading where the word would end within ``doubt`` em of the edge.
+    the two the line may have wrapped or ended a paragraph, and the text decides: a finished
+    sentence followed by a capitalised one is taken as a new paragraph. That reading is a
+    guess the page cannot confirm (a wrapped line can end a sentence too), so it comes back
+    with guessed True; so does any reading where the word would end within ``doubt`` em of the
+    edge.
     """
     by_text = ends_sentence(before) and starts_sentence(after)
     if tail is None:
@@ -152,34 +150,7 @@ def new_paragraph_at_break(tail: tuple[Line, float] | None, first: Line, after: 
         return by_text, True
     if limit - last.x1 < last.size:
         return False, False
-    if justified:
-        return True, False
     return by_text, by_text
-
-
-def justified(tables: Iterable[PageTable], name: str, pitch_gap: float, share: float,
-              least: int) -> bool | None:
-    """Is column ``name`` set justified? Its inner lines (those followed by another line of
-    the same paragraph: the next line starts within ``pitch_gap`` pitches) end within half
-    an em of the column's text edge on their page: ``share`` of them or more, justified
-    (True); half of them or fewer, ragged (False); in between, or with fewer than ``least``
-    inner lines to judge by, not known (None)."""
-    near = total = 0
-    for table in tables:
-        edge = table.text_right.get(name)
-        if edge is None:
-            continue
-        for band in table.bands:
-            lines = sorted(band.cells.get(name) or [], key=lambda ln: ln.top)
-            for ln, nxt in zip(lines, lines[1:]):
-                if nxt.top - ln.top <= pitch_gap * table.pitch:
-                    total += 1
-                    near += edge - ln.x1 <= 0.5 * (ln.size or table.body_size)
-    if total < least:
-        return None
-    if near >= share * total:
-        return True
-    return False if near <= 0.5 * total else None
 
 
 def _box(band: Band, table: PageTable) -> Box:
@@ -205,10 +176,6 @@ def stitch(tables: Iterable[PageTable], settings: Settings
     section = _Section()
     tables_seen = list(tables)
     foot = max((text_bottom(t.bands) for t in tables_seen), default=0.0)  # the fullest page's
-    names = {name for t in tables_seen for name in t.text_right}
-    styles = {name: justified(tables_seen, name, settings.paragraph_gap,
-                              settings.justified_share, settings.justified_lines)
-              for name in names}
     for table in tables_seen:
         warnings += [Warning_(table.page, msg) for msg in table.warnings]
         warnings += [Warning_(table.page, msg, loss=True) for msg in table.loss]
@@ -221,7 +188,7 @@ def stitch(tables: Iterable[PageTable], settings: Settings
                     and not section.fresh \
                     and continues_previous(texts, band, drafts[-1], table.pitch,
                                            _room(drafts[-1], foot, table.pitch, settings)):
-                _join(drafts[-1], texts, band, table, settings, styles)
+                _join(drafts[-1], texts, band, table, settings)
                 continue
             if not texts.get(ACTION) and set(texts) == {PRIORITY}:
                 # A priority cell whose text sits above its first action: keep it for the next row.
@@ -336,10 +303,8 @@ def _tails(band: Band, table: PageTable) -> dict[str, tuple[Line, float]]:
             for name, lines in band.cells.items() if lines}
 
 
-def _join(draft: Draft, texts: dict[str, str], band: Band, table: PageTable, settings: Settings,
-          styles: dict[str, bool | None] | None = None) -> None:
-    """Add the first band of a page to the row it continues; ``styles``: which columns are
-    justified (``justified``)."""
+def _join(draft: Draft, texts: dict[str, str], band: Band, table: PageTable, settings: Settings
+          ) -> None:
     doubt = settings.page_break_doubt
     for name, text in texts.items():
         before = draft.cells.get(name, "")
@@ -347,8 +312,7 @@ def _join(draft: Draft, texts: dict[str, str], band: Band, table: PageTable, set
         tail = draft.tails.get(name)
         if tail is not None:
             tail = (tail[0], max(tail[1], table.text_right.get(name, 0.0)))
-        new_para, guessed = new_paragraph_at_break(tail, first, text, before, doubt,
-                                                   (styles or {}).get(name))
+        new_para, guessed = new_paragraph_at_break(tail, first, text, before, doubt)
         if guessed and before and text and FLAG_BREAK_GUESSED not in draft.flags:
             draft.flags.append(FLAG_BREAK_GUESSED)
         draft.cells[name] = join_parts(before, text, new_para)

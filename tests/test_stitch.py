@@ -1,13 +1,10 @@
 """Stitching page tables on hand-made bands: joins over page breaks, fill-down, flags."""
-from dataclasses import replace
-
 import pytest
 
 from safecity_extract.cells import Line
 from safecity_extract.grid import Band, Column, PageTable
 from safecity_extract.settings import Settings
-from safecity_extract.stitch import (break_margin, fill_down, justified, new_paragraph_at_break,
-                                     stitch, to_rows)
+from safecity_extract.stitch import break_margin, fill_down, new_paragraph_at_break, stitch, to_rows
 from tests.helpers import line
 
 S = Settings()
@@ -159,83 +156,6 @@ def test_word_ending_at_the_edge_is_too_close_to_call():
                                   0.035) == (False, True)
     assert break_margin(_tail_line(502.6), 555.0, FIRST) == pytest.approx(0.1)
 
-
-
-def test_the_columns_style_decides_a_line_well_short_of_the_edge():
-    tail = (_tail_line(510.0), 555.0)  # 45 pt short; the next word (50 pt) would not fit
-    # justified: a wrapped line would have been stretched to the edge, so this one ended a
-    # paragraph, whatever the text reads like
-    assert new_paragraph_at_break(tail, FIRST, "partnership", "the", 0.035, True) == (True, False)
-    # ragged (or not known): wrapped lines stop short of the edge too; the text decides, and
-    # a paragraph end read from it is a guess
-    for style in (False, None):
-        assert new_paragraph_at_break(tail, FIRST, "Partnership", "done.", 0.035, style) == (
-            True, True)
-        assert new_paragraph_at_break(tail, FIRST, "partnership", "the", 0.035, style) == (
-            False, False)
-    # the style does not override what the geometry shows
-    assert new_paragraph_at_break((_tail_line(450.0), 555.0), FIRST, "partnership", "ok",
-                                  0.035, False) == (True, False)
-    assert new_paragraph_at_break((_tail_line(550.0), 555.0), FIRST, "Partnership", "done.",
-                                  0.035, True) == (False, False)
-
-
-
-def _cell(ends, top=110.0):
-    """Update lines 12 pt apart (one paragraph) ending at the x of ``ends``."""
-    return [Line("words of a line", 380.0, x1, top + 12 * k, top + 12 * k + 10, 10.0, 30.0)
-            for k, x1 in enumerate(ends)]
-
-
-def _styled(*cells):
-    bands = []
-    for k, lines in enumerate(cells):
-        b = Band(1, 100 + 200 * k, 300 + 200 * k)
-        b.cells["update"] = lines
-        bands.append(b)
-    return table(1, *bands)
-
-
-def test_justified_reads_the_inner_lines_of_a_columns_paragraphs():
-    # inner lines at the edge (555), the paragraphs' last lines anywhere: justified
-    flush = _styled(_cell([555, 554.8, 555, 470]), _cell([555, 555, 402]))
-    assert justified([flush], "update", 1.45, 0.7, 4) is True
-    # inner lines stop wherever their last word did: ragged
-    ragged = _styled(_cell([530, 548, 512, 470]), _cell([555, 521, 402]))
-    assert justified([ragged], "update", 1.45, 0.7, 4) is False
-    # too few inner lines to tell, or a mix: not known
-    assert justified([_styled(_cell([555, 555, 402]))], "update", 1.45, 0.7, 4) is None
-    mixed = _styled(_cell([555, 555, 530, 470]), _cell([555, 520, 555, 402]))
-    assert justified([mixed], "update", 1.45, 0.7, 4) is None
-    # a gap of a paragraph: the line above it is a paragraph's last, not an inner line
-    apart = _styled(_cell([555, 555, 470]) + _cell([555, 555, 420], top=160.0))
-    assert justified([apart], "update", 1.45, 0.7, 4) is True
-    assert justified([flush], "action", 1.45, 0.7, 4) is None
-
-
-def _page_break(ends):
-    """A row whose Update runs to the foot of page 1 with lines ending at ``ends`` (the last
-    one ends a sentence), then on at the top of page 2."""
-    first = Band(1, 100, 300)
-    first.cells["action"] = [line("Act.", 100, 110)]
-    first.cells["update"] = _cell(ends)
-    first.cells["update"][-1] = replace(first.cells["update"][-1], text="the work is done.")
-    rest = Band(2, 50, 100)
-    rest.cells["update"] = [Line("Partnership work continues", 380.0, 520.0, 60.0, 70.0, 10.0,
-                                 50.0)]
-    return table(1, first), table(2, rest)
-
-
-def test_a_justified_column_ends_its_paragraph_at_the_break_without_a_guess():
-    rows, _ = run(*_page_break([555, 555, 554.9, 555, 555, 510]))
-    assert rows[0].cells["update"].endswith("the work is done.\n\nPartnership work continues")
-    assert "paragraph_break_guessed" not in rows[0].flags
-
-
-def test_a_ragged_column_leaves_the_break_to_the_text_and_says_it_guessed():
-    rows, _ = run(*_page_break([520, 548, 531, 512, 540, 510]))
-    assert rows[0].cells["update"].endswith("the work is done.\n\nPartnership work continues")
-    assert "paragraph_break_guessed" in rows[0].flags
 
 def test_a_guessed_paragraph_break_flags_the_row():
     p1 = table(1, band(1, 100, priority=[("Crime", 0, 110)], action=[("Act.", 100, 110)],
