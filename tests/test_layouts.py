@@ -242,3 +242,17 @@ def test_a_built_document_has_no_page_break_a_reader_could_not_tell(producer, tm
         pdf, rec = build(draw(seed, producer=producer, family=FAMILIES[seed % len(FAMILIES)],
                               compact=True), tmp_path)
         assert ambiguous_breaks(pdf, layout_from_dict(rec["layout"])) == []
+
+
+def test_a_drawing_that_lacks_words_of_its_truth_is_found():
+    """LibreOffice clipped the foot of a row it kept whole (tests/data/clipped): the check
+    that makes the build refuse such a drawing finds the words it lacks; the committed
+    redrawing of the same seed, rows let split, lacks none."""
+    from samples.layouts.check import lost_words
+
+    layout = draw(90016, producer="libreoffice", compact=True)
+    clipped = Path(__file__).parent / "data" / "clipped" / "kept-whole-row-clipped.pdf"
+    lost = lost_words(clipped, layout)
+    assert len(lost) == 17 and {"alert", "Christmas", "domestic"} <= set(lost)
+    redrawn = [pdf for pdf, rec in COMMITTED if rec["seed"] == 90016]
+    assert len(redrawn) == 1 and lost_words(redrawn[0], layout) == []

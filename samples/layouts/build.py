@@ -54,11 +54,12 @@ def truth_record(layout: Layout, requested: Layout,
 
 def draw_unambiguous(layout: Layout, pdf: Path, cache: Path
                      ) -> tuple[Layout, dict[str, int] | None]:
-    """Draw ``layout``; while a page break makes a paragraph end look like a wrap or a wrap
-    like a paragraph end (check.ambiguous_breaks), draw it again with a deeper bottom margin. A family 4 document is redrawn the same way until
-    a priority group begins on a page whose top row continues from the page before (the
+    """Draw ``layout``; a drawing that lacks words of the truth is refused (no reader
+    could find them). While a page break makes a paragraph end look like a wrap or a wrap
+    like a paragraph end (check.ambiguous_breaks), draw it again with a deeper bottom
+    margin. A family 4 document is redrawn the same way until a priority group begins on a page whose top row continues from the page before (the
     situation that family is about). Returns the layout drawn and that situation."""
-    from .check import ambiguous_breaks, merged_continuation, row_pages
+    from .check import ambiguous_breaks, lost_words, merged_continuation, row_pages
 
     left, right, top, bottom = layout.margins
     f04 = layout.family == F04
@@ -66,6 +67,10 @@ def draw_unambiguous(layout: Layout, pdf: Path, cache: Path
     for n in range(tries):
         drawn = replace(layout, margins=(left, right, top, bottom + step * n))
         render(drawn, pdf, cache)
+        lost = lost_words(pdf, drawn)
+        if lost:
+            raise RuntimeError(f"{layout.doc_id}: the producer did not draw {len(lost)} words "
+                               f"of the truth (first: {' '.join(lost[:4])})")
         if ambiguous_breaks(pdf, drawn):
             continue
         if not f04:
@@ -105,7 +110,11 @@ def build(layout: Layout, out_dir: Path, check_code: bool = True, cache: Path | 
         if same and (not check_code or old.get("generator") == code_hash()):
             return pdf, old
     tmp = pdf.with_name(pdf.stem + f".{os.getpid()}.tmp.pdf")
-    drawn, situation = draw_unambiguous(layout, tmp, cache or out_dir / ".cache")
+    try:
+        drawn, situation = draw_unambiguous(layout, tmp, cache or out_dir / ".cache")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(pdf)
     text = dumps(truth_record(drawn, layout, situation))
     tmp_json = truth_path.with_name(truth_path.name + f".{os.getpid()}.tmp")
@@ -127,7 +136,31 @@ def committed_layouts() -> list[Layout]:
     return [layout_from_dict(rec["layout"]) for _, rec in committed()]
 
 
-COMMITTED_SEEDS = range(90000, 90044)  # 4 per family, libreoffice producer
+COMMITTED_FIRST = 90000
+COMMITTED_PER_FAMILY = 4
+
+
+def build_committed(cache: Path) -> list[Path]:
+    """(Re)build the committed LibreOffice set: for each family, the first
+    ``COMMITTED_PER_FAMILY`` seeds from ``COMMITTED_FIRST`` on (compact) that LibreOffice
+    draws whole. A seed it cannot (a row taller than a page that holds text turned on its
+    side is never split, so its foot is cut off) is passed over, with its reason."""
+    from .spec import FAMILIES
+
+    out = []
+    for k in range(len(FAMILIES)):
+        kept, seed = 0, COMMITTED_FIRST + k
+        while kept < COMMITTED_PER_FAMILY:
+            layout = draw(seed, producer="libreoffice", compact=True)
+            try:
+                pdf, _ = build(layout, COMMITTED, check_code=False, cache=cache)
+            except RuntimeError as exc:
+                print(f"passed over: {exc}")
+            else:
+                out.append(pdf)
+                kept += 1
+            seed += len(FAMILIES)
+    return out
 
 
 def parse_seeds(text: str) -> list[int]:
@@ -148,10 +181,7 @@ def main(argv: list[str] | None = None) -> None:
                     help="(re)build the committed LibreOffice set in samples/layouts/committed")
     args = ap.parse_args(argv)
     if args.committed:
-        for seed in COMMITTED_SEEDS:
-            layout = draw(seed, producer="libreoffice", compact=True)
-            pdf, _ = build(layout, COMMITTED, check_code=False,
-                           cache=args.out / ".cache")
+        for pdf in build_committed(args.out / ".cache"):
             print(pdf)
         return
     for seed in parse_seeds(args.seeds):

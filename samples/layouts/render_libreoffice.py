@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -506,10 +507,19 @@ def render(layout: Layout, out: Path, cache: Path) -> None:
     """Write the layout's PDF to ``out``. With continuation lines, the table is split
     where its pages end, one page at a time: a cut is kept once the part before it fills
     its page with the "Continued on next page" line; when that line does not fit, the cut
-    moves a row up (a row taller than a page keeps its cut and runs over)."""
+    moves a row up (a row taller than a page keeps its cut and runs over). Rows kept
+    whole that LibreOffice clips (a row taller than a page is cut off at the page's foot,
+    its rest never drawn) are let split after all, as in render_reportlab."""
+    from .check import lost_words
+
     doc = Doc(layout)
     doc.build()
     convert(doc.doc, out, cache)
+    if layout.keep_rows_whole and lost_words(out, layout):
+        layout = replace(layout, keep_rows_whole=False)
+        doc = Doc(layout)
+        doc.build()
+        convert(doc.doc, out, cache)
     if not layout.continued_markers:
         return
     from .check import row_pages
