@@ -102,6 +102,22 @@ def count_page(page: int, words: Iterable[Word], placed: int, area: Area,
     return PageCount(page, total, placed, header, left), unplaced
 
 
+def spilled(words: Iterable[Word], area: Area, furniture: Sequence[Line], reach: float
+            ) -> list[Word]:
+    """Words just below the table's body (their middle within ``reach`` points of its
+    bottom), inside its width, that are neither a running line nor a page number: on a page
+    the table runs past, text a row drew past its own foot (a producer that will not split
+    a row clips it there; the rest of the cell may not be on any page)."""
+    out = []
+    for word in words:
+        if (reason_for(word, area, furniture) == AFTER
+                and word.ymid <= area.body_bottom + reach
+                and area.x0 - area.slack <= word.xmid <= area.x1 + area.slack
+                and not _PAGE_NUMBER.match(word.text.strip())):
+            out.append(word)
+    return out
+
+
 def aligned_lines(lines: Sequence[Sequence[Word]], starts: Mapping[str, float],
                   tolerance: float, columns: int = Settings.aligned_columns) -> int:
     """How many of ``lines`` (each a line's words) start text at ``columns`` or more of the

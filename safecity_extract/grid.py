@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
-from .accounting import Area, count_page, rows_after, text_starts
+from .accounting import Area, count_page, rows_after, spilled, text_starts
 from .cells import Line, ends_sentence, group_lines
 from .chars import LTR
 from .geometry import (bbox, body_font_size, crossing, h_rules_across, h_rules_in_gap,
@@ -99,6 +99,7 @@ class PageTable:
     counts: PageCount | None = None
     loss: list[str] = field(default_factory=list)
     text_left: dict[str, float] = field(default_factory=dict)
+    spilled: bool = False  # text just under the table's foot: the last row may be cut off
 
 
 # --- header ------------------------------------------------------------------------------
@@ -1011,6 +1012,14 @@ def _account(table: PageTable, page: PageData, taken: Sequence[Word],
         text = " ".join(w.text for w in unplaced)
         table.loss.append(f"{len(unplaced)} words inside the table's area are in no cell: "
                           f"{text[:80]!r}")
+    if not table.ended:
+        spill = spilled((w for w in page.words if id(w) not in placed), area, skip,
+                        settings.spill_reach * table.pitch)
+        if spill:
+            table.spilled = True
+            text = " ".join(w.text for w in spill)
+            table.loss.append(f"{len(spill)} words just below the table's foot, where it "
+                              f"runs on to the next page: a cell may be cut off: {text[:80]!r}")
     table.text_left = {**table.text_left, **text_starts(col_lines)}  # with the pages before
     starts = table.text_left or ({c.name: c.x0 for c in _header_starts(header, table)}
                                  if header else {})

@@ -38,6 +38,9 @@ FLAG_BREAK_GUESSED = "paragraph_break_guessed"
 # A link's area lay off its words (cutting through them, or over none): its text was taken
 # from the one line where whole words fit its width, moved up or down (links.place).
 FLAG_LINK_MOVED = "link_area_moved"
+# The row's text may stop before the author's did: a cell ending in a word broken at a
+# hyphen, or the last row of a page with text drawn under the table's foot (clipped).
+FLAG_CUT = "possibly_cut_short"
 # Flags that only say what was done; every other flag asks for a check.
 ROUTINE_FLAGS = frozenset({FLAG_FILLED, FLAG_JOINED, FLAG_FROM_SECTION})
 

@@ -179,6 +179,9 @@ class Settings:
     align_tolerance: float = 1.5
     aligned_columns: int = 2
     aligned_rows: int = 2
+    # On a page the table runs past, words under its foot within this many line pitches
+    # (inside its width, not a running line) are a cell drawn past the row's end: loss.
+    spill_reach: float = 1.0
 
     # --- characters (chars.py) ---------------------------------------------------------------
     # A baseline whose direction's sine against a page axis is at most this runs along that

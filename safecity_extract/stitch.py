@@ -9,7 +9,7 @@ from typing import Iterable, Sequence
 
 from .cells import Line, cell_text, ends_sentence, join_parts, starts_sentence, wrapped
 from .grid import ACTION, PRIORITY, Band, PageTable
-from .model import (FLAG_BREAK_GUESSED, FLAG_FILLED, FLAG_FROM_SECTION, FLAG_JOINED,
+from .model import (FLAG_BREAK_GUESSED, FLAG_CUT, FLAG_FILLED, FLAG_FROM_SECTION, FLAG_JOINED,
                     FLAG_LINK_MOVED, FLAG_PRIORITY_MISSING, FLAG_SPLIT_GUESSED, Box, Link, Row,
                     Warning_)
 from .markers import marker_key
@@ -233,9 +233,14 @@ def cut_short(tables: Sequence[PageTable], drafts: Sequence[Draft]) -> list[Warn
     """Signs that the table's text stops before the table does (a producer clipped it, a page
     is missing): a "continued on next page" marker on or after the last row's last page with
     no row after it, or a cell that ends in a word broken at a hyphen (its next line never
-    came)."""
+    came). A row whose cell ends so, or that is the last on a page whose table has text
+    spilled under its foot (grid: the row drawn past its end), is flagged as cut short."""
     if not drafts:
         return []
+    for table in tables:
+        on_page = [d for d in drafts if table.page in d.pages]
+        if table.spilled and on_page and FLAG_CUT not in on_page[-1].flags:
+            on_page[-1].flags.append(FLAG_CUT)
     last_page = drafts[-1].pages[-1]
     out = []
     ahead = [(t.page, lo.text) for t in tables for lo in t.left_out
@@ -247,6 +252,8 @@ def cut_short(tables: Sequence[PageTable], drafts: Sequence[Draft]) -> list[Warn
     for draft in drafts:
         broken = [name for name, text in draft.cells.items() if BROKEN_END.search(text)]
         if broken:
+            if FLAG_CUT not in draft.flags:
+                draft.flags.append(FLAG_CUT)
             text = draft.cells[broken[0]]
             tail = ("…" if len(text) > 30 else "") + text[-30:]
             out.append(Warning_(draft.pages[-1], f"a row's {broken[0]} ends in a word broken "

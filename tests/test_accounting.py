@@ -12,10 +12,10 @@ from helpers import line, words
 from safecity_extract import extract, validate
 from safecity_extract.accounting import (AFTER, BEFORE, BESIDE, HEADING, MARGIN, PAGE_NUMBER,
                                          UNPLACED, WATERMARK, Area, aligned_lines, count_page,
-                                         paragraphs_of_names, reason_for)
+                                         paragraphs_of_names, reason_for, spilled)
 from safecity_extract.cli import main
 from safecity_extract.extract import _merged_leads
-from safecity_extract.model import FLAG_MERGED, Row
+from safecity_extract.model import FLAG_CUT, FLAG_MERGED, Row
 from safecity_extract.pdf import Document
 from safecity_extract.settings import Settings
 
@@ -53,6 +53,15 @@ def test_counts_add_up_and_unplaced_words_are_returned() -> None:
     assert count.to_dict() == {"page": 4, "words": 40, "in_cells": 30, "header": 2,
                                "left_out": {HEADING: 2, AFTER: 2, WATERMARK: 2, UNPLACED: 2}}
     assert count.words == count.in_cells + count.header + sum(count.left_out.values())
+
+
+def test_text_just_under_the_tables_foot_has_spilled_out_of_a_row() -> None:
+    footer = [line("Page 3 of 9", 40, 780)]
+    page_words = (words("Estates by an", 300, 301) + words("Appendix A", 40, 330)
+                  + words("note", 570, 302) + words("Page 3 of 9", 40, 780) + words("4", 300, 303))
+    got = spilled(page_words, AREA, footer, reach=12.0)
+    assert [w.text for w in got] == ["Estates", "by", "an"]  # not beyond reach, beside, a number
+    assert spilled(page_words, AREA, footer, reach=0.0) == []
 
 
 def test_a_line_is_a_row_when_it_starts_at_two_column_starts() -> None:
@@ -177,3 +186,36 @@ def test_the_review_page_shows_loss_warnings_first() -> None:
     html = review_html(report, {})
     assert html.index("Possible loss (1)") < html.index("Warnings (1)")
     assert html.index("page 3: the table stops") < html.index("page 2: a row without")
+
+
+# --- text cut off by the producer (LibreOffice PDFs kept in tests/data/clipped) -----------
+
+CLIPPED = ROOT / "tests" / "data" / "clipped"
+
+
+def test_a_row_clipped_at_the_pages_foot_warns_and_is_flagged() -> None:
+    """LibreOffice does not split a row holding text turned on its side: a row taller than
+    the page is drawn past the table's foot and cut off at the page's. The words under the
+    foot warn of loss on their page, and the page's last row is flagged."""
+    report = extract(CLIPPED / "rotated-row-clipped.pdf")
+    loss = [w for w in report.warnings if w.loss]
+    assert [w.page for w in loss] == [2, 3, 9]
+    assert all("just below the table's foot" in w.message for w in loss)
+    assert "'Estates by an organisation" in loss[0].message
+    cut = [r for r in report.rows if FLAG_CUT in r.flags]
+    assert [(r.page_end, r.get("update").split()[-1]) for r in cut] == [
+        (2, "Flowers"), (3, "multi-agency"), (9, "young")]
+    validate(report.to_dict())
+
+
+def test_a_row_kept_whole_and_clipped_ends_in_a_broken_word_and_is_flagged(
+        tmp_path: Path) -> None:
+    """A row kept whole and taller than the page: its Update stops at "in the e-"."""
+    pdf = CLIPPED / "kept-whole-row-clipped.pdf"
+    report = extract(pdf)
+    loss = [w for w in report.warnings if w.loss]
+    assert [(w.page, "broken at a hyphen" in w.message) for w in loss] == [(5, True)]
+    assert [r.get("update")[-9:] for r in report.rows if FLAG_CUT in r.flags] == ["in the e-"]
+    result = CliRunner().invoke(main, ["extract", str(pdf), "--out", str(tmp_path), "-q",
+                                       "--strict"])
+    assert result.exit_code == 1
