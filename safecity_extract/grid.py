@@ -21,7 +21,7 @@ from .geometry import (bbox, body_font_size, crossing, h_rules_across, h_rules_i
                        holds, min_coverage_x, runs, steps, v_rules_beside, words_on)
 from .headers import join_label, known_words, map_labels, match_label
 from .links import place
-from .markers import split_markers
+from .markers import markers_outside, split_markers
 from .model import PageCount
 from .pdf import LeftOut, LinkArea, PageData, Rule, Word
 from .sections import (Section, group, heading_above, heading_like, mostly_bold, over_rows,
@@ -942,6 +942,11 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     kept, left_out = split_markers(words)
     still = {id(w) for w in kept}
     markers, words = [w for w in words if id(w) not in still], kept
+    outside, outer = markers_outside(
+        [w for w in page.words if not any(holds(ln, w.ymid, settings.line_slack)
+                                          for ln in skip)],
+        header.top if header is not None else None, body_bottom)
+    markers, left_out = markers + outside, left_out + outer
     stray = [w for w in words if column_of(w.xmid, columns) is None]
     col_lines = column_lines(words, columns, settings)
     all_lines = sorted((ln for lns in col_lines.values() for ln in lns), key=lambda ln: ln.top)

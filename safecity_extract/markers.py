@@ -66,7 +66,24 @@ def split_markers(words: Sequence[Word]) -> tuple[list[Word], tuple[LeftOut, ...
     if not found:
         return list(words), ()
     drop = {id(w) for line in found for w in line}
-    left = tuple(LeftOut(" ".join(w.text for w in line), min(w.x0 for w in line),
-                         max(w.x1 for w in line), min(w.top for w in line),
-                         max(w.bottom for w in line), REASON) for line in found)
-    return [w for w in words if id(w) not in drop], left
+    return [w for w in words if id(w) not in drop], tuple(_left_out(line) for line in found)
+
+
+def markers_outside(words: Sequence[Word], head: float | None, foot: float
+                    ) -> tuple[list[Word], tuple[LeftOut, ...]]:
+    """The last line above the table's ``head`` (its header row's top; None: no header on
+    the page) and the first line under its ``foot``, each when it is a continuation marker:
+    a word processor prints "(continued)" over the header it repeats and "Continued on next
+    page" under the closing rule of the table's part of a page. Their words and the lines
+    left out."""
+    above = _lines([w for w in words if w.ymid < head]) if head is not None else []
+    below = _lines([w for w in words if w.ymid >= foot])
+    found = [line for line in (above[-1:] + below[:1])
+             if is_marker(" ".join(w.text for w in line))]
+    return [w for line in found for w in line], tuple(_left_out(line) for line in found)
+
+
+def _left_out(line: Sequence[Word]) -> LeftOut:
+    return LeftOut(" ".join(w.text for w in line), min(w.x0 for w in line),
+                   max(w.x1 for w in line), min(w.top for w in line),
+                   max(w.bottom for w in line), REASON)

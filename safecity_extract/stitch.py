@@ -79,6 +79,12 @@ def starts_at_top(band: Band, name: str, pitch: float) -> bool:
         <= 0.5 * pitch
 
 
+def _priority_starts(band: Band, pitch: float) -> bool:
+    """Does the band's Priority text start on its first line, beside its Action's first line
+    (a priority printed at the top of its row or merged cell, not one centred lower)?"""
+    return starts_at_top(band, PRIORITY, pitch) and starts_at_top(band, ACTION, pitch)
+
+
 def continues_previous(texts: dict[str, str], band: Band, draft: Draft, pitch: float,
                        room: float = 0.0) -> bool:
     """Is the first band of a page the rest of the last row of the page before?
@@ -90,7 +96,9 @@ def continues_previous(texts: dict[str, str], band: Band, draft: Draft, pitch: f
     in its other columns only) has ended: a capitalised Action is a new row's. So has any
     cell that ended on the page before with room left below it (``Draft.ended``), and a cell
     the row has left empty so far: text at the top of such a column on this page starts a new
-    row (a cell's text starts at its top, on the page where the row starts). And so has the
+    row (a cell's text starts at its top, on the page where the row starts), the Priority
+    column's too when its text starts on the Action's first line (a merged cell centred on
+    its rows may print its priority lower down, on the next page). And so has the
     whole row when it stopped ``room`` pitches above the foot the table reaches on its other
     pages: a row that goes on runs down to the page's foot (the producer kept the next row
     whole, or its first lines together, on the next page).
@@ -102,7 +110,7 @@ def continues_previous(texts: dict[str, str], band: Band, draft: Draft, pitch: f
         return True
     if room > 0:
         return False
-    done = [name for name in texts if name != PRIORITY
+    done = [name for name in texts if (name != PRIORITY or _priority_starts(band, pitch))
             and (name in draft.ended or not draft.cells.get(name))]
     if any(starts_at_top(band, name, pitch) for name in done):
         return False

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from safecity_extract.markers import REASON, is_marker, marker_key, split_markers
+from safecity_extract.markers import (REASON, is_marker, marker_key, markers_outside,
+                                      split_markers)
 from safecity_extract.pdf import Word
 
 
@@ -57,3 +58,19 @@ def test_a_marker_inside_the_table_or_sharing_its_line_is_kept():
 
 def test_no_words_no_markers():
     assert split_markers([]) == ([], ())
+
+
+def test_a_marker_line_just_over_the_header_and_under_the_foot_is_found():
+    running = line("Southampton Safe City Partnership", 40, 20)
+    head = line("(continued)", 40, 50)
+    header = line("Priority Action Update", 40, 70)
+    foot = line("Continued on next page", 300, 700)
+    number = line("Page 4 of 5", 250, 760)
+    page = running + head + header + line("Support victims", 40, 90) + foot + number
+    words, left = markers_outside(page, head=70.0, foot=650.0)
+    assert [w.text for w in words] == ["(continued)", "Continued", "on", "next", "page"]
+    assert [(lo.text, lo.reason) for lo in left] == [("(continued)", REASON),
+                                                     ("Continued on next page", REASON)]
+    # only the nearest line on each side, and no header: nothing above is looked at
+    assert markers_outside(running + header + number, head=70.0, foot=650.0) == ([], ())
+    assert markers_outside(head + header, head=None, foot=650.0) == ([], ())

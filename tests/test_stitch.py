@@ -190,6 +190,27 @@ def test_a_cell_left_empty_that_starts_at_the_top_of_the_next_page_is_a_new_row(
     assert len(rows) == 2 and rows[1].cells["lead_agency"] == "Youth Offending Service"
 
 
+def _short_row_then(priority_top):
+    """A page's last row of two lines, its Priority cell empty and its Action line so full
+    that the next page's first word would not have fitted (a wrap, by the Action alone); the
+    next page's first band has a Priority whose text starts ``priority_top``."""
+    p1 = table(1, band(1, 100, action=[("Encourage reporting of local", 100, 110),
+                                       ("crime and intelligence sharing", 130, 122)],
+                       lead_agency=[("All", 300, 110)],
+                       update=[("A partnership.", 380, 110), ("Work goes on", 380, 122)]))
+    p2 = table(2, band(2, 50, priority=[("Reducing Youth Crime", 0, priority_top)],
+                       action=[("Work together with families", 100, 60)],
+                       lead_agency=[("Youth Offending Service", 300, 60)],
+                       update=[("A project was delivered.", 380, 60)]))
+    return run(p1, p2)[0]
+
+
+def test_priority_text_at_the_top_of_a_page_under_an_empty_priority_is_a_new_row():
+    assert len(_short_row_then(60)) == 2  # beside the Action's first line
+    # centred lower in its cell: a merged priority over the row before may print there
+    assert len(_short_row_then(84)) == 1
+
+
 def test_a_continued_row_whose_cells_all_ran_to_the_foot_is_still_joined():
     p1 = table(1, band(1, 100, action=[("Support communities to", 170, 110),
                                        ("give victims of crime the", 170, 122)],  # ends at 295
