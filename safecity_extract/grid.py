@@ -922,12 +922,20 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     frame = Frame(page, lines, columns, body_size, settings)
     body_top, body_bottom, ended, skip_here, sections = _extent(frame, top, header, skip,
                                                                 opening)
-    if header is not None and ended:
+    moved = header is not None and carry.columns is not None and list(carry.columns) != columns
+    if header is not None and (ended or moved):
         # Column edges found in whitespace may have been set by what follows the table on
         # this page (an appendix's words under a gutter): found again from the table's own
-        # text, they hold while the table's extent stays as found.
+        # text, they hold while the table's extent stays as found. The table's own text is
+        # what lies above its end, or above where it ends in the columns of the page before
+        # when that is higher (an appendix that fits this page's edges runs the table on).
+        own_bottom = body_bottom
+        if moved:
+            carried = Frame(page, lines, list(carry.columns or ()), body_size, settings)
+            _, end, stops, _, _ = _extent(carried, top, header, skip, opening)
+            own_bottom = min(own_bottom, end) if stops else own_bottom
         for _ in range(settings.column_rereads):
-            own = column_bounds(header, page, [w for w in below if w.bottom <= body_bottom],
+            own = column_bounds(header, page, [w for w in below if w.bottom <= own_bottom],
                                 settings, carry.columns)
             if own == columns:
                 break
@@ -935,6 +943,7 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
             frame = Frame(page, lines, columns, body_size, settings)
             body_top, body_bottom, ended, skip_here, sections = _extent(frame, top, header,
                                                                         skip, opening)
+            own_bottom = body_bottom
     skip = skip_here
     inside = [ln for s in sections for ln in s.lines]
     words = [w for w in page.words if body_top <= w.ymid < body_bottom

@@ -122,6 +122,33 @@ def test_columns_of_a_table_that_ends_come_from_its_own_text():
         "priority": ["Reduce crime"], "action": ["Raise awareness."], "lead_agency": ["All"],
         "update": ["Campaigns ran."]}
 
+def test_a_continued_table_keeps_its_columns_over_an_appendix_with_other_gutters():
+    # The page holds the rest of the last row's Update, then an appendix table whose
+    # gutters (left of 100 and 230) are clean where this page's own text sets none: in
+    # those edges its title and rows fit and run the table on to the page's foot. In the
+    # page before's columns the title straddles an edge: the table's own text ends there,
+    # and its columns stay.
+    before = header_words() + words("Reduce crime", 40, 120) + words("Raise awareness.", 140, 120) \
+        + words("All", 300, 120) + words("Campaigns ran.", 380, 120)
+    first, _ = read_table(page(before), Carry(), S)
+    assert first is not None
+    carried = Carry(columns=tuple(first.columns), body_size=first.body_size)
+    ws = header_words()
+    ws += words("The rest of the update.", 380, 120) + words("More of it here.", 380, 132)
+    ws += words("Appendix: Abbreviations", 40, 170)  # bold, body-sized: not a heading here
+    for k, (short, meaning) in enumerate([("Abbreviation", "Meaning"),
+                                          ("SCC", "Southampton City Council"),
+                                          ("HFRS", "Hampshire Fire and Rescue Service"),
+                                          ("YOS", "Youth Offending Service")]):
+        ws += words(short, 100, 200 + 15 * k) + words(meaning, 230, 200 + 15 * k)
+    table, _ = read_table(page(ws), carried, S)
+    assert table is not None and table.ended
+    assert [(c.x0, c.x1) for c in table.columns] == [(c.x0, c.x1) for c in carried.columns]
+    [band] = table.bands
+    assert {n: [ln.text for ln in lns] for n, lns in band.cells.items()} == {
+        "update": ["The rest of the update.", "More of it here."]}
+
+
 def test_text_blocks_split_at_rules_and_gaps():
     lns = [line("a", 0, 0), line("b", 0, 12), line("c", 0, 24), line("d", 0, 60)]
     assert [[ln.text for ln in b] for b in text_blocks(lns, 18, [])] == [["a", "b", "c"], ["d"]]
