@@ -21,7 +21,7 @@ from .geometry import (bbox, body_font_size, crossing, h_rules_across, h_rules_i
                        holds, min_coverage_x, runs, steps, v_rules_beside, words_on)
 from .headers import join_label, known_words, map_labels, match_label
 from .links import place
-from .markers import markers_outside, split_markers
+from .markers import is_marker, markers_outside, split_markers
 from .model import PageCount
 from .pdf import LeftOut, LinkArea, PageData, Rule, Word
 from .sections import (Section, group, heading_above, heading_like, mostly_bold, over_rows,
@@ -951,9 +951,9 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     kept, left_out = split_markers(words)
     still = {id(w) for w in kept}
     markers, words = [w for w in words if id(w) not in still], kept
-    outside, outer = markers_outside(
+    outside, outer = markers_outside(  # past a heading over the next page's table too
         [w for w in page.words if not any(holds(ln, w.ymid, settings.line_slack)
-                                          for ln in skip)],
+                                          for ln in [*skip, *inside])],
         header.top if header is not None else None, body_bottom)
     markers, left_out = markers + outside, left_out + outer
     stray = [w for w in words if column_of(w.xmid, columns) is None]
@@ -1113,12 +1113,13 @@ def sectioned_extent(frame: Frame, top: float, header: Header | None, skip: Sequ
             skipped += [ln for ln in rest[len(block):] if ln.bottom <= after.bottom + slack]
             continue
         if after is None and block[0] not in inside and all(
-                _in_margin(ln.top, ln.bottom, page, settings)
+                _in_margin(ln.top, ln.bottom, page, settings) or is_marker(ln.text)
                 for ln in rest[len(block):]) and (
                 not _in_margin(block[0].top, block[-1].bottom, page, settings)
                 or min(ln.size for ln in block) >= settings.heading_larger * body_size):
             heads.append(Section(tuple(block), block[0].top, block[-1].bottom))  # over the
-        break  # table on the next page (a footer in the margin band must be larger text)
+        break  # table on the next page (a footer in the margin band must be larger text;
+        # under it only the margins' lines and a "Continued on next page" line)
     found = [s for s in found if not any(ln in skipped for ln in s.lines)]  # header lines
     return body_top, body_bottom, ended, skipped, sorted(heads + found, key=lambda s: s.top)
 

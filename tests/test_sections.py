@@ -176,6 +176,18 @@ def test_a_heading_at_the_foot_of_a_page_names_the_table_on_the_next():
                                                    "Reduce the harm caused by drugs"]
 
 
+def test_a_foot_heading_with_a_continued_line_under_it_names_the_next_table():
+    p1 = titled_table(("Engage the public in all areas.", "SCC", "Meetings held in each ward."))
+    p1 += heading(SECOND_DRUGS, 600) + words("Continued on next page", 400, 640)
+    p2 = header(60) + row(80, "Support treatment.", "SCC", "Services run.")
+    rows, warnings = rows_of(page(p1), page(p2, number=2))
+    assert not warnings
+    assert [r.cells["priority"] for r in rows] == [PRIORITY, PRIORITY,
+                                                   "Reduce the harm caused by drugs"]
+    table, _ = read_table(page(p1), Carry(), S)
+    assert table is not None and [lo.text for lo in table.left_out] == ["Continued on next page"]
+
+
 def test_the_title_over_the_header_is_no_heading():
     ws = words("Safe City Partnership Progress Update", 40, 60, size=16)
     ws += header(90) + bold(words(PRIORITY, 40, 110)) + row(130, "Raise awareness.", "All",
