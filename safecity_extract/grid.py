@@ -363,8 +363,12 @@ def _fits(line_words: Sequence[Word], columns: Sequence[Column], body_size: floa
             return False
         if column_of(w.xmid, columns) is None:
             return False
+    return not _heading_sized(line_words, body_size, settings)
+
+
+def _heading_sized(line_words: Sequence[Word], body_size: float, settings: Settings) -> bool:
     sizes = [w.size for w in line_words if w.size]
-    return not sizes or statistics.median(sizes) < settings.heading_size_ratio * body_size
+    return bool(sizes) and statistics.median(sizes) >= settings.heading_size_ratio * body_size
 
 
 def ruled_span(rules: Sequence[Rule], columns: Sequence[Column], top: float,
@@ -465,6 +469,11 @@ def table_extent(frame: Frame, top: float, has_header: bool, skip: Sequence[Line
         below, limit = [ln for ln in below if ln.top < cut], cut
     body_top = top
     while not has_header and below and below[0].bottom <= band and not fits(below[0]):
+        if _heading_sized(index.line_words(below[0]), body_size, settings) \
+                and below[0] not in inside_sections:
+            # a heading opens the page (a running header is repeated, so in ``skip``, or
+            # small): what follows it is not the table's, which ended on the page before
+            return body_top, below[0].top - slack, True
         below.pop(0)
         body_top = below[0].top - slack if below else top
     for k, ln in enumerate(below):

@@ -149,6 +149,27 @@ def test_a_continued_table_keeps_its_columns_over_an_appendix_with_other_gutters
         "update": ["The rest of the update.", "More of it here."]}
 
 
+def test_a_heading_opening_a_page_without_a_header_ends_the_table_before_it():
+    # The header is printed on the first page only; the next page opens with a title and an
+    # appendix whose first row fits the table's columns: none of it is the table's.
+    before = header_words() + words("Reduce crime", 40, 120) + words("Raise awareness.", 140, 120) \
+        + words("All", 300, 120) + words("Campaigns ran.", 380, 120)
+    first, _ = read_table(page(before), Carry(), S)
+    assert first is not None
+    carried = Carry(columns=tuple(first.columns), body_size=first.body_size)
+    ws = words("Appendix: Abbreviations", 40, 40, size=14)
+    ws += words("Abbreviation", 40, 70) + words("Meaning", 140, 70)
+    ws += words("SCC", 40, 85) + words("Southampton City Council", 140, 85)
+    table, _ = read_table(page(ws, number=2), carried, S)
+    assert table is not None and table.ended and table.bands == []
+    # a small line there that fits no column is a running header, skipped as before
+    ws = words("Safe City Partnership progress update, 2019-20", 100, 40, size=8)
+    ws += words("Engage the public.", 140, 70) + words("SCC", 300, 70) \
+        + words("Meetings held.", 380, 70)
+    table, _ = read_table(page(ws, number=2), carried, S)
+    assert table is not None and not table.ended and len(table.bands) == 1
+
+
 def test_text_blocks_split_at_rules_and_gaps():
     lns = [line("a", 0, 0), line("b", 0, 12), line("c", 0, 24), line("d", 0, 60)]
     assert [[ln.text for ln in b] for b in text_blocks(lns, 18, [])] == [["a", "b", "c"], ["d"]]
