@@ -294,8 +294,9 @@ def furniture(lines: Sequence[Line], page: PageData, settings: Settings,
     """Lines in the margin bands that are page numbers or repeat the previous page's. A
     repeated line that lies in a table's grid is the same row printed at the top (or foot) of
     two pages, not a running header or footer: drawn vertical rules run through it or wall
-    it in (``ruled_through``), or it sits under a drawn rule (over one, at the foot) as wide
-    as itself with its words in two or more of the table's ``columns``."""
+    it in (``ruled_through``), or it has its words in two or more of the table's ``columns``
+    and sits under a drawn rule (over one, at the foot) as wide as itself or runs on in
+    those columns at the body's line spacing (``_runs_on``)."""
     out = []
     for ln in lines:
         if not _in_margin(ln.top, ln.bottom, page, settings):
@@ -304,10 +305,31 @@ def furniture(lines: Sequence[Line], page: PageData, settings: Settings,
             out.append(ln)
         elif _signature(ln, settings) in repeated and not ruled_through(ln, page.rules,
                                                                         settings.line_slack) \
-                and not (columns and _boxed(ln, page, settings)
-                         and _in_columns(ln, page.words, columns, settings)):
+                and not (columns and _in_columns(ln, page.words, columns, settings)
+                         and (_boxed(ln, page, settings)
+                              or _runs_on(ln, lines, page, columns, settings))):
             out.append(ln)
     return out
+
+
+def _runs_on(line: Line, lines: Sequence[Line], page: PageData, columns: Sequence[Column],
+             settings: Settings) -> bool:
+    """Does the text of a margin line go on at the body's line spacing in two or more of
+    the columns it has words in: the line next above or below it closer than
+    ``runs_on_gap`` line heights, with words in those columns? Then it is a line of a row
+    printed at the top (foot) of two pages alike; a running header or footer stands apart
+    from the table."""
+    above = [ln for ln in lines if ln.bottom < line.top][-1:]
+    below = [ln for ln in lines if ln.top > line.bottom][:1]
+    reach = settings.runs_on_gap * (line.bottom - line.top)
+
+    def names(ln: Line) -> set[str]:
+        return {n for w in page.words if ln.top <= w.ymid <= ln.bottom
+                and (n := column_of(w.xmid, columns)) is not None}
+
+    near = [ln for ln in above if line.top - ln.bottom <= reach]
+    near += [ln for ln in below if ln.top - line.bottom <= reach]
+    return any(len(names(line) & names(ln)) >= 2 for ln in near)
 
 
 def ruled_through(line: Line, rules: Sequence[Rule], slack: float) -> bool:

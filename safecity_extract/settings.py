@@ -182,6 +182,10 @@ class Settings:
     # On a page the table runs past, words under its foot within this many line pitches
     # (inside its width, not a running line) are a cell drawn past the row's end: loss.
     spill_reach: float = 1.0
+    # A line in a margin band that the page before printed too is a row of the table, not a
+    # running line, when the text goes on in two of its columns closer than this many line
+    # heights below it (above it, at the foot): the gap between lines of one cell.
+    runs_on_gap: float = 0.8
 
     # --- characters (chars.py) ---------------------------------------------------------------
     # A baseline whose direction's sine against a page axis is at most this runs along that

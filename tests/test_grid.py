@@ -553,6 +553,28 @@ def test_a_table_row_printed_again_at_the_top_of_a_page_is_not_a_running_header(
     assert len(furniture(visual_lines(bare.words, S), bare, S, repeated, cols)) == 2
 
 
+def test_a_repeated_first_line_that_runs_on_in_its_columns_is_a_row():
+    # Two rows alike in their first line, each at the top of a page of a table without
+    # rules: the line goes on below at the cell's line spacing in both its columns.
+    from safecity_extract.grid import Column, furniture, margin_signatures, visual_lines
+
+    cols = [Column("lead_agency", 40, 200), Column("action", 200, 380),
+            Column("update", 380, 560)]
+
+    def a_page(number, gap):
+        ws = words("Hampshire", 45, 40) + words("Continue to engage with", 205, 40) \
+            + words("Partners engage.", 385, 40)
+        ws += words("Constabulary", 45, 50 + gap) + words("the public to", 205, 50 + gap)
+        return page(ws, number=number)
+
+    repeated = margin_signatures(a_page(1, 2), S)
+    second = a_page(2, 2)  # 2 points between the lines: a cell's line spacing
+    assert furniture(visual_lines(second.words, S), second, S, repeated, cols) == []
+    apart = a_page(2, 14)  # a line's height and more: a running line above the table
+    assert [ln.text for ln in furniture(visual_lines(apart.words, S), apart, S, repeated,
+                                        cols)] == ["Hampshire Continue to engage with Partners engage."]
+
+
 def test_a_vertical_rule_through_a_repeated_line_keeps_it_in_the_table():
     from safecity_extract.grid import furniture, margin_signatures, visual_lines
 
