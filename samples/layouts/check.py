@@ -225,15 +225,58 @@ def _tokens(text: str) -> collections.Counter[str]:
     return collections.Counter(_TOKEN.findall(text))
 
 
+def _body_char(obj: dict[str, Any]) -> bool:
+    """Is a page object not a watermark's glyph (turned, or drawn in a light colour)?"""
+    if obj.get("object_type") != "char":
+        return True
+    colour = obj.get("non_stroking_color")
+    values = colour if isinstance(colour, (list, tuple)) else [colour]
+    light = bool(values) and all(isinstance(v, (int, float)) and v > 0.6 for v in values)
+    return bool(obj.get("upright")) and not light
+
+
+def _page_texts(pdf: Path) -> str:
+    """The PDF's words as pdfplumber reads them, watermark glyphs left out (pdfium's text
+    of a Chromium PDF puts a line break between most glyphs, splitting its words)."""
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as doc:
+        return "\n".join(" ".join(w["text"] for w in page.filter(_body_char).extract_words())
+                         for page in doc.pages)
+
+
 def lost_words(pdf: Path, layout: Layout) -> list[str]:
     """Words of the truth that the drawing does not hold: a producer that clips a row
     taller than a page (LibreOffice with rows kept whole) draws less than the truth says,
     and no reader could find the rest. Counted as letters-and-digits tokens, so a word
     broken at a hyphen and a bullet glyph do not count as lost; a priority drawn once
     per group (section row, heading, merged cell) is asked for once, and text turned on
-    its side not at all (its characters are not read in order)."""
-    pages, _ = read_words(pdf)
-    drawn = _tokens(" ".join(w["text"] for words in pages for w in words))
+    its side not at all (its characters are not read in order). A word glued to one of the
+    next column's ("APartners": words in tight columns read as one) is not lost. The
+    words are read with pdfium first (fast; but it splits Chromium's words and reads
+    watermark glyphs into them) and, when that finds any lost, again with pdfplumber."""
+    lost = _short(_tokens(_pdfium_text(pdf)), layout)
+    return _short(_tokens(_page_texts(pdf)), layout) if lost else lost
+
+
+def _pdfium_text(pdf: Path) -> str:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        texts = []
+        for page in doc:
+            text = page.get_textpage()
+            texts.append(text.get_text_range())
+            text.close()
+            page.close()
+        return "\n".join(texts)
+    finally:
+        doc.close()
+
+
+def _short(drawn: collections.Counter[str], layout: Layout) -> list[str]:
+    """The truth's tokens that ``drawn`` lacks (see ``lost_words``)."""
     wanted: collections.Counter[str] = collections.Counter()
     priorities: set[str] = set()
     for r in layout.rows:
@@ -245,4 +288,7 @@ def lost_words(pdf: Path, layout: Layout) -> list[str]:
         if layout.priority_mode in ("section", "heading"):
             priorities |= set(_tokens(r.priority))
     short = wanted - drawn
-    return sorted(short.elements()) + sorted(p for p in priorities if p not in drawn)
+    for token in list(short):  # glued to a neighbour in a tight column: "APartners"
+        glued = sum(n for d, n in drawn.items() if d != token and token in d)
+        short[token] -= min(short[token], glued)
+    return sorted((+short).elements()) + sorted(p for p in priorities if p not in drawn)
