@@ -98,7 +98,9 @@ def continues_previous(texts: dict[str, str], band: Band, draft: Draft, pitch: f
     the row has left empty so far: text at the top of such a column on this page starts a new
     row (a cell's text starts at its top, on the page where the row starts), the Priority
     column's too when its text starts on the Action's first line (a merged cell centred on
-    its rows may print its priority lower down, on the next page). And so has the
+    its rows may print its priority lower down, on the next page). A cell at the top that
+    prints again the whole text the row's cell has (its Priority, its Lead) is a new row's:
+    a cell that goes on does not start over. And so has the
     whole row when it stopped ``room`` pitches above the foot the table reaches on its other
     pages: a row that goes on runs down to the page's foot (the producer kept the next row
     whole, or its first lines together, on the next page).
@@ -114,6 +116,9 @@ def continues_previous(texts: dict[str, str], band: Band, draft: Draft, pitch: f
             and (name in draft.ended or not draft.cells.get(name))]
     if any(starts_at_top(band, name, pitch) for name in done):
         return False
+    if any(text and text == draft.cells.get(name) and starts_at_top(band, name, pitch)
+           for name, text in texts.items() if name != ACTION):
+        return False  # a cell printed again whole ("Hampshire Constabulary"): a new row's
     before = draft.cells.get(ACTION, "")
     tail = draft.tails.get(ACTION)
     if not before or tail is None or ends_sentence(before):

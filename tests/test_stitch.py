@@ -211,6 +211,25 @@ def test_priority_text_at_the_top_of_a_page_under_an_empty_priority_is_a_new_row
     assert len(_short_row_then(84)) == 1
 
 
+def test_a_cell_printed_again_whole_at_the_top_of_a_page_is_a_new_rows():
+    # The Action's last line is so full that the next page's first word would not have
+    # fitted (a wrap, by the Action alone); but a cell at the top prints again, whole, the
+    # text the row's cell has (its Lead, its Priority): a new row.
+    def pages(lead_after, priority_after):
+        p1 = table(1, band(1, 100, priority=[("Reduce crime", 0, 110)],
+                           action=[("Support evidence based work", 130, 110)],
+                           lead_agency=[("Hampshire", 300, 110), ("Constabulary", 300, 122)],
+                           update=[("The annual Safe City", 380, 110)]))
+        after = {"priority": [(priority_after, 0, 60)]} if priority_after else {}
+        p2 = table(2, band(2, 50, **after, action=[("Support communities", 100, 60)],
+                           lead_agency=[(lead_after, 300, 60)],
+                           update=[("Police have invested.", 380, 60)]))
+        return run(p1, p2)[0]
+    assert len(pages("Hampshire Constabulary", "")) == 2
+    assert len(pages("Council", "Reduce crime")) == 2
+    assert len(pages("Council", "")) == 1
+
+
 def test_a_continued_row_whose_cells_all_ran_to_the_foot_is_still_joined():
     p1 = table(1, band(1, 100, action=[("Support communities to", 170, 110),
                                        ("give victims of crime the", 170, 122)],  # ends at 295
