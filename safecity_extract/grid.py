@@ -475,14 +475,18 @@ def table_extent(frame: Frame, top: float, has_header: bool, skip: Sequence[Line
     if span is not None:
         inside = [ln for ln in below if span[0] - settings.edge_slack <= ln.top < span[1]]
         before = [ln for ln in below if ln.top < span[0] - settings.edge_slack]
-        if not has_header or (inside and not before):
+        # On a page without a header, rows of the table above where the rules start (lines
+        # below the top margin band that fit its columns) make the rules another block's.
+        runs_on = not has_header and len([ln for ln in before if ln.top > band and fits(ln)]
+                                         ) >= settings.aligned_rows
+        if (not has_header and not runs_on) or (inside and not before):
             after = [ln for ln in below if ln.top >= span[1]]
             return max(top, span[0] - slack), span[1], bool(after) or not inside
         # Vertical rules that stop before the first line under the header are the header
         # cells' borders (a longtable's head): they bound no body. Rules that start only
-        # after text under the header are another ruled block (an appendix's table): the
-        # table ends above it. Either way the text under the header is read as on a page
-        # without rules.
+        # after text under the header (or rows, on a page without one) are another ruled
+        # block (an appendix's table): the table ends above it. Either way the text under
+        # the header is read as on a page without rules.
         if before and inside:
             start = title_top(before, span[0], index, body_size, settings)
             below, limit = [ln for ln in before if ln.top < start], start - slack
@@ -1025,6 +1029,9 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     table.text_left = dict(carry.starts)
     _account(table, page, in_cells + markers + named, header, (body_top, body_bottom), skip,
              col_lines, settings)
+    if not opening:
+        _rows_ahead(table, page, header.top if header is not None else body_top, skip,
+                    settings)
     return table, header
 
 
@@ -1077,6 +1084,19 @@ def _account(table: PageTable, page: PageData, taken: Sequence[Word],
     elif table.ended and found >= settings.aligned_rows:
         table.loss.append(f"the table stops here but {found} lines after it are aligned to "
                           "its columns: rows may be missing")
+
+
+def _rows_ahead(table: PageTable, page: PageData, head: float, skip: Sequence[Line],
+                settings: Settings) -> None:
+    """On a page the table runs onto, lines above where it was read (``head``: its header's
+    top, else its body's), running lines aside, that start text at its columns' starts:
+    rows of it read as something before it (a warning of possible loss)."""
+    above = [w for w in page.words if w.ymid < head
+             and not any(holds(ln, w.ymid, settings.line_slack) for ln in skip)]
+    found = rows_after(above, table.text_left, settings)
+    if found >= settings.aligned_rows:
+        table.loss.append(f"{found} lines before the table, on a page it runs onto, are "
+                          "aligned to its columns: rows may be missing")
 
 
 def _header_starts(header: Header, table: PageTable) -> list[Column]:

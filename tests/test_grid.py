@@ -170,6 +170,51 @@ def test_a_heading_opening_a_page_without_a_header_ends_the_table_before_it():
     assert table is not None and not table.ended and len(table.bands) == 1
 
 
+def _carried():
+    before = header_words() + words("Reduce crime", 40, 120) + words("Raise awareness.", 140, 120) \
+        + words("All", 300, 120) + words("Campaigns ran.", 380, 120)
+    first, _ = read_table(page(before), Carry(), S)
+    assert first is not None
+    return Carry(columns=tuple(first.columns), body_size=first.body_size,
+                 starts=tuple(sorted(first.text_left.items())))
+
+
+def _rows_then_a_boxed_appendix():
+    """A page the rule-less table runs onto, header printed once: two rows, then an appendix
+    in a box whose inner rule falls on the table's Action | Lead boundary."""
+    ws = words("Engage the public.", 140, 100) + words("SCC", 300, 100) \
+        + words("Meetings held.", 380, 100)
+    ws += words("Support victims.", 140, 130) + words("All", 300, 130) \
+        + words("Services run.", 380, 130)
+    ws += words("Appendix: Abbreviations", 40, 200, size=14)
+    ws += words("SCC", 150, 230) + words("Southampton City Council", 310, 230)
+    box = [vrule(140, 225, 260), vrule(299, 225, 260), vrule(560, 225, 260),
+           hrule(225, 140, 560), hrule(260, 140, 560)]
+    return ws, box
+
+
+def test_rows_above_another_blocks_rules_on_a_page_without_a_header_are_the_tables():
+    ws, box = _rows_then_a_boxed_appendix()
+    table, _ = read_table(page(ws, box, number=2), _carried(), S)
+    assert table is not None and table.ended
+    assert [[ln.text for ln in b.cells["action"]] for b in table.bands] == [
+        ["Engage the public."], ["Support victims."]]
+
+
+def test_rows_read_as_before_the_table_on_a_page_it_runs_onto_warn_of_loss():
+    from safecity_extract.grid import _rows_ahead
+
+    ws, box = _rows_then_a_boxed_appendix()
+    carried = _carried()
+    table, _ = read_table(page(ws, box, number=2), carried, S)
+    assert table is not None and table.loss == []
+    # Had the table been read from the box down, its two rows would be above it: a warning.
+    table.loss = []
+    _rows_ahead(table, page(ws, box, number=2), 220.0, [], S)
+    assert table.loss == ["2 lines before the table, on a page it runs onto, are aligned to "
+                          "its columns: rows may be missing"]
+
+
 def test_text_blocks_split_at_rules_and_gaps():
     lns = [line("a", 0, 0), line("b", 0, 12), line("c", 0, 24), line("d", 0, 60)]
     assert [[ln.text for ln in b] for b in text_blocks(lns, 18, [])] == [["a", "b", "c"], ["d"]]
