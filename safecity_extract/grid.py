@@ -994,7 +994,7 @@ def read_table(page: PageData, carry: Carry, settings: Settings,
     stray = [w for w in words if column_of(w.xmid, columns) is None]
     col_lines = column_lines(words, columns, settings)
     all_lines = sorted((ln for lns in col_lines.values() for ln in lns), key=lambda ln: ln.top)
-    pitch = _pitch(col_lines) or settings.default_pitch * body_size
+    pitch = _pitch(col_lines, settings.pitch_within) or settings.default_pitch * body_size
     row_rules = _row_rules(page.rules, sections, all_lines)
     edges, guessed = band_edges(col_lines, row_rules, columns, body_top, body_bottom,
                                 settings, line_spacing(all_lines, pitch, settings.row_spacing_max))
@@ -1265,6 +1265,13 @@ def table_span(columns: Sequence[Column], lines: Sequence[Line], header: Header 
     return max(x0, columns[0].x0), min(x1, columns[-1].x1)
 
 
-def _pitch(col_lines: dict[str, list[Line]]) -> float | None:
+def _pitch(col_lines: dict[str, list[Line]], within: float = DEFAULTS.pitch_within) -> float | None:
+    """The line pitch: the median step from one line of a column to the next, among the
+    steps shorter than ``within`` line heights when there are any (a page of short cells
+    has more steps between rows and paragraphs than inside them)."""
     found = [d for lns in col_lines.values() for d in steps([ln.top for ln in lns])]
-    return statistics.median(found) if found else None
+    if not found:
+        return None
+    heights = [ln.bottom - ln.top for lns in col_lines.values() for ln in lns]
+    tight = [d for d in found if d < within * statistics.median(heights)]
+    return statistics.median(tight or found)

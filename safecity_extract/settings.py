@@ -24,6 +24,10 @@ class Settings:
     rule_snap: float = 2.0
     # A gap between lines above this multiple of the cell's line pitch starts a paragraph.
     paragraph_gap: float = 1.45
+    # The line pitch is measured on the steps between a column's lines shorter than this
+    # many line heights, when there are any: a line set solid to 1.5 is a step of ~1.4
+    # line heights; a blank line between paragraphs makes one of two or more.
+    pitch_within: float = 1.75
     # A row's text continued over a page break: the next page's first word, put at the end of
     # the last line before the break, would reach this far (em) past the column's text edge or
     # more: a wrap; as far short of it or more: a paragraph end. Closer, the text decides and

@@ -215,6 +215,19 @@ def test_rows_read_as_before_the_table_on_a_page_it_runs_onto_warn_of_loss():
                           "its columns: rows may be missing"]
 
 
+def test_the_line_pitch_of_a_page_of_short_cells_is_the_step_inside_a_paragraph():
+    from safecity_extract.grid import _pitch
+
+    # Update: paragraphs of one or two lines 10.5 apart, 21 between paragraphs; other
+    # columns one line per row, rows 23 or more apart: most steps are not inside a cell.
+    update = [line("a", 380, y) for y in (90, 100.5, 121.5, 132, 153, 174, 184.5, 207.5)]
+    lead = [line("b", 300, y) for y in (90, 113, 136.5, 160, 207.5)]
+    assert _pitch({"update": update, "lead_agency": lead}) == 10.5
+    # double-spaced text: no step under 1.75 line heights, the median of all of them
+    spaced = [line("c", 380, y) for y in (90, 110, 130, 160)]
+    assert _pitch({"update": spaced}) == 20
+
+
 def test_text_blocks_split_at_rules_and_gaps():
     lns = [line("a", 0, 0), line("b", 0, 12), line("c", 0, 24), line("d", 0, 60)]
     assert [[ln.text for ln in b] for b in text_blocks(lns, 18, [])] == [["a", "b", "c"], ["d"]]
