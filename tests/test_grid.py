@@ -122,17 +122,23 @@ def test_columns_of_a_table_that_ends_come_from_its_own_text():
         "priority": ["Reduce crime"], "action": ["Raise awareness."], "lead_agency": ["All"],
         "update": ["Campaigns ran."]}
 
+
+def _carried():
+    before = header_words() + words("Reduce crime", 40, 120) + words("Raise awareness.", 140, 120) \
+        + words("All", 300, 120) + words("Campaigns ran.", 380, 120)
+    first, _ = read_table(page(before), Carry(), S)
+    assert first is not None
+    return Carry(columns=tuple(first.columns), body_size=first.body_size,
+                 starts=tuple(sorted(first.text_left.items())))
+
+
 def test_a_continued_table_keeps_its_columns_over_an_appendix_with_other_gutters():
     # The page holds the rest of the last row's Update, then an appendix table whose
     # gutters (left of 100 and 230) are clean where this page's own text sets none: in
     # those edges its title and rows fit and run the table on to the page's foot. In the
     # page before's columns the title straddles an edge: the table's own text ends there,
     # and its columns stay.
-    before = header_words() + words("Reduce crime", 40, 120) + words("Raise awareness.", 140, 120) \
-        + words("All", 300, 120) + words("Campaigns ran.", 380, 120)
-    first, _ = read_table(page(before), Carry(), S)
-    assert first is not None
-    carried = Carry(columns=tuple(first.columns), body_size=first.body_size)
+    carried = _carried()
     ws = header_words()
     ws += words("The rest of the update.", 380, 120) + words("More of it here.", 380, 132)
     ws += words("Appendix: Abbreviations", 40, 170)  # bold, body-sized: not a heading here
@@ -152,11 +158,7 @@ def test_a_continued_table_keeps_its_columns_over_an_appendix_with_other_gutters
 def test_a_heading_opening_a_page_without_a_header_ends_the_table_before_it():
     # The header is printed on the first page only; the next page opens with a title and an
     # appendix whose first row fits the table's columns: none of it is the table's.
-    before = header_words() + words("Reduce crime", 40, 120) + words("Raise awareness.", 140, 120) \
-        + words("All", 300, 120) + words("Campaigns ran.", 380, 120)
-    first, _ = read_table(page(before), Carry(), S)
-    assert first is not None
-    carried = Carry(columns=tuple(first.columns), body_size=first.body_size)
+    carried = _carried()
     ws = words("Appendix: Abbreviations", 40, 40, size=14)
     ws += words("Abbreviation", 40, 70) + words("Meaning", 140, 70)
     ws += words("SCC", 40, 85) + words("Southampton City Council", 140, 85)
@@ -168,15 +170,6 @@ def test_a_heading_opening_a_page_without_a_header_ends_the_table_before_it():
         + words("Meetings held.", 380, 70)
     table, _ = read_table(page(ws, number=2), carried, S)
     assert table is not None and not table.ended and len(table.bands) == 1
-
-
-def _carried():
-    before = header_words() + words("Reduce crime", 40, 120) + words("Raise awareness.", 140, 120) \
-        + words("All", 300, 120) + words("Campaigns ran.", 380, 120)
-    first, _ = read_table(page(before), Carry(), S)
-    assert first is not None
-    return Carry(columns=tuple(first.columns), body_size=first.body_size,
-                 starts=tuple(sorted(first.text_left.items())))
 
 
 def _rows_then_a_boxed_appendix():
