@@ -5,12 +5,12 @@ records and closed before the next one is read, so memory does not grow with pag
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import warnings
 import zipfile
 from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -163,12 +163,14 @@ def _classify(path: str, exc: BaseException, password: str | None,
 
 # --- the page's objects ----------------------------------------------------------------------
 #
-# pdfplumber turns each layout object pdfminer makes into a dict with ``Page.process_object``,
-# which resolves every attribute recursively (``resolve_all``) and runs a regular expression on
-# the class name: on a text page that is as costly as interpreting the content stream. Chars
-# are nearly all of a page's objects and their attributes are plain numbers and strings, so
-# they are made here directly, with the same keys, order and values; every other object (and
-# any char attribute that is not plain) still goes through pdfplumber.
+# pdfplumber reads a page by having pdfminer interpret its content streams into layout objects
+# (an LTChar per glyph), then turns each object into a dict with ``Page.process_object``, which
+# resolves every attribute recursively and runs a regular expression on the class name. On a
+# text page both steps cost as much as interpreting the page. Here the streams are read by
+# content.Interpreter, and each glyph becomes its char record as it is drawn (the same keys,
+# order and values as pdfplumber's, computed by pdfminer's own font functions), with no LTChar
+# between; every other object still goes through pdfplumber. tests/test_chars.py and
+# tests/test_content.py compare the records with pdfplumber's on every page of the repository.
 
 Objects = dict[str, list[dict[str, Any]]]  # a page's object records by kind, as pdfplumber's
 _PLAIN_TYPES = frozenset((float, int, str, bool, type(None)))
@@ -176,107 +178,148 @@ _PLAIN_TYPES = frozenset((float, int, str, bool, type(None)))
 
 def page_objects(page: Any) -> Objects:
     """The page's objects by kind ("char", "rect", "line", "curve", "image", ...), equal to
-    pdfplumber's ``page.objects`` (tests/test_chars.py compares them)."""
-    from pdfminer.layout import LTChar, LTContainer
+    pdfplumber's ``page.objects`` for a PDF opened without layout analysis (laparams None,
+    as Document opens them)."""
+    from pdfminer.layout import LTContainer
 
     out: Objects = {}
-    make_char = _char_maker(page)
     process = page.process_object
-    nested = page.pdf.laparams is not None
-    todo = [iter(page.layout._objs)]
+    todo = [iter(_layout(page)._objs)]
     while todo:
         obj = next(todo[-1], None)
         if obj is None:
             todo.pop()
-        elif type(obj) is LTChar:
-            out.setdefault("char", []).append(make_char(obj))
+        elif type(obj) is dict:  # a char record, made as the glyph was drawn
+            out.setdefault("char", []).append(obj)
         elif isinstance(obj, LTContainer):
-            if nested:
-                _add(out, process(obj))
             todo.append(iter(obj._objs))
         else:
-            _add(out, process(obj))
+            record = process(obj)
+            if record["object_type"] != "anno":
+                out.setdefault(record["object_type"], []).append(record)
     return out
 
 
-def _add(out: Objects, record: dict[str, Any]) -> None:
-    kind = record["object_type"]
-    if kind != "anno":
-        out.setdefault(kind, []).append(record)
+def _layout(page: Any) -> Any:
+    """pdfminer's layout of the page (an LTPage) with char records in place of LTChars."""
+    from .content import Interpreter
+
+    device = _char_device(page)
+    Interpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    return device.get_result()
 
 
-def _char_maker(page: Any) -> Any:
-    """A function LTChar -> its pdfplumber char record, for ``page``."""
-    from pdfplumber.page import ALL_ATTRS, fix_fontname_bytes
-    from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
+def _char_device(page: Any) -> Any:
+    """pdfplumber's layout device for ``page``, drawing glyphs as char records."""
+    return _device_class()(page)
 
-    number = page.page_number
-    height = page.height
-    mb_x0, mb_top = page.mediabox[:2]
-    doctop0 = page.initial_doctop
-    norm = page.pdf.unicode_norm
-    spaces: dict[Any, Any] = {}
 
-    picks: dict[tuple[str, ...], tuple[tuple[str, ...], Any]] = {}
-
-    def values(obj: Any) -> dict[str, Any]:
-        """The object's attributes that pdfplumber keeps, resolved as it does; without a
-        Python call per attribute when they are plain (a char's always are: numbers,
-        strings, and its matrix, a tuple of numbers)."""
-        d = obj.__dict__
-        keys = tuple(d)
-        pick = picks.get(keys)
-        if pick is None:
-            kept = tuple(k for k in keys if k in ALL_ATTRS)
-            pick = picks[keys] = (kept, itemgetter(*kept) if len(kept) > 1 else None)
-        kept, get = pick
-        got = get(d) if get else tuple(d[k] for k in kept)
-        types = list(map(type, got))
-        matrix = d.get("matrix")
-        if _PLAIN_TYPES.issuperset(types) or (
-                type(matrix) is tuple and types.count(tuple) == 1
-                and _PLAIN_TYPES.issuperset(map(type, matrix))
-                and _PLAIN_TYPES.issuperset(t for t in types if t is not tuple)):
-            return dict(zip(kept, got))
-        return {k: resolve_all(v) for k, v in zip(kept, got)}
-
-    def space(obj: Any, cs: str) -> Any:
-        name = getattr(obj, cs).name
-        try:
-            return spaces[name]
-        except KeyError:
-            value = spaces[name] = resolve_and_decode(name)
-            return value
-        except TypeError:  # an unhashable name
-            return resolve_and_decode(name)
-
-    def make(obj: Any) -> dict[str, Any]:
-        attr = values(obj)
-        attr["object_type"] = "char"
-        attr["page_number"] = number
-        attr["ncs"] = space(obj, "ncs")
-        if hasattr(obj, "scs"):
-            attr["scs"] = space(obj, "scs")
-        text = obj.get_text()
-        attr["text"] = normalize(norm, text) if norm is not None else text
-        gs = obj.graphicstate
-        attr["stroking_color"] = gs.scolor if isinstance(gs.scolor, tuple) else (gs.scolor,)
-        attr["non_stroking_color"] = (gs.ncolor if isinstance(gs.ncolor, tuple)
-                                      else (gs.ncolor,))
-        if isinstance(attr["fontname"], bytes):
-            attr["fontname"] = fix_fontname_bytes(attr["fontname"])
-        if "y0" in attr:
-            attr["top"] = (height - attr["y1"]) + mb_top
-            attr["bottom"] = (height - attr["y0"]) + mb_top
-            attr["doctop"] = doctop0 + attr["top"]
-        if "x0" in attr and mb_x0 != 0:
-            attr["x0"] = attr["x0"] + mb_x0
-            attr["x1"] = attr["x1"] + mb_x0
-        return attr
-
+@functools.cache
+def _device_class() -> Any:
+    """pdfplumber's layout device whose glyphs are char records: the LTChar pdfminer would
+    make, as pdfplumber's record of it (a plain dict), added where pdfminer adds its LTChars.
+    Marked-content tags are set on them as pdfplumber sets them on LTChars: on the last
+    object added, whatever drew it."""
+    from pdfminer.pdffont import PDFUnicodeNotDefined
+    from pdfminer.utils import apply_matrix_rect
+    from pdfplumber.page import PDFPageAggregatorWithMarkedContent, fix_fontname_bytes
+    from pdfplumber.utils.pdfinternals import resolve_and_decode
     from unicodedata import normalize
 
-    return make
+    class CharDevice(PDFPageAggregatorWithMarkedContent):
+        def __init__(self, page: Any) -> None:
+            super().__init__(page.pdf.rsrcmgr, pageno=page.page_number, laparams=None)
+            self.number = page.page_number
+            self.height = page.height
+            self.mb_x0, self.mb_top = page.mediabox[:2]
+            self.doctop0 = page.initial_doctop
+            self.norm = page.pdf.unicode_norm
+            self.spaces: dict[Any, Any] = {}
+
+        def render_char(self, matrix: Any, font: Any, fontsize: float, scaling: float,
+                        rise: float, cid: int, ncs: Any, graphicstate: Any) -> float:
+            # pdfminer's PDFLayoutAnalyzer.render_char and LTChar.__init__, then pdfplumber's
+            # process_object, in their order and with their arithmetic
+            try:
+                text = font.to_unichr(cid)
+                assert isinstance(text, str), str(type(text))
+            except PDFUnicodeNotDefined:
+                text = f"(cid:{cid})"
+            adv: float = font.char_width(cid) * fontsize * scaling
+            vertical = font.is_vertical()
+            if vertical:
+                vx, vy = font.char_disp(cid)
+                vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
+                vy = (1000 - vy) * fontsize * 0.001
+                bbox = (-vx, vy + rise + adv, -vx + fontsize, vy + rise)
+            else:
+                descent = font.get_descent() * fontsize
+                bbox = (0, descent + rise, adv, descent + rise + fontsize)
+            a, b, c, d = matrix[:4]
+            x0, y0, x1, y1 = apply_matrix_rect(matrix, bbox)
+            if x1 < x0:
+                x0, x1 = x1, x0
+            if y1 < y0:
+                y0, y1 = y1, y0
+            width, height = x1 - x0, y1 - y0
+            gs = graphicstate
+            record = {
+                "matrix": matrix, "fontname": font.fontname, "adv": adv,
+                "upright": a * d * scaling > 0 and b * c <= 0,
+                "x0": x0, "y0": y0, "x1": x1, "y1": y1, "width": width, "height": height,
+                "size": width if vertical else height, "mcid": _resolved(self.cur_mcid),
+                "tag": _resolved(self.cur_tag), "object_type": "char",
+                "page_number": self.number, "ncs": self._space(ncs),
+                "text": normalize(self.norm, text) if self.norm is not None else text,
+                "stroking_color": gs.scolor if isinstance(gs.scolor, tuple) else (gs.scolor,),
+                "non_stroking_color": (gs.ncolor if isinstance(gs.ncolor, tuple)
+                                       else (gs.ncolor,)),
+                "top": (self.height - y1) + self.mb_top,
+                "bottom": (self.height - y0) + self.mb_top}
+            record["doctop"] = self.doctop0 + record["top"]
+            if type(record["fontname"]) is not str:
+                name = record["fontname"]
+                record["fontname"] = (fix_fontname_bytes(name) if isinstance(name, bytes)
+                                      else _resolved(name))
+            if not _PLAIN_TYPES.issuperset(map(type, matrix)):
+                record["matrix"] = _resolved(matrix)
+            if self.mb_x0 != 0:
+                record["x0"] = x0 + self.mb_x0
+                record["x1"] = x1 + self.mb_x0
+            placed: list[Any] = self.cur_item._objs
+            placed.append(record)
+            return adv
+
+        def _space(self, ncs: Any) -> Any:
+            """The colour space's name, decoded as pdfplumber does (once per name)."""
+            name = ncs.name
+            try:
+                return self.spaces[name]
+            except KeyError:
+                value = self.spaces[name] = resolve_and_decode(name)
+                return value
+            except TypeError:  # an unhashable name
+                return resolve_and_decode(name)
+
+        def tag_cur_item(self) -> None:
+            objs: list[Any] = self.cur_item._objs
+            if objs and type(objs[-1]) is dict:
+                objs[-1]["mcid"] = _resolved(self.cur_mcid)
+                objs[-1]["tag"] = _resolved(self.cur_tag)
+            else:
+                super().tag_cur_item()
+
+    return CharDevice
+
+
+def _resolved(value: Any) -> Any:
+    """A record's value as pdfplumber keeps it: PDF objects resolved, plain values as they
+    are (checked first: nearly every value is plain)."""
+    if type(value) in _PLAIN_TYPES:
+        return value
+    from pdfplumber.utils.pdfinternals import resolve_all
+
+    return resolve_all(value)
 
 
 def _word(raw: dict[str, Any]) -> Word:
