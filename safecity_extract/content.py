@@ -6,7 +6,12 @@ it. Here one regular expression finds each token, and the operands and operators
 exactly as pdfminer's ``PDFContentParser.nextobject`` gives them, quirks included (a number
 such as "-" is dropped, an unknown escape in a string drops its character, a string's octal
 escape past 255 fails the page), so every page reads to the same objects as before
-(tests/test_content.py compares the two on generated streams and on every test PDF).
+(tests/test_content.py compares the two on generated streams and on every test PDF). One
+difference, on purpose: pdfminer reads in 4,096-byte pieces, and a backslash, carriage return
+and line feed in a string across the edge of two pieces keeps the line feed ("a", line feed,
+"b" where anywhere else it reads "ab", the line continuation of the PDF reference); here it is
+"ab" wherever it falls. A page's streams are read as one, joined by a line end, as pdfminer
+ends a token at the end of a stream.
 
 ``Interpreter`` is pdfminer's page interpreter with its ``execute`` reading streams so; the
 operators are pdfminer's own. Only this module and pdf.py import pdfminer's parser.

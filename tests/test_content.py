@@ -146,6 +146,14 @@ def test_an_ascii85_inline_image_ends_at_its_own_end_mark():
     same_as_pdfminer(data)
 
 
+@pytest.mark.parametrize("before", [4092, 4093])
+def test_a_line_continuation_reads_the_same_wherever_it_falls(before):
+    """pdfminer keeps the line feed when backslash-CR-LF crosses the edge of its 4,096-byte
+    read buffer (4092 blanks before it here); it is a line continuation everywhere else,
+    and here everywhere."""
+    assert outcome(objects, b" " * before + b"(a\\\r\nb)") == ([b"ab"], "")
+
+
 @pytest.mark.parametrize("data, error", [
     (b"(\\777)", "AssertionError: Invalid octal b'777' (511)"),
     (b"<</A>>", "PSSyntaxError: Invalid dictionary construct: [/'A']"),
