@@ -271,7 +271,7 @@ def objects(data: bytes) -> Iterator[Any]:
             yield token
 
 
-Operator = tuple[Callable[..., None], int] | None
+Operator = tuple[Callable[..., None], int]
 
 
 class Interpreter(PDFPageInterpreter):
@@ -291,12 +291,12 @@ class Interpreter(PDFPageInterpreter):
         table = self._table()
         for obj in objects(data):
             if isinstance(obj, PSKeyword):
-                try:
-                    operator = table[obj]
-                except KeyError:
-                    operator = table[obj] = self._operator(obj)
+                operator = table.get(obj)
                 if operator is None:
-                    continue
+                    operator = self._operator(obj)
+                    if operator is None:
+                        continue  # not an operator: pdfminer passes over it
+                    table[obj] = operator  # operators only: a stream may hold endless junk
                 func, nargs = operator
                 if nargs:
                     stack = self.argstack
@@ -333,7 +333,7 @@ class Interpreter(PDFPageInterpreter):
             cls._operators = {}
         return cls._operators
 
-    def _operator(self, keyword: PSKeyword) -> Operator:
+    def _operator(self, keyword: PSKeyword) -> Operator | None:
         """The method pdfminer calls for ``keyword`` and how many operands it takes, or None
         for a keyword that is no operator."""
         name = keyword_name(keyword)
