@@ -10,6 +10,7 @@ and method, and the results as a section of ``bench/RESULTS.md``.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
@@ -422,11 +423,19 @@ Peers were run on the same regions (2 points of padding): pdfplumber's text stra
 `page.crop(bbox).extract_table(...)`, camelot stream with `table_areas` (PDF coordinates).
 Neither reports spanning cells, which the truth has in most headers.
 
-CPU time (user + system of this process) is the speed measure, the machine being shared; this
-run had a load average near 19 on 2 CPUs, which inflates every figure. Reading only the pages
-that hold tables (`pdf.Document.pages(numbers)`, also what `tables --pages` does) took ours
-from 31.9 to 18.3 s of CPU in back-to-back runs at a load near 8 (camelot 9.3 s in that run);
-about three quarters of ours is pdfplumber parsing the pages' characters, not table reading.
+"""
+
+
+def speed_note() -> str:
+    load = f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    return f"""
+CPU time (user + system of this process) is the speed measure, the machine being shared (load
+average at the end of this run: {load}). Ours reads only the pages that hold tables
+(`pdf.Document.pages(numbers)`, as `tables --pages` does); reading them is most of its time:
+pdfminer interpreting the content streams, tokenized by `content.py` (one regular-expression
+match per token, the same operands and operators as pdfminer's own parser), with each glyph's
+char record made as it is drawn (`pdf.py`). Before those two (51311ac) ours took 13.2 s of CPU
+on this set and camelot 8.9 s.
 """
 
 
@@ -453,7 +462,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results[method] = run_method(method, readers[method], tables, args.out)
         seconds[method] = time.process_time() - start
         write_scores(args.out / method / "scores.tsv", results[method])
-    text = section(results, NOTES, missing, seconds)
+    text = section(results, NOTES + speed_note(), missing, seconds)
     return publish(text, args.results, not args.no_write and not only)
 
 
