@@ -477,10 +477,20 @@ def _alive(pid: int) -> bool:
 
 
 def _start(tree: Path, out: Path, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen(COMMAND + ["extract", str(tree), "--out", str(out), "--workers", "2",
-                                       "--timeout", "0", *extra],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    """The CLI started as a terminal starts a command: Ctrl-C (SIGINT) at its default.
+
+    pytest itself may run with SIGINT ignored (a background job, ``cmd &`` in a script or a
+    tool, ignores it), and an ignored signal stays ignored across exec: Python would then not
+    turn Ctrl-C into KeyboardInterrupt in the CLI, which would read its whole batch instead.
+    A handled signal is reset to its default in the child."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(COMMAND + ["extract", str(tree), "--out", str(out), "--workers",
+                                           "2", "--timeout", "0", *extra],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _wait_for(condition, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
