@@ -25,6 +25,7 @@ from .workers import (
     end_children,
     kill_group,
     soft_deadline,
+    start_worker,
     timeout_message,
     worker_start,
 )
@@ -162,7 +163,7 @@ class _Worker:
     def __init__(self, ctx: Any, job: ExtractJob) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main, args=(child, job), daemon=True)
-        self.process.start()
+        start_worker(self.process)
         child.close()
         self.task: int | None = None
         self.started = 0.0

@@ -57,9 +57,41 @@ def worker_start(max_memory: int | None) -> None:
     if hasattr(os, "setpgrp"):
         os.setpgrp()
     die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C held since start_worker is dropped
+    _hold_interrupts(False)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     limit_memory(max_memory)
+
+
+def _hold_interrupts(hold: bool) -> bool:
+    """Block (``hold``) or unblock SIGINT in this thread; whether it was blocked before."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return False
+    how = signal.SIG_BLOCK if hold else signal.SIG_UNBLOCK
+    return signal.SIGINT in signal.pthread_sigmask(how, {signal.SIGINT})
+
+
+def start_worker(process: Any) -> None:
+    """``process.start()`` with Ctrl-C held back, so that the worker starts with SIGINT
+    blocked (a child inherits the signal mask) until ``worker_start`` ignores it.
+
+    Until then the worker is still in this process's group, which a terminal's Ctrl-C
+    reaches whole, and Python would raise KeyboardInterrupt in it while it imports: it would
+    die printing a traceback. A Ctrl-C meant for this process waits and is raised here as
+    soon as the worker is started.
+    """
+    if hasattr(signal, "pthread_sigmask"):
+        # Started by the first worker, multiprocessing's resource tracker would unblock SIGINT
+        # after its own start, before the worker's: start it first.
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    held = _hold_interrupts(True)
+    try:
+        process.start()
+    finally:
+        if not held:
+            _hold_interrupts(False)
 
 
 class SoftTimeout(BaseException):
@@ -170,7 +202,7 @@ def run_bounded(fn: Callable[..., Any], args: tuple[Any, ...], label: str,
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(child, fn, args, label, bounds), daemon=True)
-    process.start()
+    start_worker(process)
     child.close()
     hard = bounds.timeout + GRACE_SECONDS if bounds.timeout else None
     deadline = time.monotonic() + hard if hard else None

@@ -520,6 +520,25 @@ def test_ctrl_c_and_sigterm_mid_batch_print_one_line(tmp_path, how, code):
     assert sorted(p.name for p in out.iterdir()) == ["a_good.csv", "a_good.json"]
 
 
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+def test_a_worker_ignores_ctrl_c_while_it_is_still_starting():
+    """A terminal's Ctrl-C also reaches a worker that has not yet made its own process group
+    (it is still importing): it must not die of it, printing a KeyboardInterrupt traceback."""
+    import multiprocessing
+
+    from safecity_extract.executors import ExtractJob, _Worker
+    from tests.slow_start_extract import slow_start_extract
+
+    worker = _Worker(multiprocessing.get_context("spawn"), ExtractJob(extract_fn=slow_start_extract))
+    try:
+        time.sleep(1)  # within its 3 s import of slow_start_extract, before worker_start
+        os.kill(worker.process.pid, signal.SIGINT)
+        assert worker.conn.poll(60)
+        assert worker.conn.recv() == ("ready",)  # (EOFError if it died)
+    finally:
+        worker.stop()
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc and prctl")
 def test_workers_die_with_their_parent(tmp_path):
     tree = _slow_tree(tmp_path / "in", 2)
