@@ -52,7 +52,11 @@ def _children() -> set[int]:
     tracker, which lives as long as the interpreter."""
     pids: set[int] = set()
     for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        pids.update(int(p) for p in (task / "children").read_text().split())
+        try:
+            listed = (task / "children").read_text()
+        except OSError:  # a thread (of Dask's) that ended since the folder was listed
+            continue
+        pids.update(int(p) for p in listed.split())
     out = set()
     for pid in pids:
         try:
