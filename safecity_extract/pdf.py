@@ -204,14 +204,9 @@ def _layout(page: Any) -> Any:
     """pdfminer's layout of the page (an LTPage) with char records in place of LTChars."""
     from .content import Interpreter
 
-    device = _char_device(page)
+    device = _device_class()(page)
     Interpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     return device.get_result()
-
-
-def _char_device(page: Any) -> Any:
-    """pdfplumber's layout device for ``page``, drawing glyphs as char records."""
-    return _device_class()(page)
 
 
 @functools.cache
